@@ -1,0 +1,123 @@
+package dev.llmclient.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Structured chat completions against one configured provider.
+ *
+ * <p>Get one from {@code dev.llmclient.core.LlmClients}. A client is thread-safe, holds a pooled
+ * HTTP connection set, and is meant to be shared by the whole application and closed once.
+ *
+ * <pre>{@code
+ * record Person(String name, int birthYear) {}
+ *
+ * try (LlmClient llm = LlmClients.fromEnvironment()) {
+ *   Person ada = llm.generate(List.of(Message.user("Ada Lovelace, born 1815")), Person.class);
+ * }
+ * }</pre>
+ *
+ * <p>Failures are {@link LlmException} subtypes. Transient ones (rate limits, 5xx, timeouts,
+ * connection failures) are retried with backoff before they reach the caller; answers that are not
+ * valid JSON or do not match the schema are re-asked; everything else fails at once.
+ */
+public interface LlmClient extends AutoCloseable {
+
+  /**
+   * Sends one request and waits for the answer.
+   *
+   * @param request the request
+   * @param <T> the request's response type, or {@code Map<String,Object>} when it has none
+   * @return the answer with its usage and attempt count
+   * @throws LlmException when the call fails after the configured retries and re-asks
+   */
+  <T> LlmResponse<T> generate(LlmRequest request);
+
+  /**
+   * Sends one request without blocking the calling thread. Retries are scheduled, never slept.
+   *
+   * @param request the request
+   * @param <T> the request's response type, or {@code Map<String,Object>} when it has none
+   * @return a future completed with the answer, or exceptionally with an {@link LlmException}
+   */
+  <T> CompletableFuture<LlmResponse<T>> generateAsync(LlmRequest request);
+
+  /**
+   * Asks for an answer of the given type: the shortest way to a typed result.
+   *
+   * @param messages the conversation
+   * @param type the answer type; its JSON schema is sent in strict mode
+   * @param <T> the answer type
+   * @return the answer
+   * @throws LlmException when the call fails
+   */
+  default <T> T generate(List<Message> messages, Class<T> type) {
+    LlmRequest request = LlmRequest.builder().messages(messages).responseType(type).build();
+    LlmResponse<T> response = generate(request);
+    return response.value();
+  }
+
+  /**
+   * Graphiti's {@code generate_response}: the answer as a JSON object.
+   *
+   * @param messages the conversation; never modified
+   * @param responseModel the type whose schema the answer must match, or null for any JSON object
+   * @param maxTokens the output-token cap, or null for the client's default
+   * @param modelSize which configured model to use, or null for {@link ModelSize#MEDIUM}
+   * @param groupId the graph partition id, handed to the system-prompt suffix hook, or null
+   * @param promptName the label for tracing and token accounting, or null
+   * @return the JSON object
+   * @throws LlmException when the call fails
+   */
+  default Map<String, Object> generateResponse(
+      List<Message> messages,
+      @Nullable Class<?> responseModel,
+      @Nullable Integer maxTokens,
+      @Nullable ModelSize modelSize,
+      @Nullable String groupId,
+      @Nullable String promptName) {
+    LlmRequest request =
+        LlmRequest.builder()
+            .messages(messages)
+            .responseType(responseModel)
+            .maxTokens(maxTokens)
+            .modelSize(modelSize == null ? ModelSize.MEDIUM : modelSize)
+            .groupId(groupId)
+            .promptName(promptName)
+            .build();
+    return generate(request).json();
+  }
+
+  /**
+   * Graphiti's {@code generate_response} with a response model and the defaults.
+   *
+   * @param messages the conversation; never modified
+   * @param responseModel the type whose schema the answer must match, or null
+   * @return the JSON object
+   * @throws LlmException when the call fails
+   */
+  default Map<String, Object> generateResponse(
+      List<Message> messages, @Nullable Class<?> responseModel) {
+    return generateResponse(messages, responseModel, null, null, null, null);
+  }
+
+  /**
+   * Graphiti's {@code generate_response} in JSON-object mode with the defaults.
+   *
+   * @param messages the conversation; never modified
+   * @return the JSON object
+   * @throws LlmException when the call fails
+   */
+  default Map<String, Object> generateResponse(List<Message> messages) {
+    return generateResponse(messages, null, null, null, null, null);
+  }
+
+  /**
+   * Closes the connection pool and stops the client's timers. Calls in flight fail with {@link
+   * LlmConnectionException}; later calls fail at once.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,69 @@
+package dev.llmclient.api;
+
+/**
+ * Tokens a call consumed, as the server reported them.
+ *
+ * @param inputTokens prompt tokens, including cached ones
+ * @param outputTokens completion tokens, including reasoning tokens
+ * @param cachedInputTokens the part of {@code inputTokens} served from the server's prompt cache
+ * @param reasoningTokens the part of {@code outputTokens} spent on hidden reasoning
+ */
+public record Usage(
+    long inputTokens, long outputTokens, long cachedInputTokens, long reasoningTokens) {
+
+  /** No tokens at all. */
+  public static final Usage ZERO = new Usage(0, 0, 0, 0);
+
+  /**
+   * Validates that no count is negative.
+   *
+   * @throws IllegalArgumentException if a count is negative
+   */
+  public Usage {
+    if (inputTokens < 0 || outputTokens < 0 || cachedInputTokens < 0 || reasoningTokens < 0) {
+      throw new IllegalArgumentException(
+          "token counts must be >= 0, got input="
+              + inputTokens
+              + " output="
+              + outputTokens
+              + " cachedInput="
+              + cachedInputTokens
+              + " reasoning="
+              + reasoningTokens);
+    }
+  }
+
+  /**
+   * Usage with only input and output counts.
+   *
+   * @param inputTokens prompt tokens
+   * @param outputTokens completion tokens
+   * @return the usage
+   */
+  public static Usage of(long inputTokens, long outputTokens) {
+    return new Usage(inputTokens, outputTokens, 0, 0);
+  }
+
+  /**
+   * Input plus output tokens.
+   *
+   * @return the total
+   */
+  public long totalTokens() {
+    return inputTokens + outputTokens;
+  }
+
+  /**
+   * Adds two usages field by field, for example the attempts of one call.
+   *
+   * @param other the usage to add
+   * @return the sum
+   */
+  public Usage plus(Usage other) {
+    return new Usage(
+        inputTokens + other.inputTokens,
+        outputTokens + other.outputTokens,
+        cachedInputTokens + other.cachedInputTokens,
+        reasoningTokens + other.reasoningTokens);
+  }
+}

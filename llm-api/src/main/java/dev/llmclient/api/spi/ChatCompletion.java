@@ -1,0 +1,73 @@
+package dev.llmclient.api.spi;
+
+import dev.llmclient.api.Usage;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one successful HTTP exchange returned: the first choice, its usage and the server's headers.
+ * A backend returns this only for a real completion; HTTP errors and a {@code finish_reason} of
+ * {@code content_filter} are exceptions instead.
+ *
+ * @param content the message content, or null when the model sent none
+ * @param refusal the structured-output refusal text, or null
+ * @param finishReason {@code stop}, {@code length}, ... or null when absent
+ * @param usage the tokens the server reported ({@link Usage#ZERO} when it reported none)
+ * @param model the model the server says answered, or null
+ * @param id the completion id ({@code chatcmpl-...}), or null
+ * @param requestId the {@code x-request-id} or {@code apim-request-id} header, or null
+ * @param rateLimit the rate-limit headers
+ */
+public record ChatCompletion(
+    @Nullable String content,
+    @Nullable String refusal,
+    @Nullable String finishReason,
+    Usage usage,
+    @Nullable String model,
+    @Nullable String id,
+    @Nullable String requestId,
+    RateLimitInfo rateLimit) {
+
+  /**
+   * Rejects null usage and rate-limit info.
+   *
+   * @throws NullPointerException if {@code usage} or {@code rateLimit} is null
+   */
+  public ChatCompletion {
+    Objects.requireNonNull(usage, "usage");
+    Objects.requireNonNull(rateLimit, "rateLimit");
+  }
+
+  /**
+   * A completion with content and a {@code stop} finish reason, for test doubles.
+   *
+   * @param content the content
+   * @param usage the usage
+   * @return the completion
+   */
+  public static ChatCompletion of(String content, Usage usage) {
+    return new ChatCompletion(content, null, "stop", usage, null, null, null, RateLimitInfo.NONE);
+  }
+
+  /** Shows everything but the content and refusal text, which may hold personal data. */
+  @Override
+  public String toString() {
+    return "ChatCompletion[content="
+        + (content == null ? "null" : "<" + content.length() + " chars>")
+        + ", refusal="
+        + (refusal == null ? "null" : "<" + refusal.length() + " chars>")
+        + ", finishReason="
+        + finishReason
+        + ", usage="
+        + usage
+        + ", model="
+        + model
+        + ", id="
+        + id
+        + ", requestId="
+        + requestId
+        + ", rateLimit="
+        + rateLimit
+        + "]";
+  }
+}
