@@ -1,0 +1,85 @@
+package dev.llmclient.testkit;
+
+import dev.llmclient.api.LlmConfigurationException;
+import dev.llmclient.api.spi.BackendInfo;
+import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.ChatCompletion;
+import dev.llmclient.api.spi.ChatCompletionRequest;
+import dev.llmclient.api.spi.EmbeddingBackend;
+import dev.llmclient.api.spi.LlmProvider;
+import dev.llmclient.api.spi.ProviderId;
+import dev.llmclient.api.spi.ProviderSettings;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The provider with id {@code fake}: found with {@link java.util.ServiceLoader} when this module is
+ * on the test classpath, always configured, and answering from {@link #script()}.
+ *
+ * <p>Every chat backend it creates delegates to the one process-wide script, so a test can script
+ * replies before building a client through {@code LlmClients} and inspect the requests afterwards.
+ * Closing such a client does not close the script. Tests that run in parallel should build clients
+ * on their own {@link ScriptedChatBackend} instead.
+ */
+@ProviderId(FakeLlmProvider.ID)
+public final class FakeLlmProvider implements LlmProvider {
+
+  /** The provider id, {@value}. */
+  public static final String ID = "fake";
+
+  private static final ScriptedChatBackend SCRIPT = new ScriptedChatBackend();
+
+  /** Called by {@link java.util.ServiceLoader}. */
+  public FakeLlmProvider() {}
+
+  /**
+   * The process-wide script that backs every client built on this provider.
+   *
+   * @return the script
+   */
+  public static ScriptedChatBackend script() {
+    return SCRIPT;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public List<String> missingSettings(ProviderSettings settings) {
+    return List.of();
+  }
+
+  @Override
+  public ChatBackend createChatBackend(ProviderSettings settings) {
+    return new SharedScriptView();
+  }
+
+  @Override
+  public EmbeddingBackend createEmbeddingBackend(ProviderSettings settings) {
+    throw new LlmConfigurationException(
+        "the fake provider has no embeddings yet; use a real provider against the simulator");
+  }
+
+  @Override
+  public String toString() {
+    return "FakeLlmProvider[id=fake]";
+  }
+
+  /** A backend over the shared script whose close() leaves the script usable. */
+  private static final class SharedScriptView implements ChatBackend {
+    @Override
+    public BackendInfo info() {
+      return SCRIPT.info();
+    }
+
+    @Override
+    public CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request) {
+      return SCRIPT.complete(request);
+    }
+
+    @Override
+    public void close() {}
+  }
+}
