@@ -1,0 +1,36 @@
+package dev.llmclient.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.llmclient.api.spi.ResponseCache;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/** The in-memory response cache behind {@link LlmClients.Builder#enableCache()}: size and TTL. */
+final class CaffeineResponseCache implements ResponseCache {
+
+  private final Cache<String, String> cache;
+  private final long maxEntries;
+  private final Duration ttl;
+
+  CaffeineResponseCache(long maxEntries, Duration ttl) {
+    this.maxEntries = maxEntries;
+    this.ttl = ttl;
+    this.cache = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl).build();
+  }
+
+  @Override
+  public @Nullable String get(String key) {
+    return cache.getIfPresent(key);
+  }
+
+  @Override
+  public void put(String key, String value) {
+    cache.put(key, value);
+  }
+
+  @Override
+  public String toString() {
+    return "CaffeineResponseCache[maxEntries=" + maxEntries + ", ttl=" + ttl + "]";
+  }
+}

@@ -1,0 +1,60 @@
+package dev.llmclient.core;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** The one shared, pre-configured ObjectMapper and JSON-to-Java conversion. */
+final class Json {
+
+  /**
+   * Configured once. Unknown properties are accepted because the schema has already checked the
+   * answer; Optional fields map through the JDK 8 module.
+   */
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new Jdk8Module())
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private Json() {}
+
+  /** An unmodifiable map (recursively unmodifiable) of a JSON object. */
+  static Map<String, Object> toMap(JsonNode object) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
+      map.put(e.getKey(), toJava(e.getValue()));
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
+  private static @Nullable Object toJava(JsonNode node) {
+    switch (node.getNodeType()) {
+      case OBJECT:
+        return toMap(node);
+      case ARRAY:
+        List<@Nullable Object> list = new ArrayList<>(node.size());
+        for (JsonNode item : node) {
+          list.add(toJava(item));
+        }
+        return Collections.unmodifiableList(list);
+      case STRING:
+        return node.textValue();
+      case BOOLEAN:
+        return node.booleanValue();
+      case NUMBER:
+        return node.numberValue();
+      default:
+        return null;
+    }
+  }
+}

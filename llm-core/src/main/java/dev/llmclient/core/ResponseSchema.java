@@ -1,0 +1,260 @@
+package dev.llmclient.core;
+
+import com.fasterxml.classmate.ResolvedType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.victools.jsonschema.generator.CustomDefinition;
+import com.github.victools.jsonschema.generator.FieldScope;
+import com.github.victools.jsonschema.generator.Option;
+import com.github.victools.jsonschema.generator.OptionPreset;
+import com.github.victools.jsonschema.generator.SchemaGenerator;
+import com.github.victools.jsonschema.generator.SchemaGeneratorConfig;
+import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
+import com.github.victools.jsonschema.generator.SchemaVersion;
+import com.github.victools.jsonschema.module.jackson.JacksonModule;
+import com.github.victools.jsonschema.module.jackson.JacksonOption;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.llmclient.api.spi.ResponseFormat;
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a structured call needs about its answer's shape, computed once: the strict JSON
+ * schema text for the wire, a compiled validator, and the Jackson reader for the type.
+ *
+ * <p>Schemas of Java types are cached per class in a {@link ClassValue}, so a structured call costs
+ * one lookup; explicit schemas are cached by their text (up to {@value #MAX_EXPLICIT}).
+ */
+final class ResponseSchema {
+
+  private static final int MAX_EXPLICIT = 256;
+  private static final int MAX_ERRORS_SHOWN = 5;
+
+  private static final SchemaRegistry VALIDATORS =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+
+  private static final SchemaGenerator GENERATOR = newGenerator();
+
+  private static final ClassValue<ResponseSchema> BY_TYPE =
+      new ClassValue<>() {
+        @Override
+        protected ResponseSchema computeValue(Class<?> type) {
+          return generate(type);
+        }
+      };
+
+  private static final Map<String, ResponseSchema> EXPLICIT = new ConcurrentHashMap<>();
+
+  final String name;
+  final String json;
+  final ResponseFormat format;
+  final @Nullable ObjectReader reader;
+  private final Schema validator;
+
+  private ResponseSchema(String name, JsonNode node, @Nullable ObjectReader reader) {
+    this.name = name;
+    this.json = node.toString();
+    this.format = ResponseFormat.jsonSchema(name, json, true);
+    this.reader = reader;
+    this.validator = VALIDATORS.getSchema(node);
+  }
+
+  /**
+   * The schema of a Java type, generated on first use.
+   *
+   * @throws IllegalArgumentException when the type cannot be expressed in strict mode, saying what
+   *     to change
+   */
+  static ResponseSchema forType(Class<?> type) {
+    return BY_TYPE.get(type);
+  }
+
+  /**
+   * An explicit schema, validated against the strict subset.
+   *
+   * @throws IllegalArgumentException when the text is not JSON or not strict-ready
+   */
+  static ResponseSchema explicit(String name, String schemaJson) {
+    ResponseSchema cached = EXPLICIT.get(schemaJson);
+    if (cached != null && cached.name.equals(name)) {
+      return cached;
+    }
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(schemaJson);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "jsonSchema '" + name + "' is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    requireStrict(node, "jsonSchema '" + name + "'");
+    ResponseSchema schema = new ResponseSchema(name, node, null);
+    if (EXPLICIT.size() < MAX_EXPLICIT) {
+      EXPLICIT.put(schemaJson, schema);
+    }
+    return schema;
+  }
+
+  /** Error messages of validating an answer, at most five; empty when valid. */
+  List<String> validate(JsonNode instance) {
+    List<Error> errors = validator.validate(instance);
+    if (errors.isEmpty()) {
+      return List.of();
+    }
+    List<String> messages = new ArrayList<>();
+    for (Error e : errors) {
+      if (messages.size() == MAX_ERRORS_SHOWN) {
+        messages.add("and " + (errors.size() - MAX_ERRORS_SHOWN) + " more");
+        break;
+      }
+      messages.add(e.getMessage());
+    }
+    return messages;
+  }
+
+  /** The schema name: the simple class name reduced to 1 to 64 of [A-Za-z0-9_-]. */
+  static String nameOf(Class<?> type) {
+    String simple = type.getSimpleName();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < simple.length() && sb.length() < 64; i++) {
+      char c = simple.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-';
+      sb.append(ok ? c : '_');
+    }
+    return sb.length() == 0 ? "response" : sb.toString();
+  }
+
+  private static ResponseSchema generate(Class<?> type) {
+    if (Map.class.isAssignableFrom(type)) {
+      throw mapRejected(type.getName() + " is a Map");
+    }
+    ObjectNode node = GENERATOR.generateSchema(type);
+    requireStrict(node, "the response type " + type.getName());
+    return new ResponseSchema(nameOf(type), node, Json.MAPPER.readerFor(type));
+  }
+
+  private static void requireStrict(JsonNode node, String what) {
+    List<String> problems = StrictSchemaCheck.problems(node);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          what
+              + " cannot be used with strict structured outputs: "
+              + String.join("; ", problems)
+              + ". Change the type or schema so that every object is closed and fully required,"
+              + " and use only the supported keywords.");
+    }
+  }
+
+  private static IllegalArgumentException mapRejected(String what) {
+    return new IllegalArgumentException(
+        what
+            + ": strict structured outputs need every property named in advance, so maps are not"
+            + " supported. Use a list of key/value records instead, e.g. record Entry(String key,"
+            + " String value) and a List<Entry> field.");
+  }
+
+  private static SchemaGenerator newGenerator() {
+    SchemaGeneratorConfigBuilder config =
+        new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
+            .with(new JacksonModule(JacksonOption.RESPECT_JSONPROPERTY_ORDER))
+            .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT, Option.FLATTENED_OPTIONALS)
+            .without(Option.SCHEMA_VERSION_INDICATOR, Option.FLATTENED_ENUMS);
+    config
+        .forFields()
+        .withRequiredCheck(field -> true)
+        .withNullableCheck(ResponseSchema::isNullable)
+        .withTargetTypeOverridesResolver(
+            field -> {
+              if (containsMap(field.getType())) {
+                throw mapRejected(
+                    "Field '"
+                        + field.getDeclaredName()
+                        + "' of "
+                        + field.getDeclaringType().getErasedType().getName()
+                        + " holds a Map");
+              }
+              return null;
+            });
+    config
+        .forTypesInGeneral()
+        .withPropertySorter((a, b) -> 0)
+        .withCustomDefinitionProvider(
+            (javaType, context) -> {
+              Class<?> erased = javaType.getErasedType();
+              if (Map.class.isAssignableFrom(erased)) {
+                throw mapRejected(javaType.getBriefDescription() + " is a Map");
+              }
+              if (erased.isEnum()) {
+                return new CustomDefinition(enumSchema(erased, context.getGeneratorConfig()));
+              }
+              return null;
+            });
+    return new SchemaGenerator(config.build());
+  }
+
+  /** The enum's values exactly as the shared ObjectMapper writes them. */
+  private static ObjectNode enumSchema(Class<?> enumType, SchemaGeneratorConfig config) {
+    ObjectNode node = config.createObjectNode();
+    ArrayNode values = node.putArray("enum");
+    boolean allStrings = true;
+    for (Object constant : enumType.getEnumConstants()) {
+      JsonNode written = Json.MAPPER.valueToTree(constant);
+      allStrings &= written.isTextual();
+      values.add(written);
+    }
+    if (allStrings) {
+      node.put("type", "string");
+    }
+    return node;
+  }
+
+  private static boolean containsMap(@Nullable ResolvedType type) {
+    if (type == null) {
+      return false;
+    }
+    if (Map.class.isAssignableFrom(type.getErasedType())) {
+      return true;
+    }
+    for (ResolvedType param : type.getTypeParameters()) {
+      if (containsMap(param)) {
+        return true;
+      }
+    }
+    return type.isArray() && containsMap(type.getArrayElementType());
+  }
+
+  private static boolean isNullable(FieldScope field) {
+    if (field.getType() != null && field.getType().getErasedType() == Optional.class) {
+      return true;
+    }
+    if (field.getRawMember() == null) {
+      return false;
+    }
+    for (Annotation a : field.getRawMember().getAnnotations()) {
+      if (a.annotationType().getSimpleName().equals("Nullable")) {
+        return true;
+      }
+    }
+    for (Annotation a : field.getRawMember().getAnnotatedType().getAnnotations()) {
+      if (a.annotationType().getSimpleName().equals("Nullable")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
