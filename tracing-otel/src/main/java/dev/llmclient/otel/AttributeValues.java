@@ -22,14 +22,55 @@ import org.jspecify.annotations.Nullable;
  *       an array of its elements' {@code toString()}; null elements are skipped;
  *   <li>anything else as its {@code toString()}; a null value sets nothing.
  * </ul>
+ *
+ * The semantic-convention attributes the client sets always get their specified type, whatever Java
+ * type arrives: {@code error.type} {@code 429} becomes the string {@code "429"}, a {@code
+ * server.port} of {@code "443"} the number 443, a single finish reason a one-element array. A value
+ * that cannot take the type (a port of {@code "https"}) is kept as its string.
  */
 final class AttributeValues {
+
+  private enum Type {
+    STRING,
+    LONG,
+    DOUBLE,
+    STRING_ARRAY
+  }
+
+  /** The GenAI and general attributes whose type the conventions fix. */
+  private static final Map<String, Type> SEMCONV_TYPES =
+      Map.ofEntries(
+          Map.entry("gen_ai.operation.name", Type.STRING),
+          Map.entry("gen_ai.provider.name", Type.STRING),
+          Map.entry("gen_ai.request.model", Type.STRING),
+          Map.entry("gen_ai.response.model", Type.STRING),
+          Map.entry("gen_ai.response.id", Type.STRING),
+          Map.entry("gen_ai.output.type", Type.STRING),
+          Map.entry("server.address", Type.STRING),
+          Map.entry("error.type", Type.STRING),
+          Map.entry("server.port", Type.LONG),
+          Map.entry("gen_ai.request.max_tokens", Type.LONG),
+          Map.entry("gen_ai.request.seed", Type.LONG),
+          Map.entry("gen_ai.usage.input_tokens", Type.LONG),
+          Map.entry("gen_ai.usage.output_tokens", Type.LONG),
+          Map.entry("gen_ai.usage.cache_read.input_tokens", Type.LONG),
+          Map.entry("gen_ai.usage.reasoning.output_tokens", Type.LONG),
+          Map.entry("gen_ai.request.temperature", Type.DOUBLE),
+          Map.entry("gen_ai.request.top_p", Type.DOUBLE),
+          Map.entry("gen_ai.request.frequency_penalty", Type.DOUBLE),
+          Map.entry("gen_ai.request.presence_penalty", Type.DOUBLE),
+          Map.entry("gen_ai.response.finish_reasons", Type.STRING_ARRAY),
+          Map.entry("gen_ai.request.stop_sequences", Type.STRING_ARRAY));
 
   private AttributeValues() {}
 
   /** Adds one value to the builder, typed as the class documentation says. */
   static void put(AttributesBuilder builder, String key, @Nullable Object value) {
     if (value == null) {
+      return;
+    }
+    Type type = SEMCONV_TYPES.get(key);
+    if (type != null && putAs(builder, key, value, type)) {
       return;
     }
     if (value instanceof String s) {
@@ -39,7 +80,7 @@ final class AttributeValues {
     } else if (isWhole(value)) {
       builder.put(key, ((Number) value).longValue());
     } else if (isFloating(value)) {
-      builder.put(key, ((Number) value).doubleValue());
+      builder.put(key, toDouble((Number) value));
     } else if (value instanceof Collection<?> collection) {
       putList(builder, key, new ArrayList<>(collection));
     } else if (value instanceof Object[] array) {
@@ -102,6 +143,51 @@ final class AttributeValues {
     return out;
   }
 
+  /** Puts the value with its convention type; false when it cannot take that type. */
+  private static boolean putAs(AttributesBuilder builder, String key, Object value, Type type) {
+    switch (type) {
+      case STRING:
+        if (value instanceof Collection<?> || value instanceof Object[]) {
+          return false;
+        }
+        builder.put(key, String.valueOf(value));
+        return true;
+      case LONG:
+        if (isFloating(value)) {
+          return false;
+        }
+        Long whole = asLong(value);
+        if (whole == null) {
+          return false;
+        }
+        builder.put(key, whole.longValue());
+        return true;
+      case DOUBLE:
+        if (value instanceof Number n) {
+          builder.put(key, toDouble(n));
+          return true;
+        }
+        if (value instanceof String s) {
+          try {
+            builder.put(key, Double.parseDouble(s.strip()));
+            return true;
+          } catch (NumberFormatException e) {
+            return false;
+          }
+        }
+        return false;
+      case STRING_ARRAY:
+        builder.put(AttributeKey.stringArrayKey(key), asStrings(value));
+        return true;
+    }
+    return false;
+  }
+
+  /** A float keeps its decimal value (0.7f is 0.7, not 0.699999988079071). */
+  private static double toDouble(Number number) {
+    return number instanceof Float f ? Double.parseDouble(Float.toString(f)) : number.doubleValue();
+  }
+
   private static boolean isWhole(Object value) {
     return value instanceof Long
         || value instanceof Integer
@@ -125,7 +211,7 @@ final class AttributeValues {
       builder.put(AttributeKey.longArrayKey(key), longs);
     } else if (!elements.isEmpty() && elements.stream().allMatch(AttributeValues::isFloating)) {
       List<Double> doubles = new ArrayList<>();
-      elements.forEach(e -> doubles.add(((Number) e).doubleValue()));
+      elements.forEach(e -> doubles.add(toDouble((Number) e)));
       builder.put(AttributeKey.doubleArrayKey(key), doubles);
     } else {
       builder.put(AttributeKey.stringArrayKey(key), asStrings(elements));

@@ -23,12 +23,14 @@ import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -336,6 +338,47 @@ class OtelTracingTest {
     assertThat(child.getParentSpanId()).isEqualTo(outer.getSpanId());
     assertThat(child.getTraceId()).isEqualTo(otel.span("handle request").getTraceId());
     assertThat(child.getTraceId()).isNotEqualTo(unrelated.getTraceId());
+  }
+
+  @Test
+  void concurrentAttemptsOnManyThreadsAreAllChildrenOfTheirCallAndAllMeasured() throws Exception {
+    int threads = 4;
+    int attemptsPerThread = 50;
+    Span generate = tracer.startSpan("llmclient.llm.generate", SpanKind.INTERNAL);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < attemptsPerThread; i++) {
+                    Span attempt = generate.startChild("chat gpt-4o", SpanKind.CLIENT);
+                    setRequestAttributes(attempt, "gpt-4o");
+                    setResponseAttributes(attempt, "gpt-4o", "chatcmpl-" + i, 1, 2);
+                    attempt.end();
+                  }
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    generate.end();
+
+    String outer = otel.span("llmclient.llm.generate").getSpanId();
+    assertThat(otel.spans("chat gpt-4o"))
+        .hasSize(threads * attemptsPerThread)
+        .allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo(outer));
+    assertThat(otel.histogramPoint(DURATION, metricAttributes("gpt-4o", "gpt-4o")).getCount())
+        .isEqualTo(threads * attemptsPerThread);
+    assertThat(
+            otel.histogramPoint(
+                    TOKENS, withTokenType(metricAttributes("gpt-4o", "gpt-4o"), "output"))
+                .getSum())
+        .isEqualTo(2.0 * threads * attemptsPerThread);
   }
 
   @Test

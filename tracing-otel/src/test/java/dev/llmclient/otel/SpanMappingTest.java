@@ -86,6 +86,40 @@ class SpanMappingTest {
   }
 
   @Test
+  void conventionAttributesGetTheirSpecifiedTypeWhateverJavaTypeArrives() {
+    Span span = tracer.startSpan("chat gpt-4o", SpanKind.CLIENT);
+    span.setAttribute("error.type", 429);
+    span.setAttribute("server.port", "443");
+    span.setAttribute("gen_ai.request.max_tokens", 100L);
+    span.setAttribute("gen_ai.request.temperature", 0.7f);
+    span.setAttribute("gen_ai.request.top_p", "0.9");
+    span.setAttribute("gen_ai.response.finish_reasons", "stop");
+    span.setAttribute("gen_ai.usage.input_tokens", 1.5);
+    span.end();
+
+    Map<AttributeKey<?>, Object> expected = new LinkedHashMap<>();
+    expected.put(stringKey("error.type"), "429");
+    expected.put(longKey("server.port"), 443L);
+    expected.put(longKey("gen_ai.request.max_tokens"), 100L);
+    expected.put(doubleKey("gen_ai.request.temperature"), 0.7);
+    expected.put(doubleKey("gen_ai.request.top_p"), 0.9);
+    expected.put(stringArrayKey("gen_ai.response.finish_reasons"), List.of("stop"));
+    expected.put(doubleKey("gen_ai.usage.input_tokens"), 1.5);
+    assertThat(otel.span("chat gpt-4o").getAttributes().asMap())
+        .containsExactlyInAnyOrderEntriesOf(expected);
+  }
+
+  @Test
+  void aConventionValueThatCannotTakeItsTypeIsKeptAsItIs() {
+    Span span = tracer.startSpan("chat gpt-4o", SpanKind.CLIENT);
+    span.setAttribute("server.port", "https");
+    span.end();
+
+    assertThat(otel.span("chat gpt-4o").getAttributes().get(stringKey("server.port")))
+        .isEqualTo("https");
+  }
+
+  @Test
   void statusesMapOntoOpenTelemetryStatusCodes() {
     Span ok = tracer.startSpan("ok", SpanKind.INTERNAL);
     ok.setStatus(SpanStatus.OK, "ignored for OK");
