@@ -1,0 +1,26 @@
+package dev.llmclient.it.discovery;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.llmclient.api.LlmConfigurationException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs in the Surefire execution {@code discovery-providers}: provider-openai and provider-azure on
+ * the classpath, the test kit's always-configured fake provider excluded.
+ */
+class UnconfiguredProvidersDiscoveryTest {
+
+  @Test
+  void withNothingConfiguredTheErrorListsWhatEachProviderMisses() {
+    assertThatThrownBy(() -> Discovery.build(Map.of()))
+        .isExactlyInstanceOf(LlmConfigurationException.class)
+        .hasMessageStartingWith("No LLM provider is configured. Found: azure (missing: ")
+        .hasMessageContaining("), openai (missing: OPENAI_API_KEY). ")
+        .hasMessageEndingWith(
+            "Set the missing settings of the provider you want, or select one with LLM_PROVIDER,"
+                + " -Dllm.provider or LlmClients.builder().provider(id)."
+                + " [llmclient: none-configured]");
+  }
+}
