@@ -19,7 +19,7 @@ final class RecordingTracer implements Tracer {
     final @Nullable RecordedSpan parent;
     final Map<String, Object> attributes = new LinkedHashMap<>();
     final List<String> events = new ArrayList<>();
-    final List<Map<String, ?>> eventAttributes = new ArrayList<>();
+    final List<Map<String, Object>> eventAttributes = new ArrayList<>();
     final List<Throwable> exceptions = new ArrayList<>();
     final List<RecordedSpan> children = new ArrayList<>();
     SpanStatus status = SpanStatus.UNSET;
@@ -44,7 +44,7 @@ final class RecordingTracer implements Tracer {
     @Override
     public synchronized void addEvent(String name, Map<String, ?> attributes) {
       events.add(name);
-      eventAttributes.add(Map.copyOf(attributes));
+      eventAttributes.add(Map.<String, Object>copyOf(attributes));
     }
 
     @Override
