@@ -8,6 +8,8 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,11 +105,14 @@ final class OtelSpan implements Span {
     try {
       if (isContent(key)) {
         if (tracing.capturesMessageContent()) {
-          // Serialised at end(): the finish reasons may be set after the output.
+          // Serialised at end(), when the finish reasons are known; copied now, because the
+          // caller may go on changing its list (a re-ask appends to the conversation).
+          Object snapshot =
+              value instanceof Collection<?> collection ? new ArrayList<>(collection) : value;
           if (key.equals(OtelTracing.INPUT_MESSAGES)) {
-            inputMessages = value;
+            inputMessages = snapshot;
           } else {
-            outputMessages = value;
+            outputMessages = snapshot;
           }
         }
         return this;

@@ -8,6 +8,7 @@ import dev.llmclient.api.spi.Span;
 import dev.llmclient.api.spi.SpanKind;
 import dev.llmclient.api.spi.SpanStatus;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -118,6 +119,24 @@ class ContentCaptureTest {
                 .getAttributes()
                 .get(stringKey(OtelTracing.OUTPUT_MESSAGES)))
         .endsWith("\"finish_reason\":\"error\"}]");
+  }
+
+  @Test
+  void theMessagesAreTheOnesSentEvenIfTheCallerChangesItsListAfterwards() {
+    OtelTracing tracer =
+        OtelTracing.builder(otel.openTelemetry()).captureMessageContent(true).build();
+    List<Message> conversation = new ArrayList<>(List.of(Message.user("first")));
+    Span attempt = tracer.startSpan("llmclient.llm.generate", SpanKind.INTERNAL);
+    attempt.setAttribute(OtelTracing.INPUT_MESSAGES, conversation);
+    conversation.add(Message.user("re-ask: fix the JSON"));
+    attempt.end();
+
+    assertThat(
+            otel.span("llmclient.llm.generate")
+                .getAttributes()
+                .get(stringKey(OtelTracing.INPUT_MESSAGES)))
+        .contains("first")
+        .doesNotContain("re-ask");
   }
 
   @Test
