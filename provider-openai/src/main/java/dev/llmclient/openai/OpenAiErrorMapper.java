@@ -1,0 +1,444 @@
+package dev.llmclient.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmclient.api.AuthenticationException;
+import dev.llmclient.api.ConflictException;
+import dev.llmclient.api.ContentFilterException;
+import dev.llmclient.api.ContextLengthExceededException;
+import dev.llmclient.api.ErrorContext;
+import dev.llmclient.api.InvalidRequestException;
+import dev.llmclient.api.InvalidResponseException;
+import dev.llmclient.api.LlmConnectionException;
+import dev.llmclient.api.LlmException;
+import dev.llmclient.api.LlmTimeoutException;
+import dev.llmclient.api.NotFoundException;
+import dev.llmclient.api.RateLimitException;
+import dev.llmclient.api.ServerException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one place where an HTTP status and error body become a typed {@link LlmException}.
+ *
+ * <p>{@link #TABLE} is read top to bottom and the first matching row wins. Every row is covered by
+ * a test with the exact body the service sends (see {@code azure-openai-errors.md}).
+ */
+final class OpenAiErrorMapper {
+
+  private static final int EXCERPT = 300;
+
+  /** One row of the table: when it applies and what it produces. */
+  private record Row(
+      String when, Predicate<Failure> matches, Function<Failure, LlmException> create) {}
+
+  /** Everything the rows look at. */
+  record Failure(
+      OpenAiErrorMapper mapper,
+      int status,
+      ErrorContext context,
+      CallTarget target,
+      Function<String, @Nullable String> header,
+      @Nullable String code,
+      @Nullable String param,
+      @Nullable String innerCode,
+      @Nullable JsonNode filterResults,
+      String detail) {
+
+    boolean isContentFilter() {
+      return "content_filter".equals(code)
+          || "ResponsibleAIPolicyViolation".equals(innerCode)
+          || filterResults != null;
+    }
+
+    boolean isContextLength() {
+      return "context_length_exceeded".equals(code)
+          || detail.toLowerCase(Locale.ROOT).contains("maximum context length");
+    }
+  }
+
+  private static final List<Row> TABLE =
+      List.of(
+          new Row(
+              "400 content_filter (prompt filtered)",
+              f -> f.status() == 400 && f.isContentFilter(),
+              f ->
+                  new ContentFilterException(
+                      "The content filter blocked the prompt: "
+                          + f.detail()
+                          + " Change the input; the same text is filtered on every retry.",
+                      f.context(),
+                      ContentFilterException.Side.PROMPT,
+                      filterResults(f.filterResults()),
+                      null)),
+          new Row(
+              "400 context_length_exceeded",
+              f -> f.status() == 400 && f.isContextLength(),
+              f ->
+                  new ContextLengthExceededException(
+                      "The prompt and output cap exceed the model's context window: "
+                          + f.detail()
+                          + " Shorten the messages or lower maxTokens.",
+                      f.context(),
+                      f.param(),
+                      null)),
+          new Row(
+              "401 / 403",
+              f -> f.status() == 401 || f.status() == 403,
+              f ->
+                  new AuthenticationException(
+                      (f.status() == 401 ? "Authentication failed: " : "Access denied: ")
+                          + f.detail()
+                          + " "
+                          + f.mapper().authHint,
+                      f.context(),
+                      null)),
+          new Row(
+              "404 / DeploymentNotFound",
+              f -> f.status() == 404 || "DeploymentNotFound".equals(f.code()),
+              f ->
+                  new NotFoundException(
+                      "No "
+                          + f.mapper().targetNoun
+                          + " '"
+                          + f.target().model()
+                          + "' at "
+                          + f.target()
+                          + ": "
+                          + f.detail()
+                          + " "
+                          + f.mapper().notFoundHint,
+                      f.context(),
+                      null)),
+          new Row(
+              "408",
+              f -> f.status() == 408,
+              f ->
+                  new LlmTimeoutException(
+                      "The server timed out waiting for the request: " + f.detail(),
+                      f.context(),
+                      null)),
+          new Row(
+              "409",
+              f -> f.status() == 409,
+              f -> new ConflictException("Conflict: " + f.detail(), f.context(), null)),
+          new Row(
+              "429",
+              f -> f.status() == 429,
+              f ->
+                  new RateLimitException(
+                      "Rate limit exceeded: "
+                          + f.detail()
+                          + " Lower the concurrency or raise the deployment's quota.",
+                      f.context(),
+                      RetryAfter.parse(f.header(), f.mapper().clock),
+                      null)),
+          new Row(
+              "other 4xx (400, 422, ...)",
+              f -> f.status() >= 400 && f.status() < 500,
+              f ->
+                  new InvalidRequestException(
+                      "The server rejected the request"
+                          + (f.param() == null ? "" : " (param '" + f.param() + "')")
+                          + ": "
+                          + f.detail(),
+                      f.context(),
+                      f.param(),
+                      f.code(),
+                      null)),
+          new Row(
+              "5xx",
+              f -> f.status() >= 500,
+              f ->
+                  new ServerException(
+                      "The server failed (" + f.status() + "): " + f.detail(), f.context(), null)),
+          new Row(
+              "anything else (1xx, 3xx)",
+              f -> true,
+              f ->
+                  new InvalidResponseException(
+                      "Unexpected HTTP status "
+                          + f.status()
+                          + " from "
+                          + f.target()
+                          + ": "
+                          + f.detail(),
+                      f.context(),
+                      null)));
+
+  private final String providerId;
+  private final String targetNoun;
+  private final String authHint;
+  private final String notFoundHint;
+  private final Redactor redactor;
+  private final Clock clock;
+
+  OpenAiErrorMapper(
+      String providerId,
+      String targetNoun,
+      String authHint,
+      String notFoundHint,
+      Redactor redactor,
+      Clock clock) {
+    this.providerId = providerId;
+    this.targetNoun = targetNoun;
+    this.authHint = authHint;
+    this.notFoundHint = notFoundHint;
+    this.redactor = redactor;
+    this.clock = clock;
+  }
+
+  /** The context an exception for this response carries. */
+  ErrorContext context(@Nullable Integer status, Function<String, @Nullable String> header) {
+    return new ErrorContext(providerId, status, requestId(header));
+  }
+
+  static @Nullable String requestId(Function<String, @Nullable String> header) {
+    String id = header.apply("x-request-id");
+    return id != null ? id : header.apply("apim-request-id");
+  }
+
+  /**
+   * Maps a non-2xx response.
+   *
+   * @param status the HTTP status
+   * @param header looks a response header up by lower-case name
+   * @param body the response body
+   * @param target what was called
+   * @return the exception to complete the call with
+   */
+  LlmException fromResponse(
+      int status, Function<String, @Nullable String> header, byte[] body, CallTarget target) {
+    ErrorContext context = context(status, header);
+    String text = new String(body, StandardCharsets.UTF_8);
+    JsonNode error = errorObject(text);
+    Failure failure;
+    if (error == null) {
+      String detail =
+          text.isBlank()
+              ? "(empty body)"
+              : "non-JSON body '" + redactor.excerpt(text, EXCERPT) + "'.";
+      failure = new Failure(this, status, context, target, header, null, null, null, null, detail);
+    } else {
+      JsonNode inner = error.has("innererror") ? error.get("innererror") : error.get("inner_error");
+      JsonNode filter = null;
+      String innerCode = null;
+      if (inner != null && inner.isObject()) {
+        innerCode = textOrNull(inner.get("code"));
+        filter =
+            inner.has("content_filter_result")
+                ? inner.get("content_filter_result")
+                : inner.get("content_filter_results");
+        if (filter != null && !filter.isObject()) {
+          filter = null;
+        }
+      }
+      String message = textOrNull(error.get("message"));
+      String detail = message == null ? "(no message)" : redactor.excerpt(message, EXCERPT);
+      if (!detail.endsWith(".") && !detail.endsWith("...")) {
+        detail = detail + ".";
+      }
+      failure =
+          new Failure(
+              this,
+              status,
+              context,
+              target,
+              header,
+              textOrNull(error.get("code")),
+              textOrNull(error.get("param")),
+              innerCode,
+              filter,
+              detail);
+    }
+    for (Row row : TABLE) {
+      if (row.matches().test(failure)) {
+        return row.create().apply(failure);
+      }
+    }
+    throw new AssertionError("the last row matches everything");
+  }
+
+  /**
+   * A 200 whose choice finished with {@code content_filter}.
+   *
+   * @param context the response's context
+   * @param results the choice's {@code content_filter_results}, or null
+   * @return the exception
+   */
+  ContentFilterException completionFiltered(ErrorContext context, @Nullable JsonNode results) {
+    return new ContentFilterException(
+        "The content filter blocked the completion (finish_reason content_filter)."
+            + " Rephrase the prompt so the answer does not trigger the filter.",
+        context,
+        ContentFilterException.Side.COMPLETION,
+        filterResults(results),
+        null);
+  }
+
+  /**
+   * A 2xx whose body is not what the API defines.
+   *
+   * @param context the response's context
+   * @param what what was wrong
+   * @param body the body, for a short excerpt
+   * @param cause the parse failure, or null
+   * @return the exception
+   */
+  InvalidResponseException invalidBody(
+      ErrorContext context, String what, byte[] body, @Nullable Throwable cause) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    return new InvalidResponseException(
+        what
+            + (text.isBlank() ? " (empty body)" : ": '" + redactor.excerpt(text, 200) + "'")
+            + ". Check that the base URL points at an OpenAI-compatible API.",
+        context,
+        cause);
+  }
+
+  /**
+   * Maps a failure before or during the exchange (no complete response).
+   *
+   * @param failure what the HTTP client reported
+   * @param target what was called
+   * @param maxResponseBytes the configured limit, for the too-large message
+   * @return the exception
+   */
+  LlmException fromTransport(Throwable failure, CallTarget target, long maxResponseBytes) {
+    Throwable t = unwrap(failure);
+    if (t instanceof LlmException e) {
+      return e;
+    }
+    ErrorContext context = ErrorContext.provider(providerId);
+    String reason =
+        t.getClass().getSimpleName()
+            + (t.getMessage() == null ? "" : ": " + redactor.redact(t.getMessage()));
+    if (t instanceof ResponseTooLargeException) {
+      return new InvalidResponseException(
+          "The response from "
+              + target
+              + " is larger than "
+              + maxResponseBytes
+              + " bytes. Raise "
+              + HttpTransportSettings.MAX_RESPONSE_BYTES
+              + " if such answers are expected.",
+          context,
+          null);
+    }
+    if (t instanceof TimeoutException || t instanceof InterruptedIOException) {
+      return new LlmTimeoutException(
+          "No complete response from "
+              + target
+              + " in time ("
+              + reason
+              + "). Raise "
+              + HttpTransportSettings.RESPONSE_TIMEOUT
+              + " or "
+              + HttpTransportSettings.CONNECT_TIMEOUT
+              + " if the model needs longer.",
+          context,
+          t);
+    }
+    if (t instanceof SSLException) {
+      return new LlmConnectionException(
+          "TLS failed for "
+              + target
+              + " ("
+              + reason
+              + "). If the server uses a private CA, set "
+              + HttpTransportSettings.TRUST_STORE
+              + ".",
+          context,
+          t);
+    }
+    if (t instanceof CancellationException) {
+      return new LlmConnectionException(
+          "The call to " + target + " was cancelled, usually because the client was closed.",
+          context,
+          t);
+    }
+    if (t instanceof IOException) {
+      return new LlmConnectionException(
+          "Connection to "
+              + target
+              + " failed ("
+              + reason
+              + "). Check the base URL, the network and the proxy settings.",
+          context,
+          t);
+    }
+    return new LlmConnectionException(
+        "The call to " + target + " failed (" + reason + ").", context, t);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable current = t;
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  private static @Nullable JsonNode errorObject(String text) {
+    if (text.isBlank() || !text.stripLeading().startsWith("{")) {
+      return null;
+    }
+    try {
+      JsonNode root = Json.MAPPER.readTree(text);
+      JsonNode error = root == null ? null : root.get("error");
+      if (error != null && error.isObject()) {
+        return error;
+      }
+      if (error != null && error.isTextual()) {
+        // Some compatible servers send {"error": "message"}.
+        return Json.MAPPER.createObjectNode().put("message", error.asText());
+      }
+      return root != null && root.isObject() && root.has("message") ? root : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static @Nullable String textOrNull(@Nullable JsonNode node) {
+    if (node == null || node.isNull() || node.isContainerNode()) {
+      return null;
+    }
+    return node.asText();
+  }
+
+  /** Turns a category map into results, keeping the service's order; skips the error entry. */
+  static List<ContentFilterException.Result> filterResults(@Nullable JsonNode results) {
+    List<ContentFilterException.Result> list = new ArrayList<>();
+    if (results == null || !results.isObject()) {
+      return list;
+    }
+    for (Map.Entry<String, JsonNode> entry : results.properties()) {
+      JsonNode value = entry.getValue();
+      if (!value.isObject() || !value.has("filtered")) {
+        continue;
+      }
+      JsonNode detected = value.get("detected");
+      list.add(
+          new ContentFilterException.Result(
+              entry.getKey(),
+              value.get("filtered").asBoolean(),
+              textOrNull(value.get("severity")),
+              detected == null || detected.isNull() ? null : detected.asBoolean()));
+    }
+    return list;
+  }
+}
