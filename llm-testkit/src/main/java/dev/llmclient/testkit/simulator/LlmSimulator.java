@@ -39,8 +39,8 @@ import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A deterministic simulator of the Azure OpenAI and OpenAI HTTP APIs: a real HTTP/1.1 and h2c
- * (prior knowledge) server on loopback, for tests, demos and the command line.
+ * A deterministic simulator of the Azure OpenAI and OpenAI HTTP APIs: a real HTTP/1.1 server on
+ * loopback (httpcore5's asynchronous server), for tests, demos and the command line.
  *
  * <p>It serves OpenAI's {@code /v1/chat/completions}, {@code /v1/embeddings} and {@code
  * /v1/models}, Azure's {@code /openai/deployments/{deployment}/chat/completions|embeddings?
