@@ -1,0 +1,75 @@
+package dev.llmclient.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.ChatCompletion;
+import dev.llmclient.openai.TestServer.Reply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The default pool must not make 256 callers queue behind a handful of connections. */
+class ConcurrencyTest {
+
+  private static final int CALLS = 256;
+  private static final Duration SERVER_DELAY = Duration.ofMillis(50);
+
+  @Test
+  void twoHundredFiftySixConcurrentCallsOverlapWithDefaultSettings() throws Exception {
+    try (TestServer server = new TestServer();
+        ChatBackend chat =
+            new OpenAiProvider()
+                .createChatBackend(Fixtures.openAiSettings(server.uri("/v1"), "sk-abcdef123456"))) {
+      server.always(Reply.json(200, Fixtures.COMPLETION).after(SERVER_DELAY));
+      // Warm up class loading and the I/O reactor so the measurement is the pool's behaviour.
+      chat.complete(Fixtures.request()).get(10, TimeUnit.SECONDS);
+
+      long start = System.nanoTime();
+      List<CompletableFuture<ChatCompletion>> calls = new ArrayList<>();
+      for (int i = 0; i < CALLS; i++) {
+        calls.add(chat.complete(Fixtures.request()));
+      }
+      CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(calls).allSatisfy(c -> assertThat(c.join().content()).isEqualTo("{\"a\":1}"));
+      Duration serial = SERVER_DELAY.multipliedBy(CALLS); // 12.8 s if they queued one by one
+      assertThat(elapsed).isLessThan(serial.dividedBy(4));
+      // With httpclient5's default of 5 connections per route, at most 5 would be in flight.
+      assertThat(server.maxInFlight()).isGreaterThan(32);
+      System.out.printf(
+          "256 calls x 50 ms: %d ms, max in flight at the server %d%n",
+          elapsed.toMillis(), server.maxInFlight());
+    }
+  }
+
+  @Test
+  void httpClientsDefaultOfFiveConnectionsPerHostWouldQueueTheSameCalls() throws Exception {
+    try (TestServer server = new TestServer();
+        OpenAiWireClient tiny =
+            OpenAiWireClient.builder("openai")
+                .routes(OpenAiRoutes.under(server.uri("/v1")))
+                .transport(HttpTransportSettings.builder().maxConnectionsPerRoute(5).build())
+                .build()) {
+      server.always(Reply.json(200, Fixtures.COMPLETION).after(SERVER_DELAY));
+      tiny.complete(Fixtures.request()).get(10, TimeUnit.SECONDS);
+
+      long start = System.nanoTime();
+      List<CompletableFuture<ChatCompletion>> calls = new ArrayList<>();
+      for (int i = 0; i < CALLS; i++) {
+        calls.add(tiny.complete(Fixtures.request()));
+      }
+      CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+      // 256 / 5 rounds of 50 ms each: at least ~2.5 s, against well under a second by default.
+      assertThat(server.maxInFlight()).isLessThanOrEqualTo(5);
+      assertThat(elapsed).isGreaterThan(Duration.ofMillis(2000));
+      System.out.printf("256 calls x 50 ms with 5 connections: %d ms%n", elapsed.toMillis());
+    }
+  }
+}
