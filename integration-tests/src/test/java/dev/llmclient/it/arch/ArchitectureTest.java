@@ -6,6 +6,9 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +35,20 @@ class ArchitectureTest {
   void theImportSeesTheRealModules() {
     // A rule over an empty import passes vacuously; make sure the modules are really there.
     assertThat(production.stream().map(ArchitectureRules::moduleOf).distinct())
-        .contains("api", "core", "testkit");
+        .as("modules imported from %s", locations())
+        .contains("api", "core", "testkit", "openai", "azure", "otel");
     assertThat(production.containPackage("dev.llmclient.api.spi")).isTrue();
+  }
+
+  private static List<String> locations() {
+    try {
+      return Collections.list(ArchitectureTest.class.getClassLoader().getResources("dev/llmclient"))
+          .stream()
+          .map(Object::toString)
+          .toList();
+    } catch (IOException e) {
+      return List.of(e.toString());
+    }
   }
 
   static Stream<ArchRule> rules() {
