@@ -1,0 +1,26 @@
+package dev.llmclient.azure;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Fetches Entra ID access tokens, e.g. from a {@code TokenCredential} of azure-identity or from
+ * your own token service. The provider caches the token and calls this only to refresh it.
+ *
+ * <pre>{@code
+ * AzureTokenSource source = scope -> myTokenService.fetchAsync(scope)
+ *     .thenApply(t -> new AzureAccessToken(t.value(), t.expiresAt()));
+ * LlmProvider azure = new AzureOpenAiProvider(source);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface AzureTokenSource {
+
+  /**
+   * Fetches a fresh token.
+   *
+   * @param scope the scope, {@code https://cognitiveservices.azure.com/.default}
+   * @return a future of the token; a failure surfaces as an {@link
+   *     dev.llmclient.api.AuthenticationException} carrying its message
+   */
+  CompletableFuture<AzureAccessToken> fetch(String scope);
+}

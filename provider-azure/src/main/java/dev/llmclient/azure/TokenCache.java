@@ -1,0 +1,119 @@
+package dev.llmclient.azure;
+
+import dev.llmclient.api.AuthenticationException;
+import dev.llmclient.api.ErrorContext;
+import dev.llmclient.openai.RequestAuthenticator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One token shared by every call: reused until {@link #REFRESH_AHEAD} before it expires, then
+ * refreshed once, with concurrent callers waiting on the same refresh (single-flight).
+ */
+final class TokenCache implements RequestAuthenticator {
+
+  /** How long before expiry the token is refreshed. */
+  static final Duration REFRESH_AHEAD = Duration.ofMinutes(5);
+
+  private final AzureTokenSource source;
+  private final String scope;
+  private final Clock clock;
+  private final AtomicReference<@Nullable AzureAccessToken> current = new AtomicReference<>();
+  private final AtomicReference<@Nullable CompletableFuture<AzureAccessToken>> refreshing =
+      new AtomicReference<>();
+
+  TokenCache(AzureTokenSource source, String scope, Clock clock) {
+    this.source = source;
+    this.scope = scope;
+    this.clock = clock;
+  }
+
+  /** The current token, refreshing it first when it is missing or within five minutes of expiry. */
+  CompletableFuture<AzureAccessToken> token() {
+    while (true) {
+      AzureAccessToken token = current.get();
+      if (fresh(token)) {
+        return CompletableFuture.completedFuture(token);
+      }
+      CompletableFuture<AzureAccessToken> running = refreshing.get();
+      if (running != null) {
+        return running;
+      }
+      CompletableFuture<AzureAccessToken> mine = new CompletableFuture<>();
+      if (!refreshing.compareAndSet(null, mine)) {
+        continue;
+      }
+      // Another refresh may have finished between our read of current and winning the slot.
+      AzureAccessToken again = current.get();
+      if (fresh(again)) {
+        refreshing.set(null);
+        mine.complete(again);
+        return mine;
+      }
+      CompletableFuture<AzureAccessToken> fetched;
+      try {
+        fetched = source.fetch(scope);
+      } catch (RuntimeException e) {
+        fetched = CompletableFuture.failedFuture(e);
+      }
+      fetched.whenComplete(
+          (t, failure) -> {
+            if (failure == null && t != null) {
+              current.set(t);
+              refreshing.set(null);
+              mine.complete(t);
+            } else {
+              refreshing.set(null);
+              mine.completeExceptionally(authenticationFailed(failure));
+            }
+          });
+      return mine;
+    }
+  }
+
+  private boolean fresh(@Nullable AzureAccessToken token) {
+    return token != null && clock.instant().isBefore(token.expiresAt().minus(REFRESH_AHEAD));
+  }
+
+  private AuthenticationException authenticationFailed(@Nullable Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String why =
+        cause == null
+            ? "the token source returned no token"
+            : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new AuthenticationException(
+        "Could not get an Entra ID token for "
+            + scope
+            + ": "
+            + why
+            + ". Check the identity (AZURE_CLIENT_ID for a user-assigned one, or az login) and"
+            + " that it has the 'Cognitive Services OpenAI User' role, or set AZURE_OPENAI_API_KEY.",
+        ErrorContext.provider(AzureOpenAiProvider.ID),
+        cause);
+  }
+
+  @Override
+  public CompletableFuture<Map<String, String>> headers() {
+    return token().thenApply(t -> Map.of("Authorization", "Bearer " + t.token()));
+  }
+
+  @Override
+  public List<String> secrets() {
+    AzureAccessToken t = current.get();
+    return t == null ? List.of() : List.of(t.token());
+  }
+
+  @Override
+  public String toString() {
+    return "TokenCache[scope=" + scope + ", token=****]";
+  }
+}

@@ -1,0 +1,170 @@
+package dev.llmclient.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.llmclient.api.AuthenticationException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TokenCacheTest {
+
+  private static final Instant START = Instant.parse("2026-11-27T10:00:00Z");
+
+  /** A clock the test moves by hand. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now = START;
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneId.of("UTC");
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+
+  /** Hands out token-1, token-2, ... valid for one hour from the clock's now, when released. */
+  static final class FakeCredential implements AzureTokenSource {
+    final AtomicInteger calls = new AtomicInteger();
+    final List<CompletableFuture<AzureAccessToken>> pending = new ArrayList<>();
+    final MutableClock clock;
+    volatile boolean fail;
+
+    FakeCredential(MutableClock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public synchronized CompletableFuture<AzureAccessToken> fetch(String scope) {
+      assertThat(scope).isEqualTo("https://cognitiveservices.azure.com/.default");
+      int n = calls.incrementAndGet();
+      CompletableFuture<AzureAccessToken> f = new CompletableFuture<>();
+      pending.add(f);
+      if (fail) {
+        f.completeExceptionally(
+            new IllegalStateException("ManagedIdentityCredential authentication unavailable."));
+      } else {
+        f.complete(new AzureAccessToken("token-" + n, clock.instant().plus(Duration.ofHours(1))));
+      }
+      return f;
+    }
+  }
+
+  @Test
+  void oneRefreshServesOneHundredConcurrentCallers() throws Exception {
+    MutableClock clock = new MutableClock();
+    AtomicInteger calls = new AtomicInteger();
+    CompletableFuture<AzureAccessToken> gate = new CompletableFuture<>();
+    TokenCache cache =
+        new TokenCache(
+            scope -> {
+              calls.incrementAndGet();
+              return gate;
+            },
+            AzureOpenAiProvider.SCOPE,
+            clock);
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      CountDownLatch ready = new CountDownLatch(100);
+      List<CompletableFuture<CompletableFuture<AzureAccessToken>>> callers = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        callers.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  ready.countDown();
+                  return cache.token();
+                },
+                pool));
+      }
+      assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+      List<CompletableFuture<AzureAccessToken>> tokens = new ArrayList<>();
+      for (var c : callers) {
+        tokens.add(c.get(10, TimeUnit.SECONDS));
+      }
+      assertThat(tokens).allSatisfy(t -> assertThat(t).isNotDone());
+
+      gate.complete(new AzureAccessToken("shared", START.plus(Duration.ofHours(1))));
+
+      assertThat(tokens)
+          .allSatisfy(t -> assertThat(t.get(5, TimeUnit.SECONDS).token()).isEqualTo("shared"));
+      assertThat(calls).hasValue(1);
+      assertThat(cache.token().get().token()).isEqualTo("shared");
+      assertThat(calls).hasValue(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theTokenIsRefreshedFiveMinutesBeforeItExpires() throws Exception {
+    MutableClock clock = new MutableClock();
+    FakeCredential credential = new FakeCredential(clock);
+    TokenCache cache = new TokenCache(credential, AzureOpenAiProvider.SCOPE, clock);
+
+    assertThat(cache.token().get().token()).isEqualTo("token-1");
+    clock.advance(Duration.ofMinutes(54).plusSeconds(59));
+    assertThat(cache.token().get().token()).isEqualTo("token-1");
+    clock.advance(Duration.ofSeconds(1)); // exactly 5 minutes left
+    assertThat(cache.token().get().token()).isEqualTo("token-2");
+    assertThat(credential.calls).hasValue(2);
+    assertThat(cache.headers().get()).containsEntry("Authorization", "Bearer token-2");
+  }
+
+  @Test
+  void aFailedRefreshIsAnAuthenticationExceptionWithTheCredentialsMessageAndIsRetriedNextTime()
+      throws Exception {
+    MutableClock clock = new MutableClock();
+    FakeCredential credential = new FakeCredential(clock);
+    credential.fail = true;
+    TokenCache cache = new TokenCache(credential, AzureOpenAiProvider.SCOPE, clock);
+
+    Throwable t = catchThrowable(() -> cache.token().join());
+
+    assertThat(t).hasCauseInstanceOf(AuthenticationException.class);
+    AuthenticationException e = (AuthenticationException) t.getCause();
+    assertThat(e.getMessage())
+        .contains("ManagedIdentityCredential authentication unavailable", "AZURE_CLIENT_ID");
+    assertThat(e.provider()).isEqualTo("azure");
+
+    credential.fail = false;
+    assertThat(cache.token().get().token()).isEqualTo("token-2");
+  }
+
+  @Test
+  void aSourceThatThrowsIsTypedToo() {
+    TokenCache cache =
+        new TokenCache(
+            scope -> {
+              throw new IllegalStateException("no az login");
+            },
+            AzureOpenAiProvider.SCOPE,
+            new MutableClock());
+    assertThat(catchThrowable(() -> cache.token().join()))
+        .hasCauseInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("no az login");
+    assertThat(cache.toString()).doesNotContain("token-");
+  }
+}
