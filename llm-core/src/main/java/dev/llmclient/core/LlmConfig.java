@@ -15,10 +15,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every setting is optional. Unset ones fall back to the provider settings ({@code MODEL_NAME},
  * {@code SMALL_MODEL_NAME}, {@code LLM_MAX_TOKENS}, {@code LLM_TEMPERATURE}, {@code
- * LLM_REASONING_EFFORT}, {@code LLM_VERBOSITY}), then to what the provider reports (on Azure: the
- * configured deployments), then to the defaults: {@value #DEFAULT_MAX_TOKENS} output tokens, the
- * server's temperature, and the medium model for {@code SMALL} calls. On Azure the model names are
- * deployment names.
+ * LLM_REASONING_EFFORT}, {@code LLM_VERBOSITY}, {@code LLM_STRUCTURED_OUTPUT_MODE}), then to what
+ * the provider reports (on Azure: the configured deployments), then to the defaults: {@value
+ * #DEFAULT_MAX_TOKENS} output tokens, the server's temperature, and the medium model for {@code
+ * SMALL} calls. On Azure the model names are deployment names.
  *
  * <pre>{@code
  * LlmConfig config = LlmConfig.builder()
@@ -45,8 +45,10 @@ public final class LlmConfig {
   private final @Nullable String reasoningEffort;
   private final @Nullable String verbosity;
   private final Map<String, Boolean> reasoningModels;
+  private final @Nullable StructuredOutputMode structuredOutputMode;
 
   private LlmConfig(Builder b) {
+    this.structuredOutputMode = b.structuredOutputMode;
     this.apiKey = b.apiKey;
     this.model = b.model;
     this.smallModel = b.smallModel;
@@ -92,6 +94,7 @@ public final class LlmConfig {
     b.reasoningEffort = reasoningEffort;
     b.verbosity = verbosity;
     b.reasoningModels.putAll(reasoningModels);
+    b.structuredOutputMode = structuredOutputMode;
     return b;
   }
 
@@ -131,6 +134,12 @@ public final class LlmConfig {
     }
     if (b.verbosity == null) {
       b.verbosity = settings.get("LLM_VERBOSITY");
+    }
+    if (b.structuredOutputMode == null) {
+      String mode = settings.get("LLM_STRUCTURED_OUTPUT_MODE");
+      if (mode != null) {
+        b.structuredOutputMode = StructuredOutputMode.parse(mode);
+      }
     }
     try {
       return b.build();
@@ -226,6 +235,15 @@ public final class LlmConfig {
   }
 
   /**
+   * How response types reach the model.
+   *
+   * @return the mode; {@link StructuredOutputMode#JSON_SCHEMA} unless set
+   */
+  public StructuredOutputMode structuredOutputMode() {
+    return structuredOutputMode == null ? StructuredOutputMode.JSON_SCHEMA : structuredOutputMode;
+  }
+
+  /**
    * Whether a model is a reasoning model: the explicit declaration first, else the prefix rule
    * ({@code o1}, {@code o3}, {@code o4}, {@code gpt-5} but not {@code gpt-5-chat}).
    *
@@ -265,6 +283,8 @@ public final class LlmConfig {
         + verbosity
         + ", reasoningModels="
         + reasoningModels
+        + ", structuredOutputMode="
+        + structuredOutputMode
         + "]";
   }
 
@@ -279,8 +299,21 @@ public final class LlmConfig {
     private @Nullable String reasoningEffort;
     private @Nullable String verbosity;
     private final Map<String, Boolean> reasoningModels = new LinkedHashMap<>();
+    private @Nullable StructuredOutputMode structuredOutputMode;
 
     private Builder() {}
+
+    /**
+     * Sets how response types reach the model.
+     *
+     * @param mode the mode, or null for the setting {@code LLM_STRUCTURED_OUTPUT_MODE} or {@link
+     *     StructuredOutputMode#JSON_SCHEMA}
+     * @return this builder
+     */
+    public Builder structuredOutputMode(@Nullable StructuredOutputMode mode) {
+      this.structuredOutputMode = mode;
+      return this;
+    }
 
     /**
      * Sets the API key handed to the selected provider.

@@ -41,6 +41,9 @@ final class PipelineClient implements LlmClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineClient.class);
 
+  /** Put before the schema when it travels in the prompt ({@code json_object} mode). */
+  static final String SCHEMA_PROMPT = "\n\nRespond with a JSON object in the following format:\n\n";
+
   /** What {@link #prepare} decided for one request. */
   record Prepared(
       BackendInfo info,
@@ -145,22 +148,6 @@ final class PipelineClient implements LlmClient {
     ModelSize size = request.modelSize();
     String model = resolveModel(size, info);
 
-    List<Message> messages = new ArrayList<>(request.messages().size() + 2);
-    messages.addAll(request.messages());
-    if (suffix != null) {
-      String text = suffix.suffixFor(request.groupId());
-      if (text != null && !text.isEmpty()) {
-        messages.set(0, messages.get(0).withContent(messages.get(0).content() + text));
-      }
-    }
-    for (int i = 0; i < messages.size(); i++) {
-      Message m = messages.get(i);
-      String cleaned = InputCleaner.clean(m.content());
-      if (cleaned != m.content()) {
-        messages.set(i, m.withContent(cleaned));
-      }
-    }
-
     int maxTokens = resolveMaxTokens(request);
     boolean reasoning = config.isReasoningModel(model);
     Double temperature = null;
@@ -175,16 +162,42 @@ final class PipelineClient implements LlmClient {
     }
 
     ResponseSchema schema = null;
-    ResponseFormat format = ResponseFormat.jsonObject();
     if (request.responseType() != null) {
       schema = ResponseSchema.forType(request.responseType());
-      format = schema.format;
     } else if (request.schemaJson() != null) {
       schema =
           ResponseSchema.explicit(
               Objects.requireNonNull(request.schemaName(), "schemaName"), request.schemaJson());
-      format = schema.format;
     }
+    boolean schemaInPrompt =
+        schema != null && config.structuredOutputMode() == StructuredOutputMode.JSON_OBJECT;
+    ResponseFormat format =
+        schema == null || schemaInPrompt ? ResponseFormat.jsonObject() : schema.format;
+
+    // Graphiti's order: schema text onto the last message, suffix onto the first, then clean.
+    List<Message> messages = new ArrayList<>(request.messages());
+    if (schemaInPrompt) {
+      int last = messages.size() - 1;
+      messages.set(
+          last,
+          messages
+              .get(last)
+              .withContent(messages.get(last).content() + SCHEMA_PROMPT + schema.json));
+    }
+    if (suffix != null) {
+      String text = suffix.suffixFor(request.groupId());
+      if (text != null && !text.isEmpty()) {
+        messages.set(0, messages.get(0).withContent(messages.get(0).content() + text));
+      }
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      String cleaned = InputCleaner.clean(m.content());
+      if (cleaned != m.content()) {
+        messages.set(i, m.withContent(cleaned));
+      }
+    }
+
     ChatCompletionRequest base =
         new ChatCompletionRequest(
             model, messages, temperature, maxTokens, format, effort, verbosity, null, Map.of());

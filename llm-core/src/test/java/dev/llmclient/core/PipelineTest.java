@@ -114,6 +114,71 @@ class PipelineTest {
   }
 
   @Test
+  void jsonObjectModeSendsJsonObjectAndPutsTheSchemaIntoTheLastMessage() {
+    backend.enqueueContent("{\"name\":\"Ada\",\"birthYear\":1815}");
+    LlmClient client =
+        client(LlmConfig.builder().structuredOutputMode(StructuredOutputMode.JSON_OBJECT).build());
+
+    Person p = client.generate(List.of(Message.system("sys"), Message.user("Ada")), Person.class);
+
+    assertThat(p).isEqualTo(new Person("Ada", 1815));
+    ChatCompletionRequest sent = backend.lastRequest();
+    assertThat(sent.responseFormat()).isEqualTo(ResponseFormat.jsonObject());
+    assertThat(sent.messages().get(0).content()).isEqualTo("sys");
+    assertThat(sent.messages().get(1).content())
+        .isEqualTo(
+            "Ada\n\nRespond with a JSON object in the following format:\n\n"
+                + ResponseSchema.forType(Person.class).json);
+  }
+
+  @Test
+  void jsonObjectModeStillValidatesAgainstTheSchema() {
+    backend
+        .enqueueContent("{\"name\":\"Ada\"}")
+        .enqueueContent("{\"name\":\"Ada\",\"birthYear\":1}");
+    LlmClient client =
+        builder()
+            .settings(
+                dev.llmclient.api.spi.ProviderSettings.of(
+                    Map.of("LLM_STRUCTURED_OUTPUT_MODE", "json_object")))
+            .build();
+
+    LlmResponse<Person> r =
+        client.generate(
+            LlmRequest.builder()
+                .addMessage(Message.user("Ada"))
+                .responseType(Person.class)
+                .build());
+
+    assertThat(r.reasks()).isEqualTo(1);
+    assertThat(backend.requests().get(1).messages().get(1).content()).contains("SchemaValidation");
+  }
+
+  @Test
+  void withoutAResponseTypeNothingIsInjectedInEitherMode() {
+    backend.enqueueContent("{\"a\":1}");
+    LlmClient client =
+        client(LlmConfig.builder().structuredOutputMode(StructuredOutputMode.JSON_OBJECT).build());
+
+    assertThat(client.generateResponse(List.of(Message.user("q")))).containsEntry("a", 1);
+    assertThat(backend.lastRequest().messages()).containsExactly(Message.user("q"));
+    assertThat(backend.lastRequest().responseFormat()).isEqualTo(ResponseFormat.jsonObject());
+  }
+
+  @Test
+  void anUnknownStructuredOutputModeSettingNamesTheAllowedValues() {
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .settings(
+                        dev.llmclient.api.spi.ProviderSettings.of(
+                            Map.of("LLM_STRUCTURED_OUTPUT_MODE", "tools")))
+                    .build())
+        .isExactlyInstanceOf(LlmConfigurationException.class)
+        .hasMessage("LLM_STRUCTURED_OUTPUT_MODE must be json_schema or json_object, got 'tools'");
+  }
+
+  @Test
   void anExplicitSchemaIsSentAndTheAnswerReturnedAsAMap() {
     String schema =
         "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},"
