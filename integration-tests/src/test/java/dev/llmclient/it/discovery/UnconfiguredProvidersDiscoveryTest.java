@@ -13,14 +13,26 @@ import org.junit.jupiter.api.Test;
 class UnconfiguredProvidersDiscoveryTest {
 
   @Test
+  void aHalfConfiguredAzureProviderListsOnlyWhatIsStillMissing() {
+    assertThatThrownBy(
+            () ->
+                Discovery.build(
+                    Map.of("AZURE_OPENAI_ENDPOINT", "https://example.openai.azure.com")))
+        .isExactlyInstanceOf(LlmConfigurationException.class)
+        .hasMessageStartingWith(
+            "No LLM provider is configured. Found: azure (missing: AZURE_OPENAI_API_KEY (or"
+                + " AZURE_OPENAI_USE_MANAGED_IDENTITY=true)), openai (missing: OPENAI_API_KEY).");
+  }
+
+  @Test
   void withNothingConfiguredTheErrorListsWhatEachProviderMisses() {
     assertThatThrownBy(() -> Discovery.build(Map.of()))
         .isExactlyInstanceOf(LlmConfigurationException.class)
-        .hasMessageStartingWith("No LLM provider is configured. Found: azure (missing: ")
-        .hasMessageContaining("), openai (missing: OPENAI_API_KEY). ")
-        .hasMessageEndingWith(
-            "Set the missing settings of the provider you want, or select one with LLM_PROVIDER,"
-                + " -Dllm.provider or LlmClients.builder().provider(id)."
-                + " [llmclient: none-configured]");
+        .hasMessage(
+            "No LLM provider is configured. Found: azure (missing: AZURE_OPENAI_ENDPOINT;"
+                + " AZURE_OPENAI_API_KEY (or AZURE_OPENAI_USE_MANAGED_IDENTITY=true)), openai"
+                + " (missing: OPENAI_API_KEY). Set the missing settings of the provider you want,"
+                + " or select one with LLM_PROVIDER, -Dllm.provider or"
+                + " LlmClients.builder().provider(id). [llmclient: none-configured]");
   }
 }
