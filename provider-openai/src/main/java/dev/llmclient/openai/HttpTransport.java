@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.client5.http.auth.AuthScope;
@@ -62,8 +63,12 @@ final class HttpTransport implements AutoCloseable {
     }
   }
 
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
   private final HttpTransportSettings settings;
   private final CloseableHttpAsyncClient client;
+  private final String threadPrefix = "llmclient-io-" + INSTANCES.incrementAndGet() + "-";
+  private final AtomicInteger threads = new AtomicInteger();
 
   HttpTransport(HttpTransportSettings settings) {
     this.settings = settings;
@@ -120,6 +125,12 @@ final class HttpTransport implements AutoCloseable {
             .disableCookieManagement()
             .evictIdleConnections(TimeValue.ofSeconds(60))
             .setUserAgent("llmclient-java")
+            .setThreadFactory(
+                runnable -> {
+                  Thread t = new Thread(runnable, threadPrefix + threads.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                })
             .build();
     client.start();
   }
@@ -175,9 +186,22 @@ final class HttpTransport implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Closes the pool and waits briefly for the I/O threads to end, so a closed backend leaves no
+   * threads behind; called from one of those threads, it does not wait for itself.
+   */
   @Override
   public void close() {
+    client.initiateShutdown();
     client.close(CloseMode.IMMEDIATE);
+    if (Thread.currentThread().getName().startsWith(threadPrefix)) {
+      return;
+    }
+    try {
+      client.awaitShutdown(TimeValue.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static int port(URI uri) {
