@@ -13,8 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,6 +37,7 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -69,6 +72,7 @@ final class HttpTransport implements AutoCloseable {
   private final CloseableHttpAsyncClient client;
   private final String threadPrefix = "llmclient-io-" + INSTANCES.incrementAndGet() + "-";
   private final AtomicInteger threads = new AtomicInteger();
+  private final Set<CompletableFuture<Response>> inFlight = ConcurrentHashMap.newKeySet();
 
   HttpTransport(HttpTransportSettings settings) {
     this.settings = settings;
@@ -154,6 +158,8 @@ final class HttpTransport implements AutoCloseable {
     headers.forEach(builder::addHeader);
     AsyncRequestProducer producer = builder.build();
     CompletableFuture<Response> result = new CompletableFuture<>();
+    inFlight.add(result);
+    result.whenComplete((r, t) -> inFlight.remove(result));
     Future<Response> exchange =
         client.execute(
             producer,
@@ -194,6 +200,12 @@ final class HttpTransport implements AutoCloseable {
   public void close() {
     client.initiateShutdown();
     client.close(CloseMode.IMMEDIATE);
+    // httpclient5 does not always call back exchanges that were in flight when the reactor
+    // stopped; fail them here so that no caller waits forever on a closed client.
+    for (CompletableFuture<Response> pending : List.copyOf(inFlight)) {
+      pending.completeExceptionally(
+          new ConnectionClosedException("the client was closed while the request was in flight"));
+    }
     if (Thread.currentThread().getName().startsWith(threadPrefix)) {
       return;
     }
