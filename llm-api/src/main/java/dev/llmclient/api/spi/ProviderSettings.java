@@ -183,7 +183,8 @@ public final class ProviderSettings {
    * Whether a setting name suggests a secret, so that its value must never be shown.
    *
    * @param name the setting name
-   * @return true for names containing KEY, TOKEN, SECRET, PASSWORD or CREDENTIAL
+   * @return true for names containing KEY, TOKEN, SECRET, PASSWORD, CREDENTIAL, AUTH or HEADER
+   *     (extra headers often carry a gateway key), or PROXY (a proxy URL may embed a password)
    */
   public static boolean isSecretName(String name) {
     String upper = name.toUpperCase(Locale.ROOT);
@@ -191,7 +192,10 @@ public final class ProviderSettings {
         || upper.contains("TOKEN")
         || upper.contains("SECRET")
         || upper.contains("PASSWORD")
-        || upper.contains("CREDENTIAL");
+        || upper.contains("CREDENTIAL")
+        || upper.contains("AUTH")
+        || upper.contains("HEADER")
+        || upper.contains("PROXY");
   }
 
   /** Lists the explicit settings, secrets redacted; environment values are not listed. */

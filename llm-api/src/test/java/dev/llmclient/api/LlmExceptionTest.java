@@ -1,0 +1,79 @@
+package dev.llmclient.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LlmExceptionTest {
+
+  private final ErrorContext context = new ErrorContext("azure", 429, "req-1");
+
+  @Test
+  void retryabilityIsFixedPerType() {
+    assertThat(new RateLimitException("x").isRetryable()).isTrue();
+    assertThat(new ServerException("x").isRetryable()).isTrue();
+    assertThat(new LlmTimeoutException("x").isRetryable()).isTrue();
+    assertThat(new LlmConnectionException("x").isRetryable()).isTrue();
+    assertThat(new ConflictException("x").isRetryable()).isTrue();
+    assertThat(new InvalidRequestException("x").isRetryable()).isFalse();
+    assertThat(new ContextLengthExceededException("x").isRetryable()).isFalse();
+    assertThat(new AuthenticationException("x").isRetryable()).isFalse();
+    assertThat(new NotFoundException("x").isRetryable()).isFalse();
+    assertThat(new RefusalException("no").isRetryable()).isFalse();
+    assertThat(new EmptyResponseException("x").isRetryable()).isFalse();
+    assertThat(new InvalidResponseException("x").isRetryable()).isFalse();
+    assertThat(new LlmConfigurationException("x").isRetryable()).isFalse();
+  }
+
+  @Test
+  void theMessageEndsWithProviderStatusAndRequestId() {
+    RateLimitException e =
+        new RateLimitException("Slow down.", context, Duration.ofSeconds(3), null);
+
+    assertThat(e).hasMessage("Slow down. [provider=azure, status=429, request-id=req-1]");
+    assertThat(e.retryAfter()).contains(Duration.ofSeconds(3));
+    assertThat(e.provider()).isEqualTo("azure");
+    assertThat(e.httpStatus()).isEqualTo(429);
+    assertThat(e.requestId()).isEqualTo("req-1");
+    assertThat(new RateLimitException("x").retryAfter()).isEmpty();
+  }
+
+  @Test
+  void graphitiMessagesAreKept() {
+    @SuppressWarnings("deprecation")
+    RateLimitException graphiti = new RateLimitException();
+    assertThat(graphiti).hasMessage("Rate limit exceeded. Please try again later.");
+    assertThat(new RefusalException("I can't help with that").refusal())
+        .isEqualTo("I can't help with that");
+    assertThatThrownBy(() -> new RefusalException(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void contentFilterKeepsSideAndCategories() {
+    ContentFilterException e =
+        new ContentFilterException(
+            "filtered",
+            context,
+            ContentFilterException.Side.PROMPT,
+            List.of(
+                new ContentFilterException.Result("violence", true, "medium", null),
+                new ContentFilterException.Result("jailbreak", false, null, false)),
+            null);
+
+    assertThat(e.side()).isEqualTo(ContentFilterException.Side.PROMPT);
+    assertThat(e.results()).hasSize(2);
+    assertThat(e.filteredCategories())
+        .extracting(ContentFilterException.Result::category)
+        .containsExactly("violence");
+  }
+
+  @Test
+  void usageAddsUpAndRejectsNegativeCounts() {
+    assertThat(Usage.of(10, 5).plus(new Usage(1, 2, 3, 4))).isEqualTo(new Usage(11, 7, 3, 4));
+    assertThat(Usage.of(10, 5).totalTokens()).isEqualTo(15);
+    assertThatThrownBy(() -> Usage.of(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
