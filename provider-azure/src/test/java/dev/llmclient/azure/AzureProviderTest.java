@@ -222,20 +222,6 @@ class AzureProviderTest {
   }
 
   @Test
-  void managedIdentityWithoutAzureIdentityOnTheClasspathNamesTheArtifact() {
-    assertThatThrownBy(
-            () ->
-                new AzureOpenAiProvider()
-                    .createChatBackend(
-                        ProviderSettings.of(
-                            Map.of(
-                                "AZURE_OPENAI_ENDPOINT", "https://x.openai.azure.com",
-                                "AZURE_OPENAI_USE_MANAGED_IDENTITY", "true"))))
-        .isInstanceOf(LlmConfigurationException.class)
-        .hasMessageContaining("com.azure:azure-identity");
-  }
-
-  @Test
   void theProviderIsFoundByServiceLoaderUnderItsId() {
     assertThat(
             ServiceLoader.load(LlmProvider.class).stream()
