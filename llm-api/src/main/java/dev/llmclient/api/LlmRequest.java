@@ -35,6 +35,7 @@ public final class LlmRequest {
   private final @Nullable String groupId;
   private final @Nullable String promptName;
   private final @Nullable Double temperature;
+  private final boolean attributeExtraction;
 
   private LlmRequest(Builder b) {
     this.messages = List.copyOf(b.messages);
@@ -46,6 +47,7 @@ public final class LlmRequest {
     this.groupId = b.groupId;
     this.promptName = b.promptName;
     this.temperature = b.temperature;
+    this.attributeExtraction = b.attributeExtraction;
   }
 
   /**
@@ -73,6 +75,7 @@ public final class LlmRequest {
     b.groupId = groupId;
     b.promptName = promptName;
     b.temperature = temperature;
+    b.attributeExtraction = attributeExtraction;
     return b;
   }
 
@@ -160,6 +163,17 @@ public final class LlmRequest {
     return temperature;
   }
 
+  /**
+   * Whether the call extracts attributes (Graphiti's {@code attribute_extraction}): the client then
+   * adds a note to the first message saying that schema field descriptions are never values
+   * themselves and that a missing value is null.
+   *
+   * @return true for attribute extraction
+   */
+  public boolean attributeExtraction() {
+    return attributeExtraction;
+  }
+
   /** Shows the settings and the message count; never message content. */
   @Override
   public String toString() {
@@ -191,6 +205,7 @@ public final class LlmRequest {
     private @Nullable String groupId;
     private @Nullable String promptName;
     private @Nullable Double temperature;
+    private boolean attributeExtraction;
 
     private Builder() {}
 
@@ -296,6 +311,18 @@ public final class LlmRequest {
      */
     public Builder temperature(@Nullable Double temperature) {
       this.temperature = temperature;
+      return this;
+    }
+
+    /**
+     * Marks the call as attribute extraction (Graphiti's {@code attribute_extraction}), which adds
+     * a note against copying field descriptions into fields.
+     *
+     * @param attributeExtraction true for attribute extraction
+     * @return this builder
+     */
+    public Builder attributeExtraction(boolean attributeExtraction) {
+      this.attributeExtraction = attributeExtraction;
       return this;
     }
 

@@ -174,8 +174,12 @@ final class PipelineClient implements LlmClient {
     ResponseFormat format =
         schema == null || schemaInPrompt ? ResponseFormat.jsonObject() : schema.format;
 
-    // Graphiti's order: schema text onto the last message, suffix onto the first, then clean.
+    // Graphiti's order: attribute-extraction note, schema text onto the last message, suffix
+    // onto the first, then clean.
     List<Message> messages = new ArrayList<>(request.messages());
+    if (request.attributeExtraction()) {
+      AttributeExtractionPreamble.apply(messages);
+    }
     if (schemaInPrompt) {
       int last = messages.size() - 1;
       messages.set(
