@@ -1,0 +1,504 @@
+package dev.llmclient.cli;
+
+import dev.llmclient.api.AuthenticationException;
+import dev.llmclient.api.LlmClient;
+import dev.llmclient.api.LlmConfigurationException;
+import dev.llmclient.api.LlmException;
+import dev.llmclient.api.LlmRequest;
+import dev.llmclient.api.LlmResponse;
+import dev.llmclient.api.Message;
+import dev.llmclient.api.NotFoundException;
+import dev.llmclient.api.Usage;
+import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.core.PromptTokenUsage;
+import dev.llmclient.core.TokenUsageTracker;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One run of {@code llm batch}: reads the input a line at a time, keeps at most {@code
+ * --concurrency} calls in flight with {@link LlmClient#generateAsync} and a semaphore (no thread
+ * per call), and writes exactly one output line per input line as results arrive.
+ */
+final class BatchJob {
+
+  static final String PROMPT_NAME = "llm.batch";
+
+  private final BatchCommand options;
+  private final ProviderSettings settings;
+  private final PrintWriter err;
+  private final boolean terminal;
+  private final Semaphore permits;
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private final BatchStats stats = new BatchStats();
+  private final CallTracer tracer = new CallTracer();
+  private final TokenUsageTracker tokens = new TokenUsageTracker();
+  private volatile @Nullable String stopReason;
+  private volatile @Nullable RuntimeException writeFailure;
+  private volatile @Nullable Progress progress;
+
+  BatchJob(BatchCommand options, ProviderSettings settings, PrintWriter err, boolean terminal) {
+    this.options = options;
+    this.settings = settings;
+    this.err = err;
+    this.terminal = terminal;
+    this.permits = new Semaphore(options.concurrency);
+  }
+
+  /** Asks the run to stop reading; calls in flight still finish and are written. */
+  void stop(String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+    }
+  }
+
+  /** For the shutdown hook: stops the run and waits until it has written its summary. */
+  void stopAndAwait(String reason, Duration timeout) {
+    if (finished.getCount() == 0) {
+      return;
+    }
+    stop(reason);
+    note(
+        "llm: stopping: finishing "
+            + stats.inFlight.get()
+            + " calls in flight (up to "
+            + timeout.toSeconds()
+            + " s), then writing the summary");
+    try {
+      if (!finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        note(
+            "llm: calls still in flight after "
+                + timeout.toSeconds()
+                + " s; their records have no output line yet: run again with --resume");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs the batch. */
+  int run() {
+    try {
+      return runBatch();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private int runBatch() {
+    Extraction extraction = Extraction.of(options.schema, options.type);
+    String instructions = options.system == null ? Extraction.DEFAULT_INSTRUCTIONS : options.system;
+    // Fails here, before any output, when an option is out of range.
+    request(extraction, instructions, "probe");
+    long total = countRecords(options.in);
+    Set<String> done = prepareOutput();
+
+    long start = System.nanoTime();
+    try (Connection connection = Connection.open(options.client, settings, err, tracer, tokens);
+        ResultFile results = ResultFile.append(options.out);
+        BufferedReader reader = Files.newBufferedReader(options.in, StandardCharsets.UTF_8)) {
+      Duration interval = Duration.ofMillis((long) (options.progressIntervalSeconds * 1000));
+      Progress shown = Progress.start(err, terminal, () -> snapshot(total, start), interval);
+      progress = shown;
+      long lastLine = 0;
+      try {
+        lastLine = submitAll(reader, connection.client(), results, done, extraction, instructions);
+        permits.acquireUninterruptibly(options.concurrency);
+        permits.release(options.concurrency);
+      } finally {
+        progress = null;
+        shown.close();
+      }
+      printSummary(total, start, lastLine);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + options.in + ": " + e.getMessage(), e);
+    }
+    RuntimeException failure = writeFailure;
+    if (failure != null) {
+      throw failure;
+    }
+    boolean anyFailed = stats.failed.get() + stats.malformed.get() > 0;
+    return anyFailed || stopReason != null ? LlmCommand.RECORDS_FAILED : LlmCommand.OK;
+  }
+
+  /** Reads and submits records until the input ends or a stop is asked; returns the last line. */
+  private long submitAll(
+      BufferedReader reader,
+      LlmClient client,
+      ResultFile results,
+      Set<String> done,
+      Extraction extraction,
+      String instructions)
+      throws IOException {
+    Map<String, Long> firstLineOfId = new HashMap<>();
+    long lineNumber = 0;
+    String line;
+    while (stopReason == null && (line = reader.readLine()) != null) {
+      lineNumber++;
+      if (line.isBlank()) {
+        continue;
+      }
+      InputRecord record = InputRecord.parse(lineNumber, line, options.idField, options.textField);
+      Long firstLine =
+          record.id() == null ? null : firstLineOfId.putIfAbsent(record.id(), lineNumber);
+      boolean duplicate = firstLine != null;
+      String key = InputRecord.key(record.id(), lineNumber, duplicate);
+      if (done.contains(key)) {
+        stats.skipped.incrementAndGet();
+        continue;
+      }
+      if (duplicate) {
+        writeRejected(
+            results,
+            record,
+            ResultFile.DUPLICATE_ID,
+            "id '" + record.id() + "' is also on line " + firstLine + "; ids must be unique");
+        continue;
+      }
+      String text = record.text();
+      if (text == null) {
+        writeRejected(results, record, ResultFile.MALFORMED, String.valueOf(record.problem()));
+        continue;
+      }
+      permits.acquireUninterruptibly();
+      if (stopReason != null) {
+        permits.release();
+        // Not sent: the record has no output line, so --resume does it.
+        lineNumber--;
+        break;
+      }
+      submit(client, results, record, request(extraction, instructions, text));
+    }
+    return lineNumber;
+  }
+
+  private LlmRequest request(Extraction extraction, String instructions, String text) {
+    return options
+        .client
+        .apply(
+            extraction.apply(
+                LlmRequest.builder()
+                    .addMessage(Message.system(instructions))
+                    .addMessage(Message.user(text))
+                    .promptName(PROMPT_NAME)))
+        .build();
+  }
+
+  private void submit(
+      LlmClient client, ResultFile results, InputRecord record, LlmRequest request) {
+    long started = System.nanoTime();
+    stats.inFlight.incrementAndGet();
+    CompletableFuture<LlmResponse<Object>> call;
+    try {
+      call = client.generateAsync(request);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenComplete(
+        (response, error) -> {
+          long millis = (System.nanoTime() - started) / 1_000_000;
+          try {
+            if (error == null) {
+              results.write(Json.write(successLine(record, response, millis)));
+              stats.succeeded(response.model(), response.usage(), millis);
+            } else {
+              Throwable cause = unwrap(error);
+              results.write(Json.write(errorLine(record, cause)));
+              stats.failed(cause.getClass().getSimpleName(), millis);
+              if (isFatal(cause)) {
+                stop(
+                    "every call would fail the same way ("
+                        + cause.getClass().getSimpleName()
+                        + "): "
+                        + cause.getMessage());
+              }
+            }
+          } catch (RuntimeException e) {
+            writeFailure = e;
+            stop("the output file cannot be written: " + e.getMessage());
+          } finally {
+            stats.inFlight.decrementAndGet();
+            permits.release();
+          }
+        });
+  }
+
+  private void writeRejected(ResultFile results, InputRecord record, String type, String problem) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("id", record.id());
+    line.put("line", record.line());
+    line.put("error", type);
+    line.put("message", "line " + record.line() + ": " + problem);
+    line.put("retryable", false);
+    results.write(Json.write(line));
+    stats.malformed(type);
+    note("llm: line " + record.line() + " skipped: " + problem);
+  }
+
+  static Map<String, Object> successLine(
+      InputRecord record, LlmResponse<Object> response, long millis) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("id", record.id());
+    line.put("line", record.line());
+    line.put("result", response.json());
+    line.put("model", response.model());
+    line.put("attempts", response.attempts());
+    line.put("reasks", response.reasks());
+    line.put("inputTokens", response.usage().inputTokens());
+    line.put("outputTokens", response.usage().outputTokens());
+    line.put("latencyMs", millis);
+    return line;
+  }
+
+  static Map<String, Object> errorLine(InputRecord record, Throwable error) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("id", record.id());
+    line.put("line", record.line());
+    line.put("error", error.getClass().getSimpleName());
+    line.put("message", String.valueOf(error.getMessage()));
+    if (error instanceof LlmException e) {
+      line.put("retryable", e.isRetryable());
+      if (e.httpStatus() != null) {
+        line.put("httpStatus", e.httpStatus());
+      }
+      if (e.requestId() != null) {
+        line.put("requestId", e.requestId());
+      }
+    } else {
+      line.put("retryable", false);
+    }
+    return line;
+  }
+
+  /** Failures that say nothing about the record: the next call fails the same way. */
+  static boolean isFatal(Throwable error) {
+    return error instanceof AuthenticationException
+        || error instanceof LlmConfigurationException
+        || error instanceof NotFoundException;
+  }
+
+  static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Empties, checks or reads the output file; returns the keys already done. */
+  private Set<String> prepareOutput() {
+    Path out = options.out;
+    try {
+      if (options.overwrite && Files.exists(out)) {
+        Files.newOutputStream(out, StandardOpenOption.TRUNCATE_EXISTING).close();
+      }
+      if (!options.resume && Files.exists(out) && Files.size(out) > 0) {
+        throw new IllegalArgumentException(
+            out
+                + " already holds results; pass --resume to continue that run, --overwrite to"
+                + " start over, or choose another --out file");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + out + ": " + e.getMessage(), e);
+    }
+    if (!options.resume) {
+      return Set.of();
+    }
+    ResultFile.Existing existing = ResultFile.readExisting(out);
+    if (existing.droppedBytes() > 0) {
+      err.println(
+          "llm: removed an incomplete last line ("
+              + existing.droppedBytes()
+              + " bytes) left by an interrupted run; its record is done again");
+    }
+    err.println(
+        "llm: resuming: " + existing.keys().size() + " records already in " + out + " are skipped");
+    return existing.keys();
+  }
+
+  /** Non-blank lines of the input: the progress total. */
+  static long countRecords(Path in) {
+    try (BufferedReader reader = Files.newBufferedReader(in, StandardCharsets.UTF_8)) {
+      long count = 0;
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (!line.isBlank()) {
+          count++;
+        }
+      }
+      return count;
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException(
+          "input file " + in + " does not exist; check the --in path", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + in + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Progress.Snapshot snapshot(long total, long start) {
+    PromptTokenUsage used = tokens.totalUsage();
+    return new Progress.Snapshot(
+        stats.done(),
+        Math.max(0, total - stats.skipped.get()),
+        stats.ok.get(),
+        stats.failed.get() + stats.malformed.get(),
+        tracer.retrying(),
+        stats.inFlight.get(),
+        used.inputTokens(),
+        used.outputTokens(),
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private void note(String message) {
+    Progress p = progress;
+    if (p != null) {
+      p.note(message);
+    } else {
+      err.println(message);
+      err.flush();
+    }
+  }
+
+  private void printSummary(long total, long start, long lastLine) {
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    PromptTokenUsage used = tokens.totalUsage();
+    Map<String, Usage> byModel = stats.usageByModel();
+    long successIn = byModel.values().stream().mapToLong(Usage::inputTokens).sum();
+    long successOut = byModel.values().stream().mapToLong(Usage::outputTokens).sum();
+    Usage failedCalls =
+        Usage.of(
+            Math.max(0, used.inputTokens() - successIn),
+            Math.max(0, used.outputTokens() - successOut));
+    if (failedCalls.totalTokens() > 0) {
+      String mostUsed =
+          byModel.entrySet().stream()
+              .max(
+                  Map.Entry.comparingByValue(
+                      (a, b) -> Long.compare(a.totalTokens(), b.totalTokens())))
+              .map(Map.Entry::getKey)
+              .orElse("the configured model");
+      byModel.merge(mostUsed, failedCalls, Usage::plus);
+    }
+    CostEstimator.Estimate cost = new CostEstimator(options.prices).estimate(byModel);
+    err.print(
+        summary(
+            new SummaryData(
+                stats.done(),
+                stats.ok.get(),
+                stats.failed.get(),
+                stats.malformed.get(),
+                stats.skipped.get(),
+                stats.failuresByType(),
+                tracer.reasks(),
+                tracer.retries(),
+                used.inputTokens(),
+                used.outputTokens(),
+                cost,
+                stats.hasLatencies() ? stats.latencyPercentile(50) : null,
+                stats.hasLatencies() ? stats.latencyPercentile(95) : null,
+                elapsed,
+                options.out.toString(),
+                stopReason,
+                lastLine)));
+    err.flush();
+  }
+
+  /** Everything the summary shows. */
+  record SummaryData(
+      long done,
+      long ok,
+      long failed,
+      long malformed,
+      long skipped,
+      Map<String, Long> failuresByType,
+      long reasks,
+      long retries,
+      long inputTokens,
+      long outputTokens,
+      CostEstimator.Estimate cost,
+      @Nullable Duration p50,
+      @Nullable Duration p95,
+      Duration elapsed,
+      String out,
+      @Nullable String stopReason,
+      long lastLine) {}
+
+  /** The final summary text. */
+  static String summary(SummaryData d) {
+    StringBuilder s = new StringBuilder();
+    double seconds = d.elapsed().toMillis() / 1000.0;
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "llm batch summary: %d records in %.1f s (%.1f/s)%n",
+            d.done(),
+            seconds,
+            seconds > 0 ? d.done() / seconds : 0.0));
+    s.append("  ok:         ").append(d.ok()).append('\n');
+    s.append("  failed:     ").append(d.failed() + d.malformed());
+    if (!d.failuresByType().isEmpty()) {
+      s.append(" (")
+          .append(
+              d.failuresByType().entrySet().stream()
+                  .map(e -> e.getKey() + " " + e.getValue())
+                  .collect(Collectors.joining(", ")))
+          .append(')');
+    }
+    s.append('\n');
+    if (d.skipped() > 0) {
+      s.append("  skipped:    ").append(d.skipped()).append(" (already in the output, --resume)\n");
+    }
+    s.append("  re-asks:    ").append(d.reasks()).append('\n');
+    s.append("  retries:    ").append(d.retries()).append('\n');
+    s.append("  tokens:     ")
+        .append(d.inputTokens())
+        .append(" in / ")
+        .append(d.outputTokens())
+        .append(" out\n");
+    s.append(String.format(Locale.ROOT, "  est. cost:  $%.4f", d.cost().dollars()));
+    if (!d.cost().unpriced().isEmpty()) {
+      s.append(" (no price for ")
+          .append(String.join(", ", d.cost().unpriced()))
+          .append("; add --price MODEL=IN,OUT per million tokens)");
+    }
+    s.append('\n');
+    if (d.p50() != null && d.p95() != null) {
+      s.append("  latency:    p50 ")
+          .append(d.p50().toMillis())
+          .append(" ms, p95 ")
+          .append(d.p95().toMillis())
+          .append(" ms\n");
+    }
+    s.append("  results:    ").append(d.out()).append('\n');
+    if (d.stopReason() != null) {
+      s.append("  stopped:    ")
+          .append(d.stopReason())
+          .append(" after input line ")
+          .append(d.lastLine())
+          .append("; run the same command with --resume to continue\n");
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,123 @@
+package dev.llmclient.cli;
+
+import dev.llmclient.api.LlmRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** What the model is asked for: an explicit JSON schema file or a built-in example type. */
+final class Extraction {
+
+  /** The instructions sent with every record unless {@code --system} replaces them. */
+  static final String DEFAULT_INSTRUCTIONS =
+      "Extract the structured data the JSON schema describes from the user's text. Use only"
+          + " facts the text states; leave lists empty and values null when the text has none."
+          + " Answer with JSON that matches the schema.";
+
+  /** The built-in example answer types, for trying the command without a schema file. */
+  enum ExampleType {
+    /** People, companies and places with the relations between them (the example schema). */
+    ENTITIES(Entities.class),
+    /** A one-sentence summary with keywords. */
+    SUMMARY(Summary.class);
+
+    final Class<?> type;
+
+    ExampleType(Class<?> type) {
+      this.type = type;
+    }
+  }
+
+  /** The kinds of entity {@link Entities} knows. */
+  enum EntityType {
+    PERSON,
+    COMPANY,
+    PLACE
+  }
+
+  /** One named entity. */
+  record Entity(String name, EntityType type) {}
+
+  /** A fact linking two entities. */
+  record Relation(String source, String relation, String target, @Nullable Integer since) {}
+
+  /** Entities and relations of one text. */
+  record Entities(List<Entity> entities, List<Relation> relations) {}
+
+  /** A short summary of one text. */
+  record Summary(String summary, List<String> keywords) {}
+
+  private final @Nullable String schemaName;
+  private final @Nullable String schemaJson;
+  private final @Nullable Class<?> type;
+
+  private Extraction(
+      @Nullable String schemaName, @Nullable String schemaJson, @Nullable Class<?> type) {
+    this.schemaName = schemaName;
+    this.schemaJson = schemaJson;
+    this.type = type;
+  }
+
+  /**
+   * The schema file when given, else the example type (default {@code entities}).
+   *
+   * @throws IllegalArgumentException when both are given or the file is not a JSON object
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  static Extraction of(@Nullable Path schemaFile, @Nullable ExampleType example) {
+    if (schemaFile != null && example != null) {
+      throw new IllegalArgumentException("give either --schema or --type, not both");
+    }
+    if (schemaFile == null) {
+      return new Extraction(null, null, (example == null ? ExampleType.ENTITIES : example).type);
+    }
+    String text;
+    try {
+      text = Files.readString(schemaFile);
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException(
+          new IOException(
+              "schema file " + schemaFile + " does not exist; check the --schema path", e));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          new IOException("cannot read schema file " + schemaFile + ": " + e.getMessage(), e));
+    }
+    try {
+      if (!Json.mapper().readTree(text).isObject()) {
+        throw new IllegalArgumentException(
+            "schema file " + schemaFile + " must hold one JSON object (a JSON schema)");
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "schema file " + schemaFile + " is not valid JSON: " + e.getOriginalMessage());
+    }
+    return new Extraction(schemaNameOf(schemaFile), text, null);
+  }
+
+  /** A name OpenAI accepts (1-64 of {@code [A-Za-z0-9_-]}) from the schema file's name. */
+  static String schemaNameOf(Path file) {
+    Path fileName = file.getFileName();
+    String name = fileName == null ? "" : fileName.toString();
+    int dot = name.indexOf('.');
+    if (dot > 0) {
+      name = name.substring(0, dot);
+    }
+    name = name.replaceAll("[^A-Za-z0-9_-]", "_");
+    if (name.isEmpty()) {
+      name = "answer";
+    }
+    return name.length() > 64 ? name.substring(0, 64) : name;
+  }
+
+  /** Sets the answer shape on a request. */
+  LlmRequest.Builder apply(LlmRequest.Builder request) {
+    if (schemaJson != null && schemaName != null) {
+      return request.jsonSchema(schemaName, schemaJson);
+    }
+    return request.responseType(type);
+  }
+}

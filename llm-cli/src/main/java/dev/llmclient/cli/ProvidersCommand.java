@@ -1,0 +1,87 @@
+package dev.llmclient.cli;
+
+import dev.llmclient.api.LlmConfigurationException;
+import dev.llmclient.core.LlmClients;
+import dev.llmclient.core.ProviderReport;
+import dev.llmclient.core.ProviderStatus;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code llm providers}: what provider selection sees, and what to set. */
+@Command(
+    name = "providers",
+    description = {
+      "Lists every provider on the classpath, whether it is configured, what each unconfigured"
+          + " one is missing, and which one would be selected.",
+      "Exit code 0 when a provider is selected or none is configured (the embedded simulator"
+          + " is used), 3 when the settings are ambiguous or wrong."
+    })
+final class ProvidersCommand implements Callable<Integer> {
+
+  @ParentCommand private @Nullable LlmCommand root;
+
+  @Spec private @Nullable CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    ProviderReport report = LlmClients.describeProviders(Cli.root(root).settings());
+    PrintWriter out = Cli.spec(spec).commandLine().getOut();
+    out.print(
+        format(
+            report.providers(), report.selectedId().orElse(null), report.problem().orElse(null)));
+    out.flush();
+    return report.selectedId().isPresent() || Connection.noneConfigured(null, report)
+        ? LlmCommand.OK
+        : LlmCommand.CONFIGURATION;
+  }
+
+  /** The report as text: one line per provider, then the selection or the reason there is none. */
+  static String format(
+      List<ProviderStatus> providers,
+      @Nullable String selectedId,
+      @Nullable LlmConfigurationException problem) {
+    StringBuilder s = new StringBuilder();
+    if (providers.isEmpty()) {
+      s.append("No LLM provider on the classpath.\n");
+    } else {
+      int idWidth = providers.stream().mapToInt(p -> p.id().length()).max().orElse(0);
+      s.append("Providers on the classpath:\n");
+      for (ProviderStatus p : providers) {
+        s.append("  ").append(pad(p.id(), idWidth)).append("  ");
+        if (p.configured()) {
+          s.append("configured");
+        } else {
+          s.append("not configured, missing: ").append(String.join("; ", p.missingSettings()));
+        }
+        if (p.selected()) {
+          s.append("  <- selected");
+        }
+        s.append("  (").append(p.className()).append(")\n");
+      }
+    }
+    if (selectedId != null) {
+      s.append("Selected: ").append(selectedId).append('\n');
+    } else {
+      s.append("Selected: none\n");
+      if (problem != null) {
+        s.append(problem.getMessage()).append('\n');
+        if (problem.getMessage().contains(Connection.NONE_CONFIGURED)) {
+          s.append(
+              "Until one is configured, `llm batch`, `llm chat` and `llm extract` run against"
+                  + " the embedded simulator.\n");
+        }
+      }
+    }
+    return s.toString();
+  }
+
+  private static String pad(String text, int width) {
+    return text + " ".repeat(Math.max(0, width - text.length()));
+  }
+}
