@@ -1,0 +1,525 @@
+package dev.llmclient.it.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.llmclient.api.AuthenticationException;
+import dev.llmclient.api.ConflictException;
+import dev.llmclient.api.ContentFilterException;
+import dev.llmclient.api.ContextLengthExceededException;
+import dev.llmclient.api.EmptyResponseException;
+import dev.llmclient.api.InvalidResponseException;
+import dev.llmclient.api.LlmClient;
+import dev.llmclient.api.LlmConnectionException;
+import dev.llmclient.api.LlmException;
+import dev.llmclient.api.LlmRequest;
+import dev.llmclient.api.LlmResponse;
+import dev.llmclient.api.LlmTimeoutException;
+import dev.llmclient.api.Message;
+import dev.llmclient.api.NotFoundException;
+import dev.llmclient.api.RateLimitException;
+import dev.llmclient.api.RefusalException;
+import dev.llmclient.api.ServerException;
+import dev.llmclient.it.faults.ScriptedServer.Reply;
+import dev.llmclient.it.faults.TestClients.Api;
+import dev.llmclient.it.faults.TestClients.City;
+import dev.llmclient.it.secrets.Canary;
+import dev.llmclient.testkit.simulator.Deployment;
+import dev.llmclient.testkit.simulator.Fault;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.Route;
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fault matrix: how every failure a server can produce ends, for OpenAI and Azure, sync and
+ * async, through a real {@link LlmClient} (real provider, real HTTP) with {@link
+ * TestClients#fastRetries()} (2 retries, 10-40 ms backoff, server waits up to 3 s, 2 re-asks).
+ *
+ * <p>Read {@link #TABLE} as documentation. Each row: the fault, how it is produced, the outcome
+ * (success with {@code attempts()} / {@code reasks()}, or the exact exception type), the number of
+ * requests the server saw, and the elapsed-time bounds (a lower bound where a server-sent wait must
+ * be honoured, an upper bound everywhere: no hang). Faults the simulator cannot produce (409, a
+ * {@code Retry-After} HTTP date, 403) are served by {@link ScriptedServer}.
+ */
+class FaultMatrixTest {
+
+  /** Where a row's fault comes from and what the call looks like. */
+  interface Setup {
+    void apply(Env env);
+  }
+
+  /** How a row ends. */
+  sealed interface Outcome permits Succeeds, Fails {}
+
+  /** The call returns a typed value after this many HTTP attempts and re-asks. */
+  record Succeeds(int attempts, int reasks) implements Outcome {
+    @Override
+    public String toString() {
+      return "succeeds (attempts " + attempts + ", re-asks " + reasks + ")";
+    }
+  }
+
+  /** The call fails with exactly this exception type. */
+  record Fails(Class<? extends LlmException> type) implements Outcome {
+    @Override
+    public String toString() {
+      return "throws " + type.getSimpleName();
+    }
+  }
+
+  /** One row of the matrix. */
+  record Row(
+      String fault,
+      Setup setup,
+      Outcome outcome,
+      int serverRequests,
+      Duration minElapsed,
+      Duration maxElapsed) {
+    @Override
+    public String toString() {
+      return fault + " -> " + outcome + ", " + serverRequests + " request(s)";
+    }
+  }
+
+  static final long RESPONSE_TIMEOUT_MS = 400;
+
+  private static Row row(
+      String fault, Setup setup, Outcome outcome, int requests, long minMs, long maxMs) {
+    return new Row(
+        fault, setup, outcome, requests, Duration.ofMillis(minMs), Duration.ofMillis(maxMs));
+  }
+
+  private static Succeeds ok(int attempts) {
+    return new Succeeds(attempts, 0);
+  }
+
+  private static Fails fails(Class<? extends LlmException> type) {
+    return new Fails(type);
+  }
+
+  private static Setup sim(Fault fault) {
+    return env -> env.sim.addFault(fault);
+  }
+
+  private static Setup scripted(Reply... replies) {
+    return env -> env.useScripted().enqueue(replies);
+  }
+
+  private static final String CITY_JSON =
+      "{\"name\":\"Lyon\",\"population\":522000,\"districts\":[\"Presqu'ile\"],\"size\":\"SMALL\"}";
+
+  private static Reply azureError(int status, String code, String message) {
+    return Reply.json(
+        status, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}");
+  }
+
+  private static String httpDateIn(Duration d) {
+    return DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        ZonedDateTime.now(ZoneOffset.UTC).plus(d).plusSeconds(1));
+  }
+
+  /** The matrix. Timeouts: the client's response timeout is {@value #RESPONSE_TIMEOUT_MS} ms. */
+  static final List<Row> TABLE =
+      List.of(
+          row(
+              "429, Retry-After: 1 (seconds)",
+              sim(Fault.rateLimited(Duration.ofSeconds(1)).times(1)),
+              ok(2),
+              2,
+              900,
+              4_000),
+          row(
+              "429, retry-after-ms: 300 (with Retry-After: 1)",
+              env ->
+                  env.useMsSimulator().addFault(Fault.rateLimited(Duration.ofMillis(300)).times(1)),
+              ok(2),
+              2,
+              250,
+              900),
+          row(
+              "429, Retry-After as an HTTP date (~1-2 s ahead)",
+              env ->
+                  env.useScripted()
+                      .enqueue(
+                          azureError(429, "429", "Rate limit")
+                              .withHeader("Retry-After", httpDateIn(Duration.ofSeconds(1))))
+                      .enqueue(Reply.chat(CITY_JSON)),
+              ok(2),
+              2,
+              700,
+              4_500),
+          row(
+              "429 asking for 30 s, above the 3 s cap: fails at once",
+              sim(Fault.rateLimited(Duration.ofSeconds(30))),
+              fails(RateLimitException.class),
+              1,
+              0,
+              1_500),
+          row(
+              "429 every time (retry-after-ms: 50): retries spent",
+              env -> env.useMsSimulator().addFault(Fault.rateLimited(Duration.ofMillis(50))),
+              fails(RateLimitException.class),
+              3,
+              90,
+              2_000),
+          row("408 once", sim(Fault.status(408).times(1)), ok(2), 2, 0, 1_500),
+          row(
+              "409 once (scripted)",
+              scripted(azureError(409, "409", "Conflict"), Reply.chat(CITY_JSON)),
+              ok(2),
+              2,
+              0,
+              1_500),
+          row(
+              "409 every time (scripted): retries spent",
+              env -> env.useScripted().otherwise(() -> azureError(409, "409", "Conflict")),
+              fails(ConflictException.class),
+              3,
+              0,
+              1_500),
+          row("500 once", sim(Fault.status(500).times(1)), ok(2), 2, 0, 1_500),
+          row("502 once", sim(Fault.status(502).times(1)), ok(2), 2, 0, 1_500),
+          row("503 once", sim(Fault.status(503).times(1)), ok(2), 2, 0, 1_500),
+          row("504 once", sim(Fault.status(504).times(1)), ok(2), 2, 0, 1_500),
+          row(
+              "503 every time: retries spent",
+              sim(Fault.status(503)),
+              fails(ServerException.class),
+              3,
+              20,
+              1_500),
+          row(
+              "connection reset before headers, once",
+              sim(Fault.resetBeforeHeaders().times(1)),
+              ok(2),
+              2,
+              0,
+              1_500),
+          row(
+              "connection reset every time: retries spent",
+              sim(Fault.resetBeforeHeaders()),
+              fails(LlmConnectionException.class),
+              3,
+              20,
+              1_500),
+          row(
+              "connection reset mid-body, once",
+              sim(Fault.resetMidBody().times(1)),
+              ok(2),
+              2,
+              0,
+              1_500),
+          row(
+              "headers slower than the response timeout, once",
+              sim(Fault.delayedHeaders(Duration.ofSeconds(3)).times(1)),
+              ok(2),
+              2,
+              RESPONSE_TIMEOUT_MS - 50,
+              RESPONSE_TIMEOUT_MS + 1_500),
+          row(
+              "headers slower than the response timeout, every time",
+              sim(Fault.delayedHeaders(Duration.ofSeconds(3))),
+              fails(LlmTimeoutException.class),
+              3,
+              3 * RESPONSE_TIMEOUT_MS - 100,
+              3 * RESPONSE_TIMEOUT_MS + 2_000),
+          row(
+              "200 with truncated JSON: a broken wire body is typed at once, not retried",
+              sim(Fault.of(Fault.Kind.TRUNCATED_JSON).times(1)),
+              fails(InvalidResponseException.class),
+              1,
+              0,
+              1_500),
+          row(
+              "200 with a non-JSON body: typed at once, not retried",
+              sim(Fault.of(Fault.Kind.NON_JSON_200).times(1)),
+              fails(InvalidResponseException.class),
+              1,
+              0,
+              1_500),
+          row(
+              "502 HTML gateway page, once",
+              sim(Fault.of(Fault.Kind.HTML_GATEWAY_PAGE).times(1)),
+              ok(2),
+              2,
+              0,
+              1_500),
+          row(
+              "502 HTML gateway page every time: retries spent",
+              sim(Fault.of(Fault.Kind.HTML_GATEWAY_PAGE)),
+              fails(ServerException.class),
+              3,
+              20,
+              1_500),
+          row(
+              "output invalid against the schema, once: re-asked, then typed",
+              sim(Fault.of(Fault.Kind.INVALID_AGAINST_SCHEMA).times(1)),
+              new Succeeds(2, 1),
+              2,
+              0,
+              1_500),
+          row(
+              "output invalid against the schema every time: 2 re-asks, then typed failure",
+              sim(Fault.of(Fault.Kind.INVALID_AGAINST_SCHEMA)),
+              fails(InvalidResponseException.class),
+              3,
+              0,
+              1_500),
+          row(
+              "empty content, once: re-asked",
+              sim(Fault.of(Fault.Kind.EMPTY_CONTENT).times(1)),
+              new Succeeds(2, 1),
+              2,
+              0,
+              1_500),
+          row(
+              "empty content every time",
+              sim(Fault.of(Fault.Kind.EMPTY_CONTENT)),
+              fails(EmptyResponseException.class),
+              3,
+              0,
+              1_500),
+          row(
+              "refusal: never retried",
+              sim(Fault.of(Fault.Kind.REFUSAL)),
+              fails(RefusalException.class),
+              1,
+              0,
+              1_000),
+          row(
+              "refusal by prompt trigger",
+              env -> env.prompt += " " + LlmSimulator.DEFAULT_REFUSAL_TRIGGER,
+              fails(RefusalException.class),
+              1,
+              0,
+              1_000),
+          row(
+              "content filter on the prompt (400): never retried",
+              env -> env.prompt += " " + LlmSimulator.DEFAULT_PROMPT_FILTER_TRIGGER,
+              fails(ContentFilterException.class),
+              1,
+              0,
+              1_000),
+          row(
+              "content filter on the completion (finish_reason): never retried",
+              env -> env.prompt += " " + LlmSimulator.DEFAULT_COMPLETION_FILTER_TRIGGER,
+              fails(ContentFilterException.class),
+              1,
+              0,
+              1_000),
+          row(
+              "401 wrong key: never retried",
+              env -> env.apiKey = "sk-wrong-key-for-the-401-row",
+              fails(AuthenticationException.class),
+              1,
+              0,
+              1_000),
+          row(
+              "403 (scripted): never retried",
+              env ->
+                  env.useScripted()
+                      .otherwise(
+                          () ->
+                              azureError(
+                                  403, "PermissionDenied", "The principal lacks the data action")),
+              fails(AuthenticationException.class),
+              1,
+              0,
+              1_000),
+          row(
+              "404 unknown deployment / model: never retried",
+              env -> env.model = "no-such-deployment",
+              fails(NotFoundException.class),
+              1,
+              0,
+              1_000),
+          row(
+              "400 context length exceeded: never retried",
+              env -> env.maxTokens = 50_000,
+              fails(ContextLengthExceededException.class),
+              1,
+              0,
+              1_000));
+
+  /** The mutable parts of one case, set by its row. */
+  static final class Env {
+    final LlmSimulator sim;
+    final LlmSimulator simMs;
+    final ScriptedServer scripted;
+    URI root;
+    String prompt = "Describe Lyon as JSON.";
+    String apiKey = Canary.API_KEY;
+    String model = TestClients.MODEL;
+    Integer maxTokens = 1_000;
+    private int server; // 0 sim, 1 simMs, 2 scripted
+
+    Env(LlmSimulator sim, LlmSimulator simMs, ScriptedServer scripted) {
+      this.sim = sim;
+      this.simMs = simMs;
+      this.scripted = scripted;
+      this.root = sim.baseUri();
+    }
+
+    LlmSimulator useMsSimulator() {
+      server = 1;
+      root = simMs.baseUri();
+      return simMs;
+    }
+
+    ScriptedServer useScripted() {
+      server = 2;
+      root = scripted.baseUri();
+      return scripted;
+    }
+
+    long serverRequests() {
+      return switch (server) {
+        case 0 -> sim.counters().requests(Route.CHAT_COMPLETIONS);
+        case 1 -> simMs.counters().requests(Route.CHAT_COMPLETIONS);
+        default -> scripted.requests();
+      };
+    }
+  }
+
+  private static LlmSimulator sim;
+  private static LlmSimulator simMs;
+  private static ScriptedServer scripted;
+
+  @BeforeAll
+  static void startServers() {
+    sim = newSimulator(false);
+    simMs = newSimulator(true);
+    scripted = ScriptedServer.start();
+  }
+
+  private static LlmSimulator newSimulator(boolean retryAfterMs) {
+    return LlmSimulator.builder()
+        .apiKey(Canary.API_KEY)
+        .deployment(Deployment.of(TestClients.MODEL).withContextWindow(20_000))
+        .retryAfterMs(retryAfterMs)
+        .seed(9)
+        .start();
+  }
+
+  @AfterAll
+  static void stopServers() {
+    sim.close();
+    simMs.close();
+    scripted.close();
+    Canary.assertNotLogged();
+  }
+
+  enum Mode {
+    SYNC,
+    ASYNC
+  }
+
+  static Stream<Arguments> cases() {
+    List<Arguments> out = new ArrayList<>();
+    for (Row row : TABLE) {
+      for (Api api : Api.values()) {
+        for (Mode mode : Mode.values()) {
+          out.add(Arguments.of(api, mode, row));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}: {2}")
+  @MethodSource("cases")
+  void everyFaultEndsAsTheTableSays(Api api, Mode mode, Row row) throws Exception {
+    sim.reset();
+    simMs.reset();
+    scripted.reset();
+    Env env = new Env(sim, simMs, scripted);
+    row.setup().apply(env);
+
+    Map<String, String> extra = new LinkedHashMap<>();
+    extra.put("LLM_HTTP_RESPONSE_TIMEOUT", RESPONSE_TIMEOUT_MS + "ms");
+    Map<String, String> settings = TestClients.settings(api, env.root, env.model, env.apiKey);
+    settings.putAll(extra);
+    LlmRequest request =
+        LlmRequest.builder()
+            .messages(List.of(Message.system("Answer in JSON."), Message.user(env.prompt)))
+            .responseType(City.class)
+            .maxTokens(env.maxTokens)
+            .build();
+
+    LlmResponse<City> response = null;
+    Throwable failure = null;
+    long start = System.nanoTime();
+    try (LlmClient client =
+        dev.llmclient.core.LlmClients.builder()
+            .provider(api == Api.OPENAI ? "openai" : "azure")
+            .settings(dev.llmclient.api.spi.ProviderSettings.of(settings))
+            .retryPolicy(TestClients.fastRetries())
+            .build()) {
+      try {
+        if (mode == Mode.SYNC) {
+          response = client.generate(request);
+        } else {
+          CompletableFuture<LlmResponse<City>> future = client.generateAsync(request);
+          response = future.get(row.maxElapsed().toMillis() + 2_000, TimeUnit.MILLISECONDS);
+        }
+      } catch (TimeoutException hang) {
+        fail("the async call did not complete within " + row.maxElapsed() + " + 2 s: a hang");
+      } catch (Exception e) {
+        failure = TestClients.unwrap(e);
+      }
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+    String context = row + " [" + api + " " + mode + "], elapsed " + elapsed.toMillis() + " ms";
+    if (row.outcome() instanceof Succeeds s) {
+      if (failure != null) {
+        throw new AssertionError(context + ": expected success but got " + failure, failure);
+      }
+      assertThat(response).isNotNull();
+      assertThat(response.value().name()).as(context).isNotNull();
+      assertThat(response.attempts()).as("attempts() of " + context).isEqualTo(s.attempts());
+      assertThat(response.reasks()).as("reasks() of " + context).isEqualTo(s.reasks());
+    } else if (row.outcome() instanceof Fails f) {
+      if (failure == null) {
+        fail(context + ": expected " + f.type().getSimpleName() + " but the call succeeded");
+      }
+      if (!f.type().equals(failure.getClass())) {
+        throw new AssertionError(
+            context + ": expected exactly " + f.type().getName() + " but got " + failure, failure);
+      }
+      Canary.assertAbsentFrom(failure);
+      if (failure instanceof ContentFilterException cf) {
+        assertThat(cf.side())
+            .as(context)
+            .isEqualTo(
+                env.prompt.contains(LlmSimulator.DEFAULT_PROMPT_FILTER_TRIGGER)
+                    ? ContentFilterException.Side.PROMPT
+                    : ContentFilterException.Side.COMPLETION);
+      }
+    }
+    assertThat(env.serverRequests())
+        .as("requests the server saw, " + context)
+        .isEqualTo(row.serverRequests());
+    assertThat(elapsed)
+        .as("elapsed, " + context)
+        .isGreaterThanOrEqualTo(row.minElapsed())
+        .isLessThanOrEqualTo(row.maxElapsed());
+  }
+}
