@@ -111,8 +111,9 @@ final class BatchJob {
     String instructions = options.system == null ? Extraction.DEFAULT_INSTRUCTIONS : options.system;
     // Fails here, before any output, when an option is out of range.
     request(extraction, instructions, "probe");
-    long total = countRecords(options.in);
     Set<String> done = prepareOutput();
+    // Records still to do; keys in the output that are not in this input make it an estimate.
+    long total = Math.max(0, countRecords(options.in) - done.size());
 
     long start = System.nanoTime();
     try (Connection connection = Connection.open(options.client, settings, err, tracer, tokens);
@@ -361,7 +362,7 @@ final class BatchJob {
     PromptTokenUsage used = tokens.totalUsage();
     return new Progress.Snapshot(
         stats.done(),
-        Math.max(0, total - stats.skipped.get()),
+        total,
         stats.ok.get(),
         stats.failed.get() + stats.malformed.get(),
         tracer.retrying(),

@@ -1,0 +1,81 @@
+package dev.llmclient.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmclient.api.LlmConfigurationException;
+import dev.llmclient.core.ProviderStatus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProvidersCommandTest {
+
+  private static final String AZURE = "dev.llmclient.azure.AzureOpenAiProvider";
+  private static final String OPENAI = "dev.llmclient.openai.OpenAiProvider";
+
+  @Test
+  void eachProviderSaysWhetherItIsConfiguredAndWhatIsMissing() {
+    String text =
+        ProvidersCommand.format(
+            List.of(
+                new ProviderStatus(
+                    "azure",
+                    AZURE,
+                    false,
+                    List.of("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY"),
+                    false),
+                new ProviderStatus("openai", OPENAI, true, List.of(), true)),
+            "openai",
+            null);
+
+    assertThat(text)
+        .isEqualTo(
+            "Providers on the classpath:\n"
+                + "  azure   not configured, missing: AZURE_OPENAI_ENDPOINT; AZURE_OPENAI_API_KEY  ("
+                + AZURE
+                + ")\n"
+                + "  openai  configured  <- selected  ("
+                + OPENAI
+                + ")\n"
+                + "Selected: openai\n");
+  }
+
+  @Test
+  void withNothingConfiguredItNamesTheEmbeddedSimulator() {
+    String text =
+        ProvidersCommand.format(
+            List.of(new ProviderStatus("openai", OPENAI, false, List.of("OPENAI_API_KEY"), false)),
+            null,
+            new LlmConfigurationException(
+                "No LLM provider is configured. [llmclient: none-configured]"));
+
+    assertThat(text)
+        .endsWith(
+            "Selected: none\n"
+                + "No LLM provider is configured. [llmclient: none-configured]\n"
+                + "Until one is configured, `llm batch`, `llm chat` and `llm extract` run against"
+                + " the embedded simulator.\n");
+  }
+
+  @Test
+  void withSeveralConfiguredItRepeatsTheCoresAdvice() {
+    String text =
+        ProvidersCommand.format(
+            List.of(
+                new ProviderStatus("azure", AZURE, true, List.of(), false),
+                new ProviderStatus("openai", OPENAI, true, List.of(), false)),
+            null,
+            new LlmConfigurationException(
+                "Several LLM providers are configured: azure, openai."
+                    + " [llmclient: several-configured]"));
+
+    assertThat(text)
+        .contains("Selected: none\nSeveral LLM providers are configured: azure, openai.")
+        .doesNotContain("embedded simulator");
+  }
+
+  @Test
+  void noProviderOnTheClasspathIsSaid() {
+    assertThat(ProvidersCommand.format(List.of(), null, null))
+        .startsWith("No LLM provider on the classpath.\n");
+  }
+}
