@@ -34,7 +34,7 @@ final class PrismMock implements AutoCloseable {
     OPENAI("openai-openapi.yaml", "openai.min.yaml", "/chat/completions,/embeddings", ""),
     AZURE(
         "azure-openai-inference-2024-10-21.json",
-        "azure.min.json",
+        "azure.min.patched.json",
         "/deployments/{deployment-id}/chat/completions,/deployments/{deployment-id}/embeddings",
         "/openai");
 
@@ -178,7 +178,33 @@ final class PrismMock implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().put("NODE_PATH", install.resolve("node_modules").toString());
     run(pb, Duration.ofMinutes(2));
+    if (spec == Spec.AZURE) {
+      patchAzureJsonSchemaRequired(out);
+    }
     return out;
+  }
+
+  /**
+   * Fixes a defect of the Azure 2024-10-21 spec: {@code ResponseFormatJsonSchema.json_schema} lists
+   * {@code type} as required although {@code type} belongs to the enclosing object (a copy-paste
+   * slip; the service and the OpenAI spec require only {@code name}). Without the fix Prism rejects
+   * every json_schema request. Fails if the spec no longer has the defect, so the patch can go.
+   */
+  private static void patchAzureJsonSchemaRequired(Path prepared) throws IOException {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode root = json.readTree(prepared.toFile());
+    com.fasterxml.jackson.databind.JsonNode required =
+        root.at("/components/schemas/ResponseFormatJsonSchema/properties/json_schema/required");
+    if (!required.toString().equals("[\"type\",\"name\"]")) {
+      Files.delete(prepared);
+      throw new IllegalStateException(
+          "The Azure spec's json_schema.required is now "
+              + required
+              + ": remove PrismMock.patchAzureJsonSchemaRequired, the defect it fixes is gone");
+    }
+    ((com.fasterxml.jackson.databind.node.ArrayNode) required).remove(0);
+    json.writeValue(prepared.toFile(), root);
   }
 
   static Path repoRoot() {
