@@ -64,6 +64,30 @@ final class Connection implements AutoCloseable {
   }
 
   /**
+   * Starts the embedded simulator and says so on {@code err} when no provider is given and the
+   * core's selection finds none configured; otherwise returns null.
+   */
+  static @Nullable LlmSimulator embeddedIfNoneConfigured(
+      @Nullable String explicitProvider,
+      ProviderSettings settings,
+      long latencyMs,
+      PrintWriter err) {
+    if (explicitProvider != null || !noneConfigured(null, LlmClients.describeProviders(settings))) {
+      return null;
+    }
+    LlmSimulator sim =
+        LlmSimulator.builder().latency(LatencyModel.fixed(Duration.ofMillis(latencyMs))).start();
+    err.println(
+        "llm: no provider is configured, so this runs against the embedded simulator on "
+            + sim.openAiBaseUri()
+            + " (generated answers). For a real service set AZURE_OPENAI_ENDPOINT and"
+            + " AZURE_OPENAI_API_KEY, or OPENAI_API_KEY; `llm providers` shows what is"
+            + " missing.");
+    err.flush();
+    return sim;
+  }
+
+  /**
    * Opens a client as the options and settings say; prints one line to {@code err} when it falls
    * back to the embedded simulator.
    */
@@ -75,24 +99,15 @@ final class Connection implements AutoCloseable {
       @Nullable TokenUsageTracker tracker) {
     LlmConfig config =
         LlmConfig.builder().model(options.model).temperature(options.temperature).build();
-    ProviderReport report = LlmClients.describeProviders(settings);
-    if (noneConfigured(options.provider, report)) {
-      LlmSimulator sim =
-          LlmSimulator.builder()
-              .latency(LatencyModel.fixed(Duration.ofMillis(options.simulatorLatencyMs)))
-              .start();
+    LlmSimulator sim =
+        embeddedIfNoneConfigured(options.provider, settings, options.simulatorLatencyMs, err);
+    if (sim != null) {
       try {
         LlmClient client =
             builder(config, tracer, tracker)
                 .provider("openai")
                 .settings(simulatorSettings(settings, sim.port()))
                 .build();
-        err.println(
-            "llm: no provider is configured, so this runs against the embedded simulator on "
-                + sim.openAiBaseUri()
-                + " (generated answers). For a real service set AZURE_OPENAI_ENDPOINT and"
-                + " AZURE_OPENAI_API_KEY, or OPENAI_API_KEY; `llm providers` shows what is"
-                + " missing.");
         return new Connection(client, sim, "embedded simulator at " + sim.openAiBaseUri());
       } catch (RuntimeException e) {
         sim.close();
@@ -104,9 +119,7 @@ final class Connection implements AutoCloseable {
       b.provider(options.provider);
     }
     LlmClient client = b.build();
-    String id =
-        options.provider != null ? options.provider : report.selectedId().orElse("provider");
-    return new Connection(client, null, id);
+    return new Connection(client, null, options.provider != null ? options.provider : "selected");
   }
 
   private static LlmClients.Builder builder(

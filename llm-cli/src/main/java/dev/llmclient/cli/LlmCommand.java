@@ -36,6 +36,7 @@ import picocli.CommandLine.IVersionProvider;
       BatchCommand.class,
       ChatCommand.class,
       ExtractCommand.class,
+      EmbedCommand.class,
       ProvidersCommand.class,
       SimulateCommand.class,
       CommandLine.HelpCommand.class

@@ -73,7 +73,7 @@ final class ProvidersCommand implements Callable<Integer> {
         s.append(problem.getMessage()).append('\n');
         if (problem.getMessage().contains(Connection.NONE_CONFIGURED)) {
           s.append(
-              "Until one is configured, `llm batch`, `llm chat` and `llm extract` run against"
+              "Until one is configured, `llm batch`, `llm chat`, `llm extract` and `llm embed` run against"
                   + " the embedded simulator.\n");
         }
       }

@@ -239,7 +239,7 @@ class LlmJarIT {
                 + " (missing: OPENAI_API_KEY). Set the missing settings of the provider you want,"
                 + " or select one with LLM_PROVIDER, -Dllm.provider or"
                 + " LlmClients.builder().provider(id). [llmclient: none-configured]\n"
-                + "Until one is configured, `llm batch`, `llm chat` and `llm extract` run against"
+                + "Until one is configured, `llm batch`, `llm chat`, `llm extract` and `llm embed` run against"
                 + " the embedded simulator.\n");
   }
 
@@ -349,6 +349,23 @@ class LlmJarIT {
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(Json.mapper().readTree(run.out()).isObject()).isTrue();
     assertThat(run.err()).contains("embedded simulator").contains("llm: model llm-simulator");
+  }
+
+  @Test
+  void embedWritesOneVectorPerLineOfText() throws Exception {
+    Path texts = dir.resolve("texts.txt");
+    Files.write(texts, List.of("Ada Lovelace", "Charles Babbage"));
+    Process p =
+        builder(Map.of(), "embed", "--dimensions", "16").redirectInput(texts.toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    Run run = finished(p);
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains("embedded simulator");
+    List<String> rows = run.out().lines().toList();
+    assertThat(rows).hasSize(2);
+    assertThat(Json.mapper().readTree(rows.get(1)).get("line").asInt()).isEqualTo(2);
+    assertThat(Json.mapper().readTree(rows.get(1)).get("embedding")).hasSize(16);
   }
 
   @Test

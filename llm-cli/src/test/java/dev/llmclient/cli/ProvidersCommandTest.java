@@ -52,7 +52,7 @@ class ProvidersCommandTest {
         .endsWith(
             "Selected: none\n"
                 + "No LLM provider is configured. [llmclient: none-configured]\n"
-                + "Until one is configured, `llm batch`, `llm chat` and `llm extract` run against"
+                + "Until one is configured, `llm batch`, `llm chat`, `llm extract` and `llm embed` run against"
                 + " the embedded simulator.\n");
   }
 

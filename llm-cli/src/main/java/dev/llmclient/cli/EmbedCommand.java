@@ -1,0 +1,223 @@
+package dev.llmclient.cli;
+
+import dev.llmclient.api.LlmConfigurationException;
+import dev.llmclient.api.LlmException;
+import dev.llmclient.api.spi.EmbeddingBackend;
+import dev.llmclient.api.spi.EmbeddingRequest;
+import dev.llmclient.api.spi.EmbeddingResult;
+import dev.llmclient.api.spi.LlmProvider;
+import dev.llmclient.api.spi.ProviderId;
+import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.core.LlmClients;
+import dev.llmclient.core.ProviderReport;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code llm embed}: one embedding per line of text, as JSONL. */
+@Command(
+    name = "embed",
+    description =
+        "Embeds each non-blank line of the input and writes one JSON line per input line:"
+            + " {\"line\": N, \"embedding\": [...]}, in input order.")
+final class EmbedCommand implements Callable<Integer> {
+
+  @ParentCommand private @Nullable LlmCommand root;
+
+  @Spec private @Nullable CommandSpec spec;
+
+  @Option(
+      names = "--in",
+      paramLabel = "FILE",
+      description = "Text lines to embed; standard input when absent.")
+  @Nullable Path in;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Where the JSONL goes; standard output when absent.")
+  @Nullable Path out;
+
+  @Option(
+      names = "--provider",
+      paramLabel = "ID",
+      description = "Provider id; default as for the other commands.")
+  @Nullable String provider;
+
+  @Option(
+      names = "--model",
+      paramLabel = "NAME",
+      description =
+          "Embedding model or Azure deployment; default EMBEDDING_MODEL_NAME (OpenAI) or"
+              + " AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME.")
+  @Nullable String model;
+
+  @Option(
+      names = "--dimensions",
+      paramLabel = "N",
+      description = "Ask for vectors of N dimensions (text-embedding-3 models).")
+  @Nullable Integer dimensions;
+
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "Lines per request (default ${DEFAULT-VALUE}, at most 2048).")
+  int batchSize = 100;
+
+  @Override
+  public Integer call() {
+    if (batchSize < 1 || batchSize > 2048) {
+      throw new IllegalArgumentException(
+          "--batch-size must be between 1 and 2048, got " + batchSize);
+    }
+    CommandSpec s = Cli.spec(spec);
+    PrintWriter err = s.commandLine().getErr();
+    ProviderSettings settings = Cli.root(root).settings();
+    LlmSimulator sim = Connection.embeddedIfNoneConfigured(provider, settings, 0, err);
+    try {
+      String id = "openai";
+      ProviderSettings effective = settings;
+      if (sim != null) {
+        effective = Connection.simulatorSettings(settings, sim.port());
+      } else if (provider != null) {
+        id = provider;
+      } else {
+        ProviderReport report = LlmClients.describeProviders(settings);
+        id =
+            report
+                .selectedId()
+                .orElseThrow(() -> report.problem().orElseThrow(IllegalStateException::new));
+      }
+      try (EmbeddingBackend backend = provider(id).createEmbeddingBackend(effective)) {
+        return embed(backend, s.commandLine().getOut());
+      }
+    } finally {
+      if (sim != null) {
+        sim.close();
+      }
+    }
+  }
+
+  private int embed(EmbeddingBackend backend, PrintWriter stdout) {
+    String chosen = model != null ? model : backend.info().defaultModel();
+    if (chosen == null) {
+      throw new LlmConfigurationException(
+          "No embedding model is set: pass --model, or set EMBEDDING_MODEL_NAME (OpenAI) or"
+              + " AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME (Azure).");
+    }
+    try (BufferedReader reader =
+            in == null
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(in, StandardCharsets.UTF_8);
+        Writer writer =
+            out == null
+                ? stdout
+                : new BufferedWriter(
+                    new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8))) {
+      List<Long> lineNumbers = new ArrayList<>();
+      List<String> texts = new ArrayList<>();
+      long lineNumber = 0;
+      String line;
+      while ((line = reader.readLine()) != null) {
+        lineNumber++;
+        if (line.isBlank()) {
+          continue;
+        }
+        lineNumbers.add(lineNumber);
+        texts.add(line);
+        if (texts.size() == batchSize) {
+          flush(backend, chosen, lineNumbers, texts, writer);
+        }
+      }
+      flush(backend, chosen, lineNumbers, texts, writer);
+      writer.flush();
+      return LlmCommand.OK;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write the embeddings: " + e.getMessage(), e);
+    } catch (LlmException e) {
+      Cli.spec(spec)
+          .commandLine()
+          .getErr()
+          .println("llm: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      return LlmCommand.RECORDS_FAILED;
+    }
+  }
+
+  private void flush(
+      EmbeddingBackend backend,
+      String chosen,
+      List<Long> lineNumbers,
+      List<String> texts,
+      Writer writer)
+      throws IOException {
+    if (texts.isEmpty()) {
+      return;
+    }
+    EmbeddingResult result;
+    try {
+      result = backend.embed(new EmbeddingRequest(chosen, texts, dimensions, Map.of())).join();
+    } catch (CompletionException e) {
+      Throwable cause = BatchJob.unwrap(e);
+      throw cause instanceof RuntimeException r ? r : e;
+    }
+    if (result.vectors().size() != texts.size()) {
+      throw new IllegalStateException(
+          "the server returned "
+              + result.vectors().size()
+              + " embeddings for "
+              + texts.size()
+              + " inputs");
+    }
+    for (int i = 0; i < texts.size(); i++) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("line", lineNumbers.get(i));
+      row.put("embedding", result.vectors().get(i));
+      writer.write(Json.write(row));
+      writer.write('\n');
+    }
+    writer.flush();
+    lineNumbers.clear();
+    texts.clear();
+  }
+
+  /** The provider with this id, instantiating only it. */
+  static LlmProvider provider(String id) {
+    return ServiceLoader.load(LlmProvider.class).stream()
+        .filter(
+            p -> {
+              ProviderId declared = p.type().getAnnotation(ProviderId.class);
+              return declared != null && declared.value().equals(id);
+            })
+        .findFirst()
+        .map(ServiceLoader.Provider::get)
+        .orElseThrow(
+            () ->
+                new LlmConfigurationException(
+                    "LLM provider '"
+                        + id
+                        + "' is not in this jar; use azure or openai (see `llm providers`)."));
+  }
+}
