@@ -26,15 +26,15 @@ import java.util.function.Function;
  * A real HTTP server on 127.0.0.1 for provider tests: answers every request with what the handler
  * returns, optionally after a delay that holds no thread, and records every request.
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
   /** What the server received. */
-  record Received(
+  public record Received(
       String method, String path, String query, Map<String, String> headers, String body) {}
 
   /** What the server sends back. */
-  record Reply(int status, Map<String, String> headers, byte[] body, Duration delay) {
-    static Reply json(int status, String body) {
+  public record Reply(int status, Map<String, String> headers, byte[] body, Duration delay) {
+    public static Reply json(int status, String body) {
       return new Reply(
           status,
           Map.of("Content-Type", "application/json"),
@@ -42,13 +42,13 @@ final class TestServer implements AutoCloseable {
           Duration.ZERO);
     }
 
-    Reply header(String name, String value) {
+    public Reply header(String name, String value) {
       Map<String, String> copy = new LinkedHashMap<>(headers);
       copy.put(name, value);
       return new Reply(status, copy, body, delay);
     }
 
-    Reply after(Duration wait) {
+    public Reply after(Duration wait) {
       return new Reply(status, headers, body, wait);
     }
   }
@@ -61,40 +61,40 @@ final class TestServer implements AutoCloseable {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile Function<Received, Reply> handler = r -> Reply.json(200, "{}");
 
-  TestServer() throws IOException {
+  public TestServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  TestServer handler(Function<Received, Reply> handler) {
+  public TestServer handler(Function<Received, Reply> handler) {
     this.handler = handler;
     return this;
   }
 
-  TestServer always(Reply reply) {
+  public TestServer always(Reply reply) {
     return handler(r -> reply);
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return List.copyOf(received);
   }
 
-  Received last() {
+  public Received last() {
     List<Received> all = received();
     return all.get(all.size() - 1);
   }
 
-  int maxInFlight() {
+  public int maxInFlight() {
     return maxInFlight.get();
   }
 
