@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -109,8 +110,7 @@ public final class ScriptedServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<Reply> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final List<Map<String, String>> headers = new ArrayList<>();
-  private volatile Supplier<Reply> fallback =
-      () -> Reply.json(500, "{\"error\":{\"message\":\"no scripted reply left\"}}");
+  private volatile Function<byte[], Reply> fallback = ScriptedServer::noReplyLeft;
 
   private ScriptedServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -153,8 +153,19 @@ public final class ScriptedServer implements AutoCloseable {
 
   /** What to answer once the queue is empty (default: a 500). */
   public ScriptedServer otherwise(Supplier<Reply> reply) {
+    Objects.requireNonNull(reply);
+    this.fallback = body -> reply.get();
+    return this;
+  }
+
+  /** Once the queue is empty, answers each request with a reply computed from its body. */
+  public ScriptedServer respondWith(Function<byte[], Reply> reply) {
     this.fallback = Objects.requireNonNull(reply);
     return this;
+  }
+
+  private static Reply noReplyLeft(byte[] requestBody) {
+    return Reply.json(500, "{\"error\":{\"message\":\"no scripted reply left\"}}");
   }
 
   /** Requests received since the last {@link #reset()}. */
@@ -176,13 +187,14 @@ public final class ScriptedServer implements AutoCloseable {
     synchronized (headers) {
       headers.clear();
     }
-    fallback = () -> Reply.json(500, "{\"error\":{\"message\":\"no scripted reply left\"}}");
+    fallback = ScriptedServer::noReplyLeft;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      byte[] requestBody;
       try (InputStream in = exchange.getRequestBody()) {
-        in.readAllBytes();
+        requestBody = in.readAllBytes();
       }
       requests.incrementAndGet();
       Map<String, String> h = new LinkedHashMap<>();
@@ -194,7 +206,7 @@ public final class ScriptedServer implements AutoCloseable {
       }
       Reply reply = queue.poll();
       if (reply == null) {
-        reply = fallback.get();
+        reply = fallback.apply(requestBody);
       }
       if (!reply.delay().isZero()) {
         try {
