@@ -111,9 +111,10 @@ final class BatchJob {
     String instructions = options.system == null ? Extraction.DEFAULT_INSTRUCTIONS : options.system;
     // Fails here, before any output, when an option is out of range.
     request(extraction, instructions, "probe");
+    long records = countRecords(options.in);
     Set<String> done = prepareOutput();
     // Records still to do; keys in the output that are not in this input make it an estimate.
-    long total = Math.max(0, countRecords(options.in) - done.size());
+    long total = Math.max(0, records - done.size());
 
     long start = System.nanoTime();
     try (Connection connection = Connection.open(options.client, settings, err, tracer, tokens);
