@@ -34,8 +34,13 @@ install_engine() {
   fi
   log "dockerd not found; installing the Debian package docker.io"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends docker.io >/dev/null
+  mkdir -p "$STATE_DIR"
+  if ! { apt-get update -q && apt-get install -y -q --no-install-recommends docker.io; } \
+    >"$STATE_DIR/apt.log" 2>&1; then
+    tail -n 30 "$STATE_DIR/apt.log" >&2
+    log "installing docker.io failed (full output: $STATE_DIR/apt.log)"
+    exit 1
+  fi
 }
 
 start() {

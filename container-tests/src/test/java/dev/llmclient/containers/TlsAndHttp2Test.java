@@ -7,6 +7,9 @@ import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmConnectionException;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.azure.AzureOpenAiProvider;
+import dev.llmclient.core.LlmClients;
+import dev.llmclient.core.RetryPolicy;
 import dev.llmclient.openai.HttpTransportSettings;
 import dev.llmclient.testkit.simulator.LlmSimulator;
 import java.io.InputStream;
@@ -47,6 +50,8 @@ class TlsAndHttp2Test {
           Message.system("Triage the support ticket. Answer in JSON."),
           Message.user("The invoice PDF is empty since this morning."));
 
+  private static final String AZURE_DEPLOYMENT = "gpt-4o-prod";
+
   @TempDir static Path certificatesDir;
 
   private static LlmSimulator simulator;
@@ -55,7 +60,11 @@ class TlsAndHttp2Test {
 
   @BeforeAll
   static void startGateway() {
-    simulator = LlmSimulator.builder().apiKey(SdkClients.API_KEY).start();
+    simulator =
+        LlmSimulator.builder()
+            .apiKey(SdkClients.API_KEY)
+            .deployment(AZURE_DEPLOYMENT, "gpt-4o", "gpt-4o-mini")
+            .start();
     certificates = TestCertificates.create(certificatesDir);
     gateway = NginxTlsGateway.start(certificates, simulator.port());
   }
@@ -90,6 +99,31 @@ class TlsAndHttp2Test {
     assertThat(awaitNewLine(lines))
         .as("nginx's access log:\n%s", gateway.output())
         .isEqualTo("HTTP/2.0 POST /v1/chat/completions 200");
+  }
+
+  @Test
+  void theAzureProviderReachesItsDeploymentThroughTheSameGatewayOverHttp2() {
+    ProviderSettings settings =
+        ProviderSettings.builder()
+            .withoutEnvironment()
+            .set(AzureOpenAiProvider.ENDPOINT, "https://127.0.0.1:" + gateway.port())
+            .set(AzureOpenAiProvider.API_KEY, SdkClients.API_KEY)
+            .set(AzureOpenAiProvider.DEPLOYMENT_NAME, AZURE_DEPLOYMENT)
+            .set(HttpTransportSettings.TRUST_STORE, certificates.trustStore().toString())
+            .set(HttpTransportSettings.TRUST_STORE_PASSWORD, certificates.trustStorePassword())
+            .build();
+    int lines = gateway.accessLog().size();
+    try (LlmClient client =
+        LlmClients.builder()
+            .provider(AzureOpenAiProvider.ID)
+            .settings(settings)
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      assertThat(client.generate(MESSAGES, Triage.class).category()).isNotNull();
+    }
+    assertThat(awaitNewLine(lines))
+        .startsWith("HTTP/2.0 POST /openai/deployments/" + AZURE_DEPLOYMENT + "/chat/completions?")
+        .endsWith(" 200");
   }
 
   @Test
