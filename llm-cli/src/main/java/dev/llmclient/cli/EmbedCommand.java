@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "embed",
     description =
-        "Embeds each non-blank line of the input and writes one JSON line per input line:"
+        "Embeds each non-blank line of the input and writes one JSON line for each:"
             + " {\"line\": N, \"embedding\": [...]}, in input order.")
 final class EmbedCommand implements Callable<Integer> {
 

@@ -46,7 +46,9 @@ final class ExtractCommand implements Callable<Integer> {
   @Option(
       names = "--type",
       paramLabel = "TYPE",
-      description = "A built-in answer type instead of --schema: ${COMPLETION-CANDIDATES}.")
+      description =
+          "A built-in answer type instead of --schema: ${COMPLETION-CANDIDATES} (the default"
+              + " when neither is given is ENTITIES, the shape of the example schema).")
   private Extraction.@Nullable ExampleType type;
 
   @Option(

@@ -30,7 +30,7 @@ import picocli.CommandLine.IVersionProvider;
     description = {
       "Structured LLM calls from the shell: Azure OpenAI, OpenAI or any OpenAI-compatible"
           + " server, chosen by the settings in the environment.",
-      "With nothing configured, chat, extract and batch run against an embedded simulator."
+      "With nothing configured, batch, chat, extract and embed run against an embedded simulator."
     },
     subcommands = {
       BatchCommand.class,

@@ -41,13 +41,17 @@ class LlmJarIT {
   record Run(int exit, String out, String err) {}
 
   private ProcessBuilder builder(Map<String, String> env, String... args) {
+    return builder("", env, args);
+  }
+
+  private ProcessBuilder builder(String prefix, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toAbsolutePath().toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().clear();
     pb.environment().putAll(env);
-    pb.redirectOutput(dir.resolve("stdout.txt").toFile());
-    pb.redirectError(dir.resolve("stderr.txt").toFile());
+    pb.redirectOutput(dir.resolve(prefix + "stdout.txt").toFile());
+    pb.redirectError(dir.resolve(prefix + "stderr.txt").toFile());
     return pb;
   }
 
@@ -366,6 +370,33 @@ class LlmJarIT {
     assertThat(rows).hasSize(2);
     assertThat(Json.mapper().readTree(rows.get(1)).get("line").asInt()).isEqualTo(2);
     assertThat(Json.mapper().readTree(rows.get(1)).get("embedding")).hasSize(16);
+  }
+
+  @Test
+  void simulateServesClientsUntilStopped() throws Exception {
+    Process server =
+        builder("sim-", Map.of(), "simulate", "--port", "0", "--api-key", "sim-key").start();
+    try {
+      Path log = dir.resolve("sim-stdout.txt");
+      java.util.regex.Pattern url = java.util.regex.Pattern.compile("OPENAI_BASE_URL=(\\S+)");
+      java.util.regex.Matcher m = url.matcher("");
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!(m = url.matcher(Files.readString(log))).find()) {
+        assertThat(server.isAlive()).as("llm simulate still running").isTrue();
+        assertThat(System.nanoTime()).as("simulator started").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+
+      Run chat =
+          run(Map.of("OPENAI_BASE_URL", m.group(1), "OPENAI_API_KEY", "sim-key"), "chat", "hello");
+
+      assertThat(chat.exit()).as(chat.err()).isZero();
+      assertThat(chat.err()).doesNotContain("embedded simulator");
+      assertThat(Json.mapper().readTree(chat.out()).isObject()).isTrue();
+    } finally {
+      server.destroy();
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   @Test
