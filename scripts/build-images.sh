@@ -179,9 +179,15 @@ build() { # $1 name, $2 hash, $3 context
     --label "dev.llmclient.inputs=$hash" "$context" >"$context.log" 2>&1; then
     cat "$context.log" >&2
     rm -f "$context.log"
+  # Older builds of this image only take disk space (vfs keeps full copies): drop them.
+  docker images --format '{{.Repository}}:{{.Tag}}' "$PREFIX/$name" \
+    | grep -v -e ":$hash\$" -e ':local$' | xargs -r docker rmi >/dev/null 2>&1 || true
     die "docker build of $name failed"
   fi
   rm -f "$context.log"
+  # Older builds of this image only take disk space (vfs keeps full copies): drop them.
+  docker images --format '{{.Repository}}:{{.Tag}}' "$PREFIX/$name" \
+    | grep -v -e ":$hash\$" -e ':local$' | xargs -r docker rmi >/dev/null 2>&1 || true
 }
 
 reuse_or_build() { # $1 name, $2 hash, $3 function that fills the context

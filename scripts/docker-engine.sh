@@ -44,12 +44,12 @@ install_engine() {
 }
 
 start() {
-  need_root start
-  install_engine
-  if answers; then
+  if command -v docker >/dev/null 2>&1 && answers; then
     log "an engine already answers on $SOCKET; reusing it"
     return
   fi
+  need_root start
+  install_engine
   mkdir -p "$STATE_DIR"
   log "starting dockerd (log: $LOG_FILE)"
   # setsid: the engine must outlive the shell that started it, but not be tied to its signals.
