@@ -43,6 +43,18 @@ public final class CanaryLogWatcher extends AppenderBase<ILoggingEvent> {
     if (event.getLoggerName().startsWith("dev.llmclient")) {
       SDK_EVENTS.incrementAndGet();
     }
+    String text = render(event);
+    if (Canary.findIn(text) != null) {
+      synchronized (VIOLATIONS) {
+        if (VIOLATIONS.size() < MAX_KEPT) {
+          VIOLATIONS.add(text);
+        }
+      }
+    }
+  }
+
+  /** Everything an event carries, as text: what a log backend could print. */
+  static String render(ILoggingEvent event) {
     StringBuilder text = new StringBuilder();
     text.append(event.getLevel())
         .append(' ')
@@ -64,13 +76,7 @@ public final class CanaryLogWatcher extends AppenderBase<ILoggingEvent> {
         .getMDCPropertyMap()
         .forEach((k, v) -> text.append(" | mdc ").append(k).append('=').append(v));
     appendThrowable(text, event.getThrowableProxy(), 0);
-    if (Canary.findIn(text) != null) {
-      synchronized (VIOLATIONS) {
-        if (VIOLATIONS.size() < MAX_KEPT) {
-          VIOLATIONS.add(text.toString());
-        }
-      }
-    }
+    return text.toString();
   }
 
   private static void appendThrowable(StringBuilder text, IThrowableProxy proxy, int depth) {
