@@ -400,6 +400,43 @@ class LlmJarIT {
   }
 
   @Test
+  void theJarCarriesBothProvidersEntraIdAndNoTestOnlyProvider() throws Exception {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(JAR.toFile())) {
+      String services =
+          new String(
+              jar.getInputStream(
+                      jar.getEntry("META-INF/services/dev.llmclient.api.spi.LlmProvider"))
+                  .readAllBytes(),
+              StandardCharsets.UTF_8);
+      assertThat(services.lines().map(String::trim).filter(l -> !l.isEmpty()))
+          .containsExactlyInAnyOrder(
+              "dev.llmclient.openai.OpenAiProvider", "dev.llmclient.azure.AzureOpenAiProvider");
+      assertThat(jar.getEntry("com/azure/identity/DefaultAzureCredentialBuilder.class"))
+          .isNotNull();
+      assertThat(jar.getEntry("dev/llmclient/testkit/simulator/LlmSimulator.class")).isNotNull();
+      assertThat(jar.getEntry("dev/llmclient/testkit/FakeLlmProvider.class")).isNull();
+      assertThat(jar.getEntry("org/junit/jupiter/api/Test.class")).isNull();
+      assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+          .isEqualTo(LlmCommand.class.getName());
+    }
+  }
+
+  @Test
+  void providersCountsAzureEntraIdAsConfigured() throws Exception {
+    Run run =
+        run(
+            Map.of(
+                "AZURE_OPENAI_ENDPOINT", "https://example.openai.azure.com",
+                "AZURE_OPENAI_USE_MANAGED_IDENTITY", "true"),
+            "providers");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out())
+        .contains("  azure   configured  <- selected")
+        .contains("Selected: azure\n");
+  }
+
+  @Test
   void versionAnswersWithoutStartingAnything() throws Exception {
     Run run = run(Map.of(), "--version");
 
