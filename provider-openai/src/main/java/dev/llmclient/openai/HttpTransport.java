@@ -36,6 +36,8 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
@@ -81,7 +83,13 @@ final class HttpTransport implements AutoCloseable {
     PoolingAsyncClientConnectionManager pool =
         PoolingAsyncClientConnectionManagerBuilder.create()
             .setTlsStrategy(
-                ClientTlsStrategyBuilder.create().setSslContext(sslContext(settings)).buildAsync())
+                ClientTlsStrategyBuilder.create()
+                    .setSslContext(sslContext(settings))
+                    // httpclient5's async TLS strategy does not check the host name unless told
+                    // to; without this a trusted certificate for any host would be accepted.
+                    .setHostVerificationPolicy(HostnameVerificationPolicy.BOTH)
+                    .setHostnameVerifier(new DefaultHostnameVerifier())
+                    .buildAsync())
             .setMaxConnPerRoute(settings.maxConnectionsPerRoute())
             .setMaxConnTotal(settings.maxConnectionsPerRoute() * 2)
             .setConnPoolPolicy(PoolReusePolicy.LIFO)

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -147,6 +148,20 @@ final class OpenAiErrorMapper {
                       RetryAfter.parse(f.header(), f.mapper().clock),
                       null)),
           new Row(
+              "407 proxy authentication",
+              f -> f.status() == 407,
+              f ->
+                  new AuthenticationException(
+                      "The proxy "
+                          + (f.mapper().proxies.isEmpty() ? "" : f.mapper().proxies + " ")
+                          + "refused the credentials (407 Proxy Authentication Required). Set "
+                          + HttpTransportSettings.PROXY_USER
+                          + " and "
+                          + HttpTransportSettings.PROXY_PASSWORD
+                          + ", or put user:password in the proxy URL (HTTPS_PROXY / HTTP_PROXY).",
+                      f.context(),
+                      null)),
+          new Row(
               "other 4xx (400, 422, ...)",
               f -> f.status() >= 400 && f.status() < 500,
               f ->
@@ -185,6 +200,7 @@ final class OpenAiErrorMapper {
   private final String notFoundHint;
   private final Redactor redactor;
   private final Clock clock;
+  private final String proxies;
 
   OpenAiErrorMapper(
       String providerId,
@@ -192,8 +208,10 @@ final class OpenAiErrorMapper {
       String authHint,
       String notFoundHint,
       Redactor redactor,
-      Clock clock) {
+      Clock clock,
+      String proxies) {
     this.providerId = providerId;
+    this.proxies = proxies;
     this.targetNoun = targetNoun;
     this.authHint = authHint;
     this.notFoundHint = notFoundHint;
@@ -349,6 +367,17 @@ final class OpenAiErrorMapper {
               + " or "
               + HttpTransportSettings.CONNECT_TIMEOUT
               + " if the model needs longer.",
+          context,
+          t);
+    }
+    if (t instanceof SSLPeerUnverifiedException) {
+      return new LlmConnectionException(
+          "The TLS certificate of "
+              + target
+              + " was not issued for that host name ("
+              + reason
+              + "). Call the host by a name the certificate lists, or fix the certificate;"
+              + " never turn host-name checks off.",
           context,
           t);
     }

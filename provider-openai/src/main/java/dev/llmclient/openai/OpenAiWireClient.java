@@ -96,8 +96,23 @@ public final class OpenAiWireClient implements AutoCloseable {
             });
     this.errors =
         new OpenAiErrorMapper(
-            providerId, b.targetNoun, b.authHint, b.notFoundHint, redactor, b.clock);
+            providerId,
+            b.targetNoun,
+            b.authHint,
+            b.notFoundHint,
+            redactor,
+            b.clock,
+            proxies(b.transport));
     this.transport = new HttpTransport(b.transport);
+  }
+
+  /** The configured proxies as {@code host:port}, for error messages; empty when none. */
+  private static String proxies(HttpTransportSettings settings) {
+    return java.util.stream.Stream.of(settings.httpsProxy(), settings.httpProxy())
+        .filter(java.util.Objects::nonNull)
+        .map(uri -> uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost())
+        .distinct()
+        .collect(java.util.stream.Collectors.joining(" / "));
   }
 
   /**

@@ -52,6 +52,42 @@ class ProxyTest {
   }
 
   @Test
+  void wrongProxyCredentialsAreAnAuthenticationErrorNamingTheProxyAndTheSettings()
+      throws Exception {
+    try (TestServer proxy = new TestServer()) {
+      proxy.always(
+          new Reply(
+              407,
+              Map.of("Proxy-Authenticate", "Basic realm=\"corp\"", "Content-Type", "text/html"),
+              "<html><body>Cache Access Denied</body></html>".getBytes(StandardCharsets.UTF_8),
+              Duration.ZERO));
+      HttpTransportSettings transport =
+          HttpTransportSettings.builder()
+              .proxy(URI.create("http://127.0.0.1:" + proxy.port()))
+              .proxyCredentials("alice", "canary-wrong-pw")
+              .build();
+      try (OpenAiWireClient wire =
+          OpenAiWireClient.builder("openai")
+              .routes(OpenAiRoutes.under(URI.create("http://api.example.test/v1")))
+              .transport(transport)
+              .build()) {
+        Throwable failure =
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> wire.complete(Fixtures.request()).get(10, TimeUnit.SECONDS));
+
+        assertThat(failure).cause().isInstanceOf(dev.llmclient.api.AuthenticationException.class);
+        dev.llmclient.api.LlmException e = (dev.llmclient.api.LlmException) failure.getCause();
+        assertThat(e.httpStatus()).isEqualTo(407);
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e.getMessage())
+            .contains("127.0.0.1:" + proxy.port())
+            .contains(HttpTransportSettings.PROXY_USER)
+            .doesNotContain("canary-wrong-pw");
+      }
+    }
+  }
+
+  @Test
   void noProxyHostsAreReachedDirectly() throws Exception {
     try (TestServer target = new TestServer()) {
       target.always(Reply.json(200, Fixtures.COMPLETION));
