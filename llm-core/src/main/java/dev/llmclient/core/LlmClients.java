@@ -1,5 +1,6 @@
 package dev.llmclient.core;
 
+import dev.llmclient.api.EmbedderClient;
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.LlmProvider;
@@ -64,6 +65,27 @@ public final class LlmClients {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * An embedder with everything from the environment: the same as {@code embedder().build()}.
+   *
+   * @return a new embedder; close it when done
+   * @throws dev.llmclient.api.LlmConfigurationException when no single provider can be selected or
+   *     its settings are incomplete, saying what to set or add
+   */
+  public static EmbedderClient embedderFromEnvironment() {
+    return embedder().build();
+  }
+
+  /**
+   * A builder for an {@link EmbedderClient}, selecting the provider by the same rules as {@link
+   * #builder()}: settings from the environment, no cache, the default retry policy.
+   *
+   * @return the builder
+   */
+  public static EmbedderClientBuilder embedder() {
+    return new EmbedderClientBuilder();
   }
 
   /**
@@ -367,7 +389,7 @@ public final class LlmClients {
           random);
     }
 
-    private static Tracer discoverTracer(ProviderSettings settings) {
+    static Tracer discoverTracer(ProviderSettings settings) {
       try {
         for (TracerProvider provider : ServiceLoader.load(TracerProvider.class)) {
           Tracer t = provider.create(settings);
@@ -383,7 +405,7 @@ public final class LlmClients {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private static ScheduledExecutorService newScheduler() {
+    static ScheduledExecutorService newScheduler() {
       ScheduledThreadPoolExecutor exec =
           new ScheduledThreadPoolExecutor(
               1,

@@ -1,0 +1,247 @@
+package dev.llmclient.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.llmclient.api.EmbedderClient;
+import dev.llmclient.api.LlmConfigurationException;
+import dev.llmclient.api.spi.BackendInfo;
+import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.EmbeddingBackend;
+import dev.llmclient.api.spi.LlmProvider;
+import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.testkit.ScriptedEmbeddingBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/** {@link LlmClients#embedder()} selects providers and resolves settings like the chat client. */
+class EmbedderSelectionTest {
+
+  /** A provider whose embedding backend reports the setting a real one would read. */
+  static final class EmbeddingStub implements LlmProvider {
+    final String id;
+    final String required;
+    final String modelSetting;
+    final @Nullable String modelDefault;
+    final AtomicInteger embeddingBackends = new AtomicInteger();
+    final AtomicInteger chatBackends = new AtomicInteger();
+    @Nullable ScriptedEmbeddingBackend last;
+
+    EmbeddingStub(String id, String required, String modelSetting, @Nullable String modelDefault) {
+      this.id = id;
+      this.required = required;
+      this.modelSetting = modelSetting;
+      this.modelDefault = modelDefault;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public List<String> missingSettings(ProviderSettings settings) {
+      return settings.isSet(required) ? List.of() : List.of(required);
+    }
+
+    @Override
+    public ChatBackend createChatBackend(ProviderSettings settings) {
+      chatBackends.incrementAndGet();
+      throw new UnsupportedOperationException("not in this test");
+    }
+
+    @Override
+    public EmbeddingBackend createEmbeddingBackend(ProviderSettings settings) {
+      embeddingBackends.incrementAndGet();
+      String model = settings.get(modelSetting);
+      last =
+          new ScriptedEmbeddingBackend()
+              .info(new BackendInfo(id, id, null, model != null ? model : modelDefault, null));
+      return last;
+    }
+  }
+
+  private final List<ProviderCandidate> candidates = new ArrayList<>();
+  private final EmbeddingStub openai =
+      new EmbeddingStub(
+          "openai", "OPENAI_API_KEY", "EMBEDDING_MODEL_NAME", "text-embedding-3-small");
+  private final EmbeddingStub azure =
+      new EmbeddingStub(
+          "azure", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME", null);
+
+  EmbedderSelectionTest() {
+    candidates.add(candidate(openai, "x.OpenAi"));
+    candidates.add(candidate(azure, "x.Azure"));
+  }
+
+  private static ProviderCandidate candidate(EmbeddingStub stub, String className) {
+    return new ProviderCandidate() {
+      @Override
+      public String className() {
+        return className;
+      }
+
+      @Override
+      public String declaredId() {
+        return stub.id;
+      }
+
+      @Override
+      public LlmProvider instantiate() {
+        return stub;
+      }
+    };
+  }
+
+  private EmbedderClient build(Map<String, String> settings) {
+    return build(settings, EmbedderConfig.getDefault());
+  }
+
+  private EmbedderClient build(Map<String, String> settings, EmbedderConfig config) {
+    return LlmClients.embedder()
+        .settings(ProviderSettings.of(settings))
+        .candidates(() -> candidates)
+        .tracer(Tracer.noop())
+        .config(config)
+        .build();
+  }
+
+  @Test
+  void theOnlyConfiguredProviderGetsAnEmbeddingBackendAndNoOtherIsAsked() {
+    try (EmbedderClient embedder = build(Map.of("OPENAI_API_KEY", "sk"))) {
+      assertThat(embedder.create("x")).hasSize(1536);
+    }
+    assertThat(openai.embeddingBackends).hasValue(1);
+    assertThat(openai.chatBackends).hasValue(0);
+    assertThat(azure.embeddingBackends).hasValue(0);
+    assertThat(openai.last).isNotNull();
+    assertThat(openai.last.isClosed()).isTrue();
+  }
+
+  @Test
+  void severalConfiguredProvidersFailWithTheSameMessageAsChat() {
+    assertThatThrownBy(
+            () ->
+                build(Map.of("OPENAI_API_KEY", "sk", "AZURE_OPENAI_ENDPOINT", "http://127.0.0.1")))
+        .isExactlyInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("Several LLM providers are configured: azure, openai")
+        .hasMessageContaining("[llmclient: several-configured]");
+    assertThat(openai.embeddingBackends).hasValue(0);
+    assertThat(azure.embeddingBackends).hasValue(0);
+  }
+
+  @Test
+  void anExplicitProviderWins() {
+    try (EmbedderClient embedder =
+        LlmClients.embedder()
+            .provider("azure")
+            .settings(
+                ProviderSettings.of(
+                    Map.of(
+                        "OPENAI_API_KEY", "sk",
+                        "AZURE_OPENAI_ENDPOINT", "http://127.0.0.1",
+                        "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME", "emb-prod")))
+            .candidates(() -> candidates)
+            .tracer(Tracer.noop())
+            .build()) {
+      embedder.create("x");
+    }
+    assertThat(azure.last).isNotNull();
+    assertThat(azure.last.lastRequest().model()).isEqualTo("emb-prod");
+    assertThat(openai.embeddingBackends).hasValue(0);
+  }
+
+  @Test
+  void embeddingModelBecomesTheProvidersOwnSettingWhenThatIsUnset() {
+    try (EmbedderClient embedder =
+        build(Map.of("OPENAI_API_KEY", "sk", "EMBEDDING_MODEL", "text-embedding-3-large"))) {
+      embedder.create("x");
+    }
+    assertThat(openai.last.lastRequest().model()).isEqualTo("text-embedding-3-large");
+
+    try (EmbedderClient embedder =
+        build(
+            Map.of(
+                "AZURE_OPENAI_ENDPOINT", "http://127.0.0.1",
+                "EMBEDDING_MODEL", "text-embedding-3-small"))) {
+      embedder.create("x");
+    }
+    assertThat(azure.last.lastRequest().model()).isEqualTo("text-embedding-3-small");
+
+    try (EmbedderClient embedder =
+        build(
+            Map.of(
+                "AZURE_OPENAI_ENDPOINT", "http://127.0.0.1",
+                "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME", "emb-prod",
+                "EMBEDDING_MODEL", "text-embedding-3-small"))) {
+      embedder.create("x");
+    }
+    assertThat(azure.last.lastRequest().model()).isEqualTo("emb-prod");
+  }
+
+  @Test
+  void theModelFallsBackToTheDefaultWhenNothingNamesOne() {
+    try (EmbedderClient embedder = build(Map.of("AZURE_OPENAI_ENDPOINT", "http://127.0.0.1"))) {
+      embedder.create("x");
+    }
+    assertThat(azure.last.lastRequest().model()).isEqualTo(EmbedderConfig.DEFAULT_MODEL);
+  }
+
+  @Test
+  void theConfiguredModelBeatsEverySetting() {
+    try (EmbedderClient embedder =
+        build(
+            Map.of("OPENAI_API_KEY", "sk", "EMBEDDING_MODEL", "from-settings"),
+            EmbedderConfig.builder().model("from-config").build())) {
+      embedder.create("x");
+    }
+    assertThat(openai.last.lastRequest().model()).isEqualTo("from-config");
+  }
+
+  @Test
+  void embeddingDimAndTheCapabilityComeFromTheSettings() {
+    try (EmbedderClient embedder =
+        build(
+            Map.of(
+                "AZURE_OPENAI_ENDPOINT", "http://127.0.0.1",
+                "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME", "emb-prod",
+                "EMBEDDING_DIM", "256",
+                "EMBEDDING_DIMENSIONS_PARAM", "true"))) {
+      assertThat(embedder.create("x")).hasSize(256);
+    }
+    assertThat(azure.last.lastRequest().dimensions()).isEqualTo(256);
+
+    try (EmbedderClient embedder =
+        build(
+            Map.of(
+                "AZURE_OPENAI_ENDPOINT", "http://127.0.0.1",
+                "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME", "emb-prod",
+                "EMBEDDING_DIM", "256"))) {
+      assertThat(embedder.create("x")).hasSize(256);
+    }
+    assertThat(azure.last.lastRequest().dimensions()).isNull();
+  }
+
+  @Test
+  void aWrongSettingIsNamedAndTheCreatedBackendIsClosed() {
+    assertThatThrownBy(() -> build(Map.of("OPENAI_API_KEY", "sk", "EMBEDDING_DIM", "0")))
+        .isExactlyInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("EMBEDDING_DIM")
+        .hasMessageContaining("must be positive");
+    assertThat(openai.last.isClosed()).isTrue();
+
+    assertThatThrownBy(
+            () -> build(Map.of("OPENAI_API_KEY", "sk", "EMBEDDING_DIMENSIONS_PARAM", "yes")))
+        .isExactlyInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("EMBEDDING_DIMENSIONS_PARAM must be true");
+
+    assertThatThrownBy(() -> build(Map.of("OPENAI_API_KEY", "sk", "EMBEDDING_BATCH_SIZE", "4096")))
+        .isExactlyInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("EMBEDDING_BATCH_SIZE) must be 1 to 2048, got 4096");
+  }
+}
