@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,13 +149,8 @@ class CorporateProxyTest {
     assertThat(simulator.requests()).hasSize(requests);
   }
 
-  /**
-   * Fails today: provider-openai maps the proxy's 407 like any other 4xx ("The server rejected the
-   * request: non-JSON body '...'"), naming neither the proxy nor the settings to fix. Left out of
-   * the default run until it does; run it with {@code -Dcontainer-tests.excludedGroups=}.
-   */
+  /** A proxy's 407 names the proxy and the settings to fix, never the password. */
   @Test
-  @Tag(TlsAndHttp2Test.AWAITING_PROVIDER_FIX)
   void theProxyAuthenticationErrorNamesTheProxyAndTheSettingsToFix() {
     ProviderSettings settings =
         plainHttp()

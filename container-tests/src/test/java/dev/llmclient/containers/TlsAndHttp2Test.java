@@ -28,7 +28,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,9 +40,6 @@ class TlsAndHttp2Test {
 
   /** What the tests ask the model for. */
   record Triage(String category, int priority, boolean escalate) {}
-
-  /** Tests of behaviour the providers still lack; left out of the default run. */
-  static final String AWAITING_PROVIDER_FIX = "awaiting-provider-fix";
 
   private static final List<Message> MESSAGES =
       List.of(
@@ -153,13 +149,10 @@ class TlsAndHttp2Test {
   }
 
   /**
-   * Fails today: provider-openai's TLS strategy (httpclient5 5.5.1, {@code
-   * ClientTlsStrategyBuilder} with only an SSL context) checks no host name, so the call succeeds.
-   * Tagged so the default run leaves it out until the provider sets a hostname verifier; run it
-   * with {@code -Dcontainer-tests.excludedGroups=}.
+   * The certificate is trusted (our CA) but issued for another name: the provider must check the
+   * host name, as httpclient5's async TLS strategy does not by default.
    */
   @Test
-  @Tag(AWAITING_PROVIDER_FIX)
   void aCertificateForAnotherHostNameIsRejectedEvenFromATrustedCa() {
     int before = simulator.requests().size();
     try (LlmClient client = SdkClients.client(trusting("localhost").build())) {
