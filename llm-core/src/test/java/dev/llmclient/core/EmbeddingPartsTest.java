@@ -108,6 +108,24 @@ class EmbeddingPartsTest {
   }
 
   @Test
+  void theBatchFailureNamesScatteredInputsAndKeepsTheCausesContext() {
+    ServerException cause =
+        new ServerException("down", new ErrorContext("azure", 503, "r-9"), null);
+    List<Integer> scattered = IntStream.range(0, 12).map(i -> i * 3).boxed().toList();
+
+    EmbeddingBatchException e = new EmbeddingBatchException(scattered, 40, cause);
+
+    assertThat(e)
+        .hasMessageStartingWith(
+            "Embedding 12 inputs between 0 and 33 (indexes 0, 3, 6, 9, 12, 15, 18, 21, 24, 27,"
+                + " ...) of a batch of 40 failed, so no vector is returned: down")
+        .hasMessageEndingWith("[provider=azure, status=503, request-id=r-9]");
+    assertThat(e.requestId()).isEqualTo("r-9");
+    assertThat(new EmbeddingBatchException(List.of(7), 8, cause))
+        .hasMessageStartingWith("Embedding input 7 of a batch of 8 failed");
+  }
+
+  @Test
   void theRetryDecisionHonoursRetryAfterTheCapAndTheDeadline() {
     RetryPolicy policy =
         RetryPolicy.builder().maxRetries(2).maxRetryAfter(Duration.ofSeconds(10)).build();
