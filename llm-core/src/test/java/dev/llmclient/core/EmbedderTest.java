@@ -220,6 +220,21 @@ class EmbedderTest {
     }
   }
 
+  @Test
+  void anEmptyVectorInTheReplyFailsTheCall() {
+    backend.enqueue(
+        r ->
+            new EmbeddingResult(
+                List.of(new float[] {1f, 0f}, new float[0]), Usage.of(2, 0), null, "req-8"));
+    try (EmbedderClient embedder = client(EmbedderConfig.getDefault())) {
+      assertThatThrownBy(() -> embedder.createBatch(List.of("a", "b")))
+          .isInstanceOf(EmbeddingBatchException.class)
+          .hasMessageContaining("empty vector")
+          .cause()
+          .isInstanceOf(InvalidResponseException.class);
+    }
+  }
+
   // ---- batching ------------------------------------------------------------------------------
 
   @Test
