@@ -34,7 +34,7 @@ final class DeploymentBudget {
   private int requestsPerMinute;
   private int tokensPerMinute;
   private long tokenSum;
-  private long holdUntil = Long.MIN_VALUE;
+  private long holdUntil;
 
   DeploymentBudget(
       long windowNanos, double utilisation, int requestsPerMinute, int tokensPerMinute) {
@@ -79,7 +79,7 @@ final class DeploymentBudget {
    */
   long delayNanos(long now, long tokens) {
     prune(now);
-    long wait = holdUntil - now;
+    long wait = now < holdUntil ? holdUntil - now : 0;
     if (entries.size() >= requestCapacity) {
       // the request fits once all but capacity - 1 of the entries have left the window
       Entry freeing = nth((int) (entries.size() - requestCapacity));

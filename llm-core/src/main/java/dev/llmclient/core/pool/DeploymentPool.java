@@ -517,7 +517,7 @@ public final class DeploymentPool implements ChatBackend {
           if (m.config.tier() != tier || call.tried.contains(m)) {
             continue;
           }
-          if (m.breaker.getState() == CircuitBreaker.State.OPEN && now < m.openUntil) {
+          if (m.breaker.getState() == CircuitBreaker.State.OPEN && now <= m.openUntil) {
             open.put(m.name, instant(m.openUntil));
             continue;
           }
@@ -526,7 +526,8 @@ public final class DeploymentPool implements ChatBackend {
             earliest = Math.min(earliest, PROBE_RETRY_NANOS);
             continue;
           }
-          long delay = Math.max(m.coolUntil - now, m.budget.delayNanos(now, call.tokensFor(m)));
+          long cooling = now < m.coolUntil ? m.coolUntil - now : 0;
+          long delay = Math.max(cooling, m.budget.delayNanos(now, call.tokensFor(m)));
           if (delay > 0) {
             earliest = Math.min(earliest, delay);
             continue;
@@ -979,8 +980,8 @@ public final class DeploymentPool implements ChatBackend {
     final CircuitBreaker breaker;
     final DeploymentBudget budget;
     int inFlight;
-    long coolUntil = Long.MIN_VALUE;
-    volatile long openUntil = Long.MIN_VALUE;
+    long coolUntil;
+    volatile long openUntil;
     double tokenFactor = 1.0;
     long requests;
     long successes;
