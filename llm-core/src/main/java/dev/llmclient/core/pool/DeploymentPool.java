@@ -254,7 +254,7 @@ public final class DeploymentPool implements ChatBackend {
    *     provider is not on the classpath, or a member's settings are incomplete
    */
   public static DeploymentPool fromSettings(ProviderSettings settings) {
-    return fromSettings(settings, DeploymentSettings::createWithServiceLoader);
+    return builder().members(settings).build();
   }
 
   /**
@@ -270,7 +270,7 @@ public final class DeploymentPool implements ChatBackend {
    */
   public static DeploymentPool fromSettings(
       ProviderSettings settings, BiFunction<String, ProviderSettings, ChatBackend> factory) {
-    return DeploymentSettings.configure(builder(), settings, factory).build();
+    return builder().members(settings, factory).build();
   }
 
   /**
@@ -1111,6 +1111,43 @@ public final class DeploymentPool implements ChatBackend {
      */
     public Builder member(String name, ChatBackend backend) {
       return member(DeploymentMember.of(name, backend));
+    }
+
+    /**
+     * Adds the members described by the {@value DeploymentPool#DEPLOYMENTS_SETTING} setting,
+     * creating each backend with the provider of that id on the classpath; the builder's other
+     * options still apply.
+     *
+     * <pre>{@code
+     * DeploymentPool pool = DeploymentPool.builder()
+     *     .members(ProviderSettings.fromEnvironment())
+     *     .breakerOpenDuration(Duration.ofSeconds(10), 2)
+     *     .build();
+     * }</pre>
+     *
+     * @param settings the settings, with the environment as fallback
+     * @return this builder
+     * @throws dev.llmclient.api.LlmConfigurationException when the setting is missing or malformed,
+     *     a provider is not on the classpath, or a member's settings are incomplete
+     */
+    public Builder members(ProviderSettings settings) {
+      return members(settings, DeploymentSettings::createWithServiceLoader);
+    }
+
+    /**
+     * Adds the members described by the {@value DeploymentPool#DEPLOYMENTS_SETTING} setting,
+     * creating each backend with a factory.
+     *
+     * @param settings the settings, with the environment as fallback
+     * @param factory creates a backend from a provider id and that member's settings
+     * @return this builder
+     * @throws dev.llmclient.api.LlmConfigurationException when the setting is missing or malformed,
+     *     or the factory rejects a member's settings
+     */
+    public Builder members(
+        ProviderSettings settings, BiFunction<String, ProviderSettings, ChatBackend> factory) {
+      DeploymentSettings.configure(this, settings, factory);
+      return this;
     }
 
     /**
