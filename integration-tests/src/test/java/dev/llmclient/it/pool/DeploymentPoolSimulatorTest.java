@@ -2,13 +2,17 @@ package dev.llmclient.it.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmRequest;
+import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.core.LlmClients;
+import dev.llmclient.core.PriceTable;
 import dev.llmclient.core.RetryPolicy;
+import dev.llmclient.core.TokenUsageTracker;
 import dev.llmclient.core.pool.DeploymentPool;
 import dev.llmclient.core.pool.DeploymentStats;
 import dev.llmclient.core.pool.DeploymentUnavailableException;
@@ -217,8 +221,9 @@ class DeploymentPoolSimulatorTest {
     DeploymentStats m3 = member(pool, "m3");
     assertThat(m3.breakerState()).isIn("OPEN", "HALF_OPEN");
     assertThat(m3.successes()).isZero();
-    // five failures open it; afterwards only a few probes per half-second reach it
-    assertThat(down.counters().totalRequests()).isBetween(5L, 60L);
+    // five failures open it; afterwards at most two probes per half-second reach it
+    long probeWindows = outage.millis() / 500 + 1;
+    assertThat(down.counters().totalRequests()).isBetween(5L, 5 + 2 * probeWindows + 5);
 
     down.clearFaults();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -226,6 +231,8 @@ class DeploymentPoolSimulatorTest {
       assertThat(run(llm, 20, 4).ok()).isEqualTo(20);
     }
     Run recovered = run(llm, 60, 4);
+    LlmResponse<Map<String, Object>> one = llm.generate(REQUEST);
+    assertThat(pool.memberFor(one.requestId())).get().isIn("m1", "m2", "m3");
 
     System.out.printf("[pool] one of three down, then recovered: %s%n", pool.stats());
     assertThat(recovered.ok()).isEqualTo(60);
@@ -268,8 +275,18 @@ class DeploymentPoolSimulatorTest {
     UnaryOperator<LlmSimulator.Builder> slowish =
         s -> s.deployment("gpt-4o").latency(LatencyModel.fixed(Duration.ofMillis(5)));
     List<LlmSimulator> sims = List.of(simulator(slowish), simulator(slowish), simulator(slowish));
-    DeploymentPool pool = pool(sims, i -> "", p -> p);
-    LlmClient llm = client(pool, retries(2));
+    PriceTable prices = PriceTable.builder().price("gpt-4o", 2.50, 10.00).build();
+    TokenUsageTracker tracker = new TokenUsageTracker(prices);
+    DeploymentPool pool = pool(sims, i -> "", p -> p.prices(prices));
+    LlmClient llm =
+        LlmClients.builder()
+            .settings(ProviderSettings.of(Map.of()))
+            .backend(pool)
+            .retryPolicy(retries(2))
+            .maxTokens(200)
+            .tokenUsageTracker(tracker)
+            .build();
+    resources.add(llm);
 
     Run big = run(llm, 10_000, 256);
 
@@ -284,6 +301,8 @@ class DeploymentPoolSimulatorTest {
     assertThat(requests(sims)).isEqualTo(10_000);
     assertThat(pool.stats()).allSatisfy(s -> assertThat(s.successes()).isGreaterThan(1_000));
     assertThat(big.millis()).isLessThan(60_000);
+    // cost per member adds up to the cost per prompt name
+    assertThat(pool.totalCost()).isPositive().isCloseTo(tracker.totalUsage().cost(), within(1e-9));
   }
 
   // ---- budgets at the simulator's limits ------------------------------------------------------

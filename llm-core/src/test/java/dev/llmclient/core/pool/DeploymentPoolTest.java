@@ -527,15 +527,59 @@ class DeploymentPoolTest {
         .hasMessageContaining("budgetUtilisation");
   }
 
+  // ---- tracing ------------------------------------------------------------------------------
+
+  @Test
+  void theSpanNamesTheAnsweringMemberTheFailoversAndTheBudgetWait() {
+    FakeMember a = new FakeMember("a").thenFail(new ServerException("500 from a"));
+    FakeMember b = new FakeMember("b");
+    RecordingTracer tracer = new RecordingTracer();
+    DeploymentPool pool =
+        builder()
+            .member(DeploymentMember.builder("a", a).weight(1000).build())
+            .member(DeploymentMember.builder("b", b).requestsPerMinute(60).build())
+            .budgetWindow(Duration.ofSeconds(1))
+            .budgetUtilisation(1.0)
+            .tracer(tracer)
+            .build();
+
+    assertThat(from(pool.complete(request()))).isEqualTo("b");
+
+    assertThat(tracer.names).containsExactly("llmclient.pool.route");
+    assertThat(tracer.events).containsExactly("llmclient.pool.failover a->b");
+    assertThat(tracer.attributes)
+        .containsEntry("llmclient.pool.member", "b")
+        .containsEntry("llmclient.pool.failovers", 1L)
+        .containsEntry("llmclient.pool.budget_wait_ms", 0L);
+
+    // a fails again; b has spent its budget for this second, so the failed-over call waits
+    a.thenFail(new ServerException("500 from a"));
+    tracer.events.clear();
+    CompletableFuture<ChatCompletion> waiting = pool.complete(request());
+    assertThat(waiting).isNotDone();
+    scheduler.advance(Duration.ofSeconds(1));
+
+    assertThat(from(waiting)).isEqualTo("b");
+    assertThat(tracer.events)
+        .containsExactly("llmclient.pool.budget_wait", "llmclient.pool.failover a->b");
+    assertThat(tracer.attributes).containsEntry("llmclient.pool.budget_wait_ms", 1000L);
+  }
+
   /** Records pool span events as "name member from->to" strings. */
   static final class RecordingTracer implements Tracer {
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final Map<String, Object> attributes = new java.util.concurrent.ConcurrentHashMap<>();
+    final List<String> names = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public Span startSpan(String name, SpanKind kind) {
+      names.add(name);
       return new Span() {
         @Override
         public Span setAttribute(String key, @Nullable Object value) {
+          if (value != null) {
+            attributes.put(key, value);
+          }
           return this;
         }
 
@@ -550,6 +594,9 @@ class DeploymentPoolTest {
                     + a.get("llmclient.pool.breaker.from")
                     + "->"
                     + a.get("llmclient.pool.breaker.to"));
+          } else if (event.equals("llmclient.pool.failover")) {
+            events.add(
+                event + " " + a.get("llmclient.pool.from") + "->" + a.get("llmclient.pool.member"));
           } else {
             events.add(event);
           }
