@@ -102,7 +102,7 @@ import org.slf4j.LoggerFactory;
  *
  * <table>
  *   <caption>member attributes</caption>
- *   <tr><td>{@code name}</td><td>the member's name (default {@code deployment@host})</td></tr>
+ *   <tr><td>{@code name}</td><td>the member's name (default {@code deployment@host[:port]})</td></tr>
  *   <tr><td>{@code provider}</td><td>{@code azure} (default) or {@code openai}</td></tr>
  *   <tr><td>{@code tier}, {@code weight}</td><td>priority tier (default 1), weight (default
  *       1)</td></tr>

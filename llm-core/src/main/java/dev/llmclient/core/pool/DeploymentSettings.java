@@ -149,7 +149,7 @@ final class DeploymentSettings {
     if (!provider.equals("azure") && !provider.equals("openai")) {
       throw bad("provider must be azure or openai, got '" + provider + "'", member);
     }
-    String name = attributes.getOrDefault("name", deployment + "@" + uri.getHost());
+    String name = attributes.getOrDefault("name", deployment + "@" + uri.getAuthority());
     return new Spec(
         name,
         provider,

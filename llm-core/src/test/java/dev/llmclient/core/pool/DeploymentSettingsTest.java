@@ -80,6 +80,10 @@ class DeploymentSettingsTest {
                 DeploymentSettings.parse(
                     "gpt-4o@https://a.example.com,gpt-4o@https://a.example.com"))
         .hasMessageContaining("two members are named 'gpt-4o@a.example.com'");
+    assertThat(
+            DeploymentSettings.parse("gpt-4o@http://127.0.0.1:8081,gpt-4o@http://127.0.0.1:8082"))
+        .extracting(DeploymentSettings.Spec::name)
+        .containsExactly("gpt-4o@127.0.0.1:8081", "gpt-4o@127.0.0.1:8082");
     assertThatThrownBy(() -> DeploymentSettings.parse("gpt-4o@https://user:secret@a.example.com"))
         .hasMessageContaining("must not contain credentials");
     assertThatThrownBy(() -> DeploymentSettings.parse("gpt-4o@https://a.example.com;provider=x"))
