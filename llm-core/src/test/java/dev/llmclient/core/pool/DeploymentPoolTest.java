@@ -285,6 +285,29 @@ class DeploymentPoolTest {
   }
 
   @Test
+  void aMemberThatAnswersTooSlowlyIsBrokenOffLikeAFailingOne() {
+    FakeMember slow = new FakeMember("slow").hold(true);
+    FakeMember b = new FakeMember("b");
+    DeploymentPool pool =
+        builder()
+            .member(DeploymentMember.builder("slow", slow).weight(1000).build())
+            .member(DeploymentMember.builder("b", b).tier(2).build())
+            .breakerWindow(2, 2)
+            .slowCalls(Duration.ofSeconds(5), 50)
+            .build();
+    CompletableFuture<ChatCompletion> first = pool.complete(request());
+    CompletableFuture<ChatCompletion> second = pool.complete(request());
+
+    scheduler.advance(Duration.ofSeconds(6));
+    slow.release();
+
+    assertThat(from(first)).isEqualTo("slow");
+    assertThat(from(second)).isEqualTo("slow");
+    assertThat(pool.stats().get(0).breakerState()).isEqualTo("OPEN");
+    assertThat(from(pool.complete(request()))).isEqualTo("b");
+  }
+
+  @Test
   void withEveryBreakerOpenACallFailsFastNamingTheMembersAndWhenTheyReopen() {
     FakeMember a = new FakeMember("a").failAlways(new ServerException("503"));
     FakeMember b = new FakeMember("b").failAlways(new ServerException("502"));
