@@ -6,19 +6,24 @@ import java.util.ArrayDeque;
 
 /**
  * One member's client-side rate budget: at most {@code rpm * window / 1 min} requests and {@code
- * tpm * window / 1 min} tokens in any trailing window (a sliding log, so no aligned window of the
- * server's can see more either), scaled by a utilisation factor that leaves headroom for clock
- * skew. A request larger than a whole window's token share is admitted only into an empty window,
- * as Azure OpenAI does. The server's {@code x-ratelimit-remaining-*} headers can hold the budget
- * shut until their reset. Not thread-safe: the pool guards it.
+ * tpm * window / 1 min} tokens per window, scaled by a utilisation factor that leaves headroom for
+ * other clients.
+ *
+ * <p>A request holds its share from the moment it is sent until one window after its response
+ * arrived. The server counts it at some moment in between, so however its latency varies, no window
+ * the server evaluates (fixed or sliding, aligned anyhow) can see more than the budget: the cost is
+ * a throughput loss of about latency / window. A request larger than a whole window's token share
+ * is admitted only when nothing else counts, as Azure OpenAI does. The server's {@code
+ * x-ratelimit-remaining-*} headers can hold the budget shut until their reset. Not thread-safe: the
+ * pool guards it.
  */
 final class DeploymentBudget {
 
-  /** One admitted request, kept while it is inside the window. */
+  /** One admitted request: in flight until {@link #complete}, then in the window for a while. */
   static final class Entry {
-    final long at;
+    long at;
     long tokens;
-    boolean live = true;
+    boolean inFlight = true;
 
     Entry(long at, long tokens) {
       this.at = at;
@@ -28,12 +33,14 @@ final class DeploymentBudget {
 
   private final long windowNanos;
   private final double utilisation;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final ArrayDeque<Entry> finished = new ArrayDeque<>();
   private long requestCapacity;
   private long tokenCapacity;
   private int requestsPerMinute;
   private int tokensPerMinute;
-  private long tokenSum;
+  private long finishedTokens;
+  private long inFlight;
+  private long inFlightTokens;
   private long holdUntil;
 
   DeploymentBudget(
@@ -59,10 +66,6 @@ final class DeploymentBudget {
     return tokensPerMinute;
   }
 
-  boolean isLimited() {
-    return requestCapacity != Long.MAX_VALUE || tokenCapacity != Long.MAX_VALUE;
-  }
-
   private long capacity(int perMinute) {
     if (perMinute <= 0) {
       return Long.MAX_VALUE;
@@ -74,61 +77,69 @@ final class DeploymentBudget {
   /**
    * How long until a request of this many tokens fits.
    *
-   * @return 0 when it fits now, else nanoseconds to wait (an estimate: other requests may take the
-   *     room first)
+   * @return 0 when it fits now, else nanoseconds to wait: exact when finished requests must leave
+   *     the window, one window when requests still in flight must finish first (their completion
+   *     wakes the pool earlier)
    */
   long delayNanos(long now, long tokens) {
     prune(now);
     long wait = now < holdUntil ? holdUntil - now : 0;
-    if (entries.size() >= requestCapacity) {
-      // the request fits once all but capacity - 1 of the entries have left the window
-      Entry freeing = nth((int) (entries.size() - requestCapacity));
-      wait = Math.max(wait, freeing.at + windowNanos - now);
+    long count = finished.size() + inFlight;
+    if (count >= requestCapacity) {
+      // the request fits once count - capacity + 1 finished ones have left the window
+      wait = Math.max(wait, leaveTime(now, count - requestCapacity + 1, Long.MAX_VALUE) - now);
     }
-    if (tokenCapacity != Long.MAX_VALUE && tokenSum > 0 && tokenSum + tokens > tokenCapacity) {
-      long mustFree = tokenSum + tokens - tokenCapacity;
-      long freed = 0;
-      long until = now;
-      for (Entry e : entries) {
-        freed += e.tokens;
-        until = e.at + windowNanos;
-        if (freed >= mustFree) {
-          break;
-        }
-      }
-      wait = Math.max(wait, until - now);
+    long used = finishedTokens + inFlightTokens;
+    if (tokenCapacity != Long.MAX_VALUE && used > 0 && used + tokens > tokenCapacity) {
+      long mustFree = tokens > tokenCapacity ? Long.MAX_VALUE : used + tokens - tokenCapacity;
+      wait = Math.max(wait, leaveTime(now, Long.MAX_VALUE, mustFree) - now);
     }
     return Math.max(0, wait);
   }
 
-  private Entry nth(int index) {
-    int i = 0;
-    for (Entry e : entries) {
-      if (i++ == index) {
-        return e;
+  /** When enough finished entries have left the window to free this many requests or tokens. */
+  private long leaveTime(long now, long requests, long tokens) {
+    long freedRequests = 0;
+    long freedTokens = 0;
+    for (Entry e : finished) {
+      freedRequests++;
+      freedTokens += e.tokens;
+      if (freedRequests >= requests || freedTokens >= tokens) {
+        return e.at + windowNanos;
       }
     }
-    return entries.getLast();
+    Entry last = finished.peekLast();
+    if (inFlight == 0 && last != null) {
+      // everything must go (a request larger than a window's share)
+      return last.at + windowNanos;
+    }
+    // what is left to free is still in flight: it leaves a window after it finishes, not before
+    return now + windowNanos;
   }
 
-  /** Records an admitted request; call only after {@link #delayNanos} returned 0. */
+  /** Counts a request being sent; call only after {@link #delayNanos} returned 0. */
   Entry acquire(long now, long tokens) {
     Entry e = new Entry(now, tokens);
-    if (isLimited()) {
-      entries.addLast(e);
-      tokenSum += tokens;
-    } else {
-      e.live = false;
-    }
+    inFlight++;
+    inFlightTokens += tokens;
     return e;
   }
 
-  /** Replaces an admitted request's estimate with what the server reported. */
-  void correct(Entry e, long tokens) {
-    if (e.live) {
-      tokenSum += tokens - e.tokens;
+  /**
+   * Ends a request: from now it counts for one more window, with the tokens the server charged (its
+   * reported usage) instead of the estimate.
+   */
+  void complete(Entry e, long now, long tokens) {
+    if (!e.inFlight) {
+      return;
     }
+    e.inFlight = false;
+    inFlight--;
+    inFlightTokens -= e.tokens;
     e.tokens = tokens;
+    e.at = Math.max(now, finished.isEmpty() ? now : finished.peekLast().at);
+    finished.addLast(e);
+    finishedTokens += tokens;
   }
 
   /** Holds every request back until then (the server said nothing is left before its reset). */
@@ -149,29 +160,30 @@ final class DeploymentBudget {
     double requests =
         requestCapacity == Long.MAX_VALUE
             ? 1.0
-            : 1.0 - (double) entries.size() / (double) requestCapacity;
+            : 1.0 - (double) (finished.size() + inFlight) / (double) requestCapacity;
     double tokens =
-        tokenCapacity == Long.MAX_VALUE ? 1.0 : 1.0 - (double) tokenSum / (double) tokenCapacity;
+        tokenCapacity == Long.MAX_VALUE
+            ? 1.0
+            : 1.0 - (double) (finishedTokens + inFlightTokens) / (double) tokenCapacity;
     return Math.max(0.0, Math.min(requests, tokens));
   }
 
   long usedRequests(long now) {
     prune(now);
-    return entries.size();
+    return finished.size() + inFlight;
   }
 
   long usedTokens(long now) {
     prune(now);
-    return tokenSum;
+    return finishedTokens + inFlightTokens;
   }
 
   private void prune(long now) {
     long oldestKept = now - windowNanos;
     Entry e;
-    while ((e = entries.peekFirst()) != null && e.at <= oldestKept) {
-      entries.pollFirst();
-      tokenSum -= e.tokens;
-      e.live = false;
+    while ((e = finished.peekFirst()) != null && e.at <= oldestKept) {
+      finished.pollFirst();
+      finishedTokens -= e.tokens;
     }
   }
 

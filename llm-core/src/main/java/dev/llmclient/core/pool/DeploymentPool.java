@@ -81,12 +81,14 @@ import org.slf4j.LoggerFactory;
  * <h2>Client-side budget</h2>
  *
  * A member with a requests-per-minute or tokens-per-minute limit (configured, or learned from the
- * server's {@code x-ratelimit-limit-*} headers) is never sent more than that share in any trailing
- * {@link Builder#budgetWindow} (10 s by default, as Azure OpenAI evaluates its quotas). A call
- * counts its prompt tokens, estimated at about four characters each and corrected by the usage the
- * server reports, plus its output-token cap. When no member can take a call it waits, without
- * blocking a thread, in a bounded queue for at most {@link Builder#maxWait}; a server that reports
- * {@code x-ratelimit-remaining-requests: 0} (or tokens) holds its member until the reset it names.
+ * server's {@code x-ratelimit-limit-*} headers) gets at most that share per {@link
+ * Builder#budgetWindow} (10 s by default, as Azure OpenAI evaluates its quotas): a request holds
+ * its share from when it is sent until one window after its answer, so no window the server counts
+ * in can see more, however long the requests take. A call counts its prompt tokens, estimated at
+ * about four characters each and corrected by the usage the server reports, plus its output-token
+ * cap. When no member can take a call it waits, without blocking a thread, in a bounded queue for
+ * at most {@link Builder#maxWait}; a server that reports {@code x-ratelimit-remaining-requests: 0}
+ * (or tokens) holds its member until the reset it names.
  *
  * <h2>Settings</h2>
  *
@@ -652,8 +654,11 @@ public final class DeploymentPool implements ChatBackend {
         learn(m, call, entry, completion, now);
       } else if (cause instanceof CancellationException && call.result.isDone()) {
         m.breaker.releasePermission();
+        m.budget.complete(entry, now, entry.tokens);
       } else {
         Throwable failure = Objects.requireNonNull(cause);
+        // the server may have counted it: it keeps its share for a window
+        m.budget.complete(entry, now, entry.tokens);
         m.failures++;
         if (failure instanceof RateLimitException rl) {
           m.rateLimited++;
@@ -693,7 +698,9 @@ public final class DeploymentPool implements ChatBackend {
       m.tokenFactor = Math.max(0.25, Math.min(4.0, 0.8 * m.tokenFactor + 0.2 * ratio));
       Integer cap = call.request.maxOutputTokens();
       long charged = input + (cap != null ? cap : c.usage().outputTokens());
-      m.budget.correct(entry, charged);
+      m.budget.complete(entry, now, charged);
+    } else {
+      m.budget.complete(entry, now, entry.tokens);
     }
     RateLimitInfo rl = c.rateLimit();
     if (learnLimits) {
@@ -1258,9 +1265,9 @@ public final class DeploymentPool implements ChatBackend {
     }
 
     /**
-     * Sets the window the budgets are enforced over: each member sends at most its per-minute limit
-     * times {@code window / 1 min} in any window of this length. Match the service's own evaluation
-     * window (Azure OpenAI: 10 s for RPM).
+     * Sets the window the budgets are enforced over: each member has at most its per-minute limit
+     * times {@code window / 1 min} requests (and tokens) in flight or answered within the last
+     * window. Match the service's own evaluation window (Azure OpenAI: 10 s for RPM).
      *
      * @param value 1 ms to 60 s
      * @return this builder

@@ -8,43 +8,64 @@ class DeploymentBudgetTest {
 
   private static final long SECOND = 1_000_000_000L;
 
+  /** A request sent and answered at the same moment. */
+  private static void admit(DeploymentBudget budget, long at, long tokens) {
+    assertThat(budget.delayNanos(at, tokens)).isZero();
+    budget.complete(budget.acquire(at, tokens), at, tokens);
+  }
+
   @Test
   void anUnlimitedBudgetNeverWaits() {
     DeploymentBudget budget = new DeploymentBudget(10 * SECOND, 1.0, 0, 0);
     for (int i = 0; i < 1000; i++) {
-      assertThat(budget.delayNanos(SECOND, 1_000_000)).isZero();
-      budget.acquire(SECOND, 1_000_000);
+      admit(budget, SECOND, 1_000_000);
     }
     assertThat(budget.headroom(SECOND)).isEqualTo(1.0);
   }
 
   @Test
-  void requestsRefillAsTheirAdmissionsLeaveTheSlidingWindow() {
-    // 60 rpm over 10 s: 10 requests in any 10 s
+  void requestsRefillAsTheyLeaveTheWindow() {
+    // 60 rpm over 10 s: 10 requests per window
     DeploymentBudget budget = new DeploymentBudget(10 * SECOND, 1.0, 60, 0);
     for (int i = 0; i < 10; i++) {
-      long t = 100 * SECOND + i * SECOND;
-      assertThat(budget.delayNanos(t, 1)).isZero();
-      budget.acquire(t, 1);
+      admit(budget, 100 * SECOND + i * SECOND, 1);
     }
     long now = 109 * SECOND + SECOND / 2;
     assertThat(budget.headroom(now)).isZero();
-    // the first admission (t=100 s) leaves the window at 110 s
+    // the first one (answered at 100 s) leaves the window at 110 s
     assertThat(budget.delayNanos(now, 1)).isEqualTo(SECOND / 2);
     assertThat(budget.delayNanos(110 * SECOND, 1)).isZero();
     assertThat(budget.usedRequests(110 * SECOND)).isEqualTo(9);
   }
 
   @Test
-  void tokensWaitUntilEnoughOfTheOldestAdmissionsLeave() {
-    // 600 tpm over 10 s: 100 tokens in any 10 s
+  void aRequestHoldsItsShareWhileInFlightAndForAWindowAfterItsAnswer() {
+    DeploymentBudget budget = new DeploymentBudget(SECOND, 1.0, 120, 0); // 2 per second
+    DeploymentBudget.Entry slow = budget.acquire(0, 1);
+    admit(budget, 0, 1);
+
+    // two seconds later the quick one has left, the slow one is still in flight
+    assertThat(budget.delayNanos(2 * SECOND, 1)).isZero();
+    DeploymentBudget.Entry third = budget.acquire(2 * SECOND, 1);
+    assertThat(budget.delayNanos(2 * SECOND, 1)).isEqualTo(SECOND);
+
+    // answered at 3 s, it counts until 4 s however early the server counted it
+    budget.complete(slow, 3 * SECOND, 1);
+    budget.complete(third, 3 * SECOND, 1);
+    assertThat(budget.delayNanos(3 * SECOND + SECOND / 2, 1)).isEqualTo(SECOND / 2);
+    assertThat(budget.delayNanos(4 * SECOND, 1)).isZero();
+  }
+
+  @Test
+  void tokensWaitUntilEnoughOfTheOldestAnswersLeave() {
+    // 600 tpm over 10 s: 100 tokens per window
     DeploymentBudget budget = new DeploymentBudget(10 * SECOND, 1.0, 0, 600);
-    budget.acquire(0, 40);
-    budget.acquire(2 * SECOND, 40);
+    admit(budget, 0, 40);
+    admit(budget, 2 * SECOND, 40);
     assertThat(budget.delayNanos(3 * SECOND, 20)).isZero();
     // 50 more need the first 40 gone: at 10 s
     assertThat(budget.delayNanos(3 * SECOND, 50)).isEqualTo(7 * SECOND);
-    // more than a whole window's share fits only into an empty window
+    // more than a whole window's share fits only when nothing else counts
     assertThat(budget.delayNanos(3 * SECOND, 500)).isEqualTo(9 * SECOND);
     assertThat(budget.delayNanos(12 * SECOND, 500)).isZero();
   }
@@ -55,7 +76,7 @@ class DeploymentBudgetTest {
     DeploymentBudget.Entry e = budget.acquire(0, 90);
     assertThat(budget.delayNanos(SECOND, 20)).isPositive();
 
-    budget.correct(e, 30);
+    budget.complete(e, SECOND, 30);
 
     assertThat(budget.usedTokens(SECOND)).isEqualTo(30);
     assertThat(budget.delayNanos(SECOND, 20)).isZero();
@@ -65,7 +86,7 @@ class DeploymentBudgetTest {
   void utilisationLeavesHeadroomAndAHoldStopsEverythingUntilItEnds() {
     DeploymentBudget budget = new DeploymentBudget(60 * SECOND, 0.9, 100, 0);
     for (int i = 0; i < 90; i++) {
-      budget.acquire(0, 1);
+      admit(budget, 0, 1);
     }
     assertThat(budget.delayNanos(0, 1)).isEqualTo(60 * SECOND);
 
