@@ -1,0 +1,240 @@
+package dev.llmclient.core.pool;
+
+import dev.llmclient.api.LlmConfigurationException;
+import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.LlmProvider;
+import dev.llmclient.api.spi.ProviderId;
+import dev.llmclient.api.spi.ProviderSettings;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads {@value DeploymentPool#DEPLOYMENTS_SETTING} (the syntax is documented once, on {@link
+ * DeploymentPool}) and creates each member's backend with a provider factory.
+ */
+final class DeploymentSettings {
+
+  private static final Set<String> ATTRIBUTES =
+      Set.of("name", "provider", "tier", "weight", "rpm", "tpm", "key", "small");
+
+  /** One member as written in the setting. */
+  record Spec(
+      String name,
+      String provider,
+      String deployment,
+      String endpoint,
+      int tier,
+      int weight,
+      int rpm,
+      int tpm,
+      @Nullable String keySetting,
+      @Nullable String small) {}
+
+  private DeploymentSettings() {}
+
+  static DeploymentPool.Builder configure(
+      DeploymentPool.Builder builder,
+      ProviderSettings settings,
+      BiFunction<String, ProviderSettings, ChatBackend> factory) {
+    String value = settings.get(DeploymentPool.DEPLOYMENTS_SETTING);
+    if (value == null) {
+      throw new LlmConfigurationException(
+          DeploymentPool.DEPLOYMENTS_SETTING
+              + " is not set; set it to the pool's members, e.g."
+              + " gpt-4o@https://east.openai.azure.com,gpt-4o@https://west.openai.azure.com;tier=2");
+    }
+    List<Spec> specs = parse(value);
+    List<ChatBackend> created = new ArrayList<>();
+    try {
+      for (Spec spec : specs) {
+        ChatBackend backend = factory.apply(spec.provider(), memberSettings(spec, settings));
+        if (backend == null) {
+          throw new LlmConfigurationException(
+              "The backend factory returned null for pool member " + spec.name());
+        }
+        created.add(backend);
+        builder.member(
+            DeploymentMember.builder(spec.name(), backend)
+                .tier(spec.tier())
+                .weight(spec.weight())
+                .requestsPerMinute(spec.rpm())
+                .tokensPerMinute(spec.tpm())
+                .build());
+      }
+    } catch (RuntimeException e) {
+      for (ChatBackend b : created) {
+        try {
+          b.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+    return builder;
+  }
+
+  static List<Spec> parse(String value) {
+    List<Spec> specs = new ArrayList<>();
+    Set<String> names = new java.util.HashSet<>();
+    for (String raw : value.split(",")) {
+      String member = raw.strip();
+      if (member.isEmpty()) {
+        continue;
+      }
+      Spec spec = parseMember(member);
+      if (!names.add(spec.name())) {
+        throw bad(
+            "two members are named '" + spec.name() + "'; add ;name=... to tell them apart",
+            member);
+      }
+      specs.add(spec);
+    }
+    if (specs.isEmpty()) {
+      throw bad("it lists no member", value);
+    }
+    return specs;
+  }
+
+  private static Spec parseMember(String member) {
+    String[] parts = member.split(";");
+    String head = parts[0].strip();
+    int at = head.indexOf('@');
+    if (at <= 0 || at == head.length() - 1) {
+      throw bad("each member must start with deployment@endpoint", member);
+    }
+    String deployment = head.substring(0, at).strip();
+    String endpoint = head.substring(at + 1).strip();
+    URI uri;
+    try {
+      uri = URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw bad("'" + endpoint + "' is not a URL", member);
+    }
+    if (uri.getScheme() == null
+        || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+        || uri.getHost() == null) {
+      throw bad("the endpoint must be an http(s) URL, got '" + endpoint + "'", member);
+    }
+    if (uri.getUserInfo() != null) {
+      throw bad("the endpoint must not contain credentials; use ;key=SETTING_NAME", member);
+    }
+    Map<String, String> attributes = new LinkedHashMap<>();
+    for (int i = 1; i < parts.length; i++) {
+      String attribute = parts[i].strip();
+      if (attribute.isEmpty()) {
+        continue;
+      }
+      int eq = attribute.indexOf('=');
+      if (eq <= 0) {
+        throw bad("attribute '" + attribute + "' must be key=value", member);
+      }
+      String key = attribute.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+      if (!ATTRIBUTES.contains(key)) {
+        throw bad(
+            "unknown attribute '" + key + "'; use one of " + new java.util.TreeSet<>(ATTRIBUTES),
+            member);
+      }
+      attributes.put(key, attribute.substring(eq + 1).strip());
+    }
+    String provider = attributes.getOrDefault("provider", "azure").toLowerCase(Locale.ROOT);
+    if (!provider.equals("azure") && !provider.equals("openai")) {
+      throw bad("provider must be azure or openai, got '" + provider + "'", member);
+    }
+    String name = attributes.getOrDefault("name", deployment + "@" + uri.getAuthority());
+    return new Spec(
+        name,
+        provider,
+        deployment,
+        endpoint,
+        number(attributes, "tier", 1, member),
+        number(attributes, "weight", 1, member),
+        number(attributes, "rpm", 0, member),
+        number(attributes, "tpm", 0, member),
+        attributes.get("key"),
+        attributes.get("small"));
+  }
+
+  private static int number(Map<String, String> attributes, String key, int dflt, String member) {
+    String v = attributes.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Integer.parseInt(v.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw bad(key + " must be a whole number, got '" + v + "'", member);
+    }
+  }
+
+  /** The shared settings with this member's endpoint, deployment and key put in. */
+  static ProviderSettings memberSettings(Spec spec, ProviderSettings settings) {
+    boolean azure = spec.provider().equals("azure");
+    ProviderSettings.Builder b = settings.toBuilder();
+    b.set(azure ? "AZURE_OPENAI_ENDPOINT" : "OPENAI_BASE_URL", spec.endpoint());
+    b.set(azure ? "AZURE_OPENAI_DEPLOYMENT_NAME" : "MODEL_NAME", spec.deployment());
+    if (spec.small() != null) {
+      b.set(azure ? "AZURE_OPENAI_SMALL_DEPLOYMENT_NAME" : "SMALL_MODEL_NAME", spec.small());
+    }
+    String keySetting = spec.keySetting();
+    if (keySetting != null) {
+      String key = settings.get(keySetting);
+      if (key == null) {
+        throw new LlmConfigurationException(
+            "Pool member "
+                + spec.name()
+                + " takes its API key from "
+                + keySetting
+                + ", which is not set; set it, or drop ;key= to use the provider's usual key");
+      }
+      b.set(azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY", key);
+    }
+    return b.build();
+  }
+
+  /** Creates a backend with the provider of that id on the classpath. */
+  static ChatBackend createWithServiceLoader(String providerId, ProviderSettings settings) {
+    List<String> found = new ArrayList<>();
+    for (ServiceLoader.Provider<LlmProvider> p :
+        ServiceLoader.load(LlmProvider.class).stream().toList()) {
+      ProviderId declared = p.type().getAnnotation(ProviderId.class);
+      if (declared != null && !declared.value().equals(providerId)) {
+        found.add(declared.value());
+        continue;
+      }
+      LlmProvider provider = p.get();
+      if (provider.id().equals(providerId)) {
+        return provider.createChatBackend(settings);
+      }
+      found.add(provider.id());
+    }
+    throw new LlmConfigurationException(
+        "A pool member needs the '"
+            + providerId
+            + "' provider, which is not on the classpath (found: "
+            + (found.isEmpty() ? "none" : String.join(", ", found))
+            + "); add the dev.llmclient:provider-"
+            + providerId
+            + " dependency");
+  }
+
+  private static LlmConfigurationException bad(String why, String member) {
+    return new LlmConfigurationException(
+        DeploymentPool.DEPLOYMENTS_SETTING
+            + " is malformed at '"
+            + member
+            + "': "
+            + why
+            + ". Expected deployment@https://endpoint[;tier=N][;weight=N][;rpm=N][;tpm=N]"
+            + "[;key=SETTING][;provider=azure|openai][;name=NAME][;small=DEPLOYMENT], members"
+            + " separated by commas");
+  }
+}
