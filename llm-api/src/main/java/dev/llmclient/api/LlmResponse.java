@@ -21,6 +21,7 @@ public final class LlmResponse<T> {
   private final int attempts;
   private final int reasks;
   private final @Nullable String requestId;
+  private final @Nullable String servedBy;
 
   private LlmResponse(Builder<T> b) {
     this.value = Objects.requireNonNull(b.value, "value");
@@ -32,6 +33,7 @@ public final class LlmResponse<T> {
     this.attempts = b.attempts;
     this.reasks = b.reasks;
     this.requestId = b.requestId;
+    this.servedBy = b.servedBy;
   }
 
   /**
@@ -128,6 +130,15 @@ public final class LlmResponse<T> {
     return requestId;
   }
 
+  /**
+   * Which member of a deployment pool answered (its name), when the client runs on a pool.
+   *
+   * @return the member's name, or null for a single deployment or a cache hit
+   */
+  public @Nullable String servedBy() {
+    return servedBy;
+  }
+
   @Override
   public String toString() {
     return "LlmResponse[model="
@@ -144,6 +155,8 @@ public final class LlmResponse<T> {
         + reasks
         + ", requestId="
         + requestId
+        + ", servedBy="
+        + servedBy
         + "]";
   }
 
@@ -162,6 +175,7 @@ public final class LlmResponse<T> {
     private int attempts;
     private int reasks;
     private @Nullable String requestId;
+    private @Nullable String servedBy;
 
     private Builder() {}
 
@@ -267,6 +281,17 @@ public final class LlmResponse<T> {
      */
     public Builder<T> requestId(@Nullable String requestId) {
       this.requestId = requestId;
+      return this;
+    }
+
+    /**
+     * Sets the pool member that answered.
+     *
+     * @param servedBy the member's name, or null
+     * @return this builder
+     */
+    public Builder<T> servedBy(@Nullable String servedBy) {
+      this.servedBy = servedBy;
       return this;
     }
 

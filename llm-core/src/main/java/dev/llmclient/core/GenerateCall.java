@@ -424,6 +424,7 @@ final class GenerateCall<T> {
             .attempts(attempts)
             .reasks(reasks)
             .requestId(c.requestId())
+            .servedBy(c.servedBy())
             .build();
     describeOutcome();
     span.set("gen_ai.response.model", model);

@@ -233,6 +233,7 @@ class DeploymentPoolSimulatorTest {
     Run recovered = run(llm, 60, 4);
     LlmResponse<Map<String, Object>> one = llm.generate(REQUEST);
     assertThat(pool.memberFor(one.requestId())).get().isIn("m1", "m2", "m3");
+    assertThat(one.servedBy()).isEqualTo(pool.memberFor(one.requestId()).orElseThrow());
 
     System.out.printf("[pool] one of three down, then recovered: %s%n", pool.stats());
     assertThat(recovered.ok()).isEqualTo(60);

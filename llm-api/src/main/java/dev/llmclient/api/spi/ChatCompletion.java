@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param id the completion id ({@code chatcmpl-...}), or null
  * @param requestId the {@code x-request-id} or {@code apim-request-id} header, or null
  * @param rateLimit the rate-limit headers
+ * @param servedBy which member of a deployment pool answered, or null when the backend is a single
+ *     deployment
  */
 public record ChatCompletion(
     @Nullable String content,
@@ -26,7 +28,8 @@ public record ChatCompletion(
     @Nullable String model,
     @Nullable String id,
     @Nullable String requestId,
-    RateLimitInfo rateLimit) {
+    RateLimitInfo rateLimit,
+    @Nullable String servedBy) {
 
   /**
    * Rejects null usage and rate-limit info.
@@ -36,6 +39,41 @@ public record ChatCompletion(
   public ChatCompletion {
     Objects.requireNonNull(usage, "usage");
     Objects.requireNonNull(rateLimit, "rateLimit");
+  }
+
+  /**
+   * A completion from a single deployment ({@link #servedBy()} null).
+   *
+   * @param content the message content, or null
+   * @param refusal the refusal text, or null
+   * @param finishReason the finish reason, or null
+   * @param usage the tokens the server reported
+   * @param model the model the server named, or null
+   * @param id the completion id, or null
+   * @param requestId the server's request id, or null
+   * @param rateLimit the rate-limit headers
+   */
+  public ChatCompletion(
+      @Nullable String content,
+      @Nullable String refusal,
+      @Nullable String finishReason,
+      Usage usage,
+      @Nullable String model,
+      @Nullable String id,
+      @Nullable String requestId,
+      RateLimitInfo rateLimit) {
+    this(content, refusal, finishReason, usage, model, id, requestId, rateLimit, null);
+  }
+
+  /**
+   * The same completion, marked as answered by a member of a deployment pool.
+   *
+   * @param member the member's name
+   * @return the copy
+   */
+  public ChatCompletion withServedBy(String member) {
+    return new ChatCompletion(
+        content, refusal, finishReason, usage, model, id, requestId, rateLimit, member);
   }
 
   /**
@@ -68,6 +106,8 @@ public record ChatCompletion(
         + requestId
         + ", rateLimit="
         + rateLimit
+        + ", servedBy="
+        + servedBy
         + "]";
   }
 }

@@ -774,7 +774,7 @@ public final class DeploymentPool implements ChatBackend {
         LOG.warn("the deployment pool's onRoute listener failed", e);
       }
     }
-    finish(call, c, null);
+    finish(call, c.withServedBy(m.name), null);
   }
 
   private void finish(Call call, @Nullable ChatCompletion c, @Nullable Throwable error) {

@@ -148,6 +148,7 @@ class DeploymentPoolTest {
               assertThat(r.failedMembers()).containsExactly("a");
             });
     assertThat(pool.memberFor(f.join().requestId())).contains("b");
+    assertThat(f.join().servedBy()).isEqualTo("b");
     assertThat(pool.stats().get(0).failovers()).isEqualTo(1);
   }
 
