@@ -19,6 +19,8 @@ public final class CanaryLogWatcher extends AppenderBase<ILoggingEvent> {
   private static final AtomicLong EVENTS = new AtomicLong();
   private static final AtomicLong SDK_EVENTS = new AtomicLong();
   private static final List<String> VIOLATIONS = new ArrayList<>();
+  private static final AtomicLong ERRORS = new AtomicLong();
+  private static final List<String> LAST_ERRORS = new ArrayList<>();
 
   /** How many events were inspected in this JVM so far. */
   public static long events() {
@@ -28,6 +30,18 @@ public final class CanaryLogWatcher extends AppenderBase<ILoggingEvent> {
   /** How many of them came from a {@code dev.llmclient} logger. */
   public static long sdkEvents() {
     return SDK_EVENTS.get();
+  }
+
+  /** How many ERROR events any logger emitted in this JVM so far. */
+  public static long errors() {
+    return ERRORS.get();
+  }
+
+  /** The last ERROR events (at most 10), rendered: logger, thread, message and exception. */
+  public static List<String> lastErrors() {
+    synchronized (LAST_ERRORS) {
+      return List.copyOf(LAST_ERRORS);
+    }
   }
 
   /** The events that contained a secret, rendered, at most 50. */
@@ -44,6 +58,15 @@ public final class CanaryLogWatcher extends AppenderBase<ILoggingEvent> {
       SDK_EVENTS.incrementAndGet();
     }
     String text = render(event);
+    if (event.getLevel() == ch.qos.logback.classic.Level.ERROR) {
+      ERRORS.incrementAndGet();
+      synchronized (LAST_ERRORS) {
+        if (LAST_ERRORS.size() == 10) {
+          LAST_ERRORS.remove(0);
+        }
+        LAST_ERRORS.add(text);
+      }
+    }
     if (Canary.findIn(text) != null) {
       synchronized (VIOLATIONS) {
         if (VIOLATIONS.size() < MAX_KEPT) {
