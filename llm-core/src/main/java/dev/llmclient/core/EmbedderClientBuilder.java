@@ -266,7 +266,7 @@ public final class EmbedderClientBuilder {
     EmbeddingBackend embeddings = backend;
     if (embeddings == null) {
       ProviderSelector.Selection selection =
-          ProviderSelector.of(candidates.get(), id -> settingsFor(id, s))
+          ProviderSelector.of(candidates.get(), id -> settingsFor(id, s, config))
               .select(ProviderSelector.Explicit.resolve(providerId, s));
       embeddings = selection.provider().createEmbeddingBackend(selection.settings());
       LOG.debug("selected embedding provider {}", selection.id());
@@ -303,11 +303,17 @@ public final class EmbedderClientBuilder {
   }
 
   /**
-   * The provider's settings, with {@value EmbedderConfig#EMBEDDING_MODEL} handed over as the
-   * provider's own embedding setting when that one is unset.
+   * The provider's settings: the config's key and URL under the provider's names, and {@value
+   * EmbedderConfig#EMBEDDING_MODEL} handed over as the provider's own embedding setting when that
+   * one is unset.
    */
-  static ProviderSettings settingsFor(String id, ProviderSettings settings) {
-    ProviderSettings result = LlmClients.settingsFor(id, settings, LlmConfig.getDefault());
+  static ProviderSettings settingsFor(String id, ProviderSettings settings, EmbedderConfig config) {
+    LlmConfig keyAndUrl =
+        LlmConfig.builder()
+            .apiKey(config.apiKey().orElse(null))
+            .baseUrl(config.baseUrl().orElse(null))
+            .build();
+    ProviderSettings result = LlmClients.settingsFor(id, settings, keyAndUrl);
     String model = settings.get(EmbedderConfig.EMBEDDING_MODEL);
     if (model == null || model.isBlank()) {
       return result;

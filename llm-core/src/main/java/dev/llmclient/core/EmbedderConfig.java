@@ -83,6 +83,8 @@ public final class EmbedderConfig {
 
   private static final EmbedderConfig DEFAULT = builder().build();
 
+  private final @Nullable String apiKey;
+  private final @Nullable String baseUrl;
   private final @Nullable String model;
   private final @Nullable Integer dimensions;
   private final Map<String, Boolean> dimensionsParameter;
@@ -92,6 +94,8 @@ public final class EmbedderConfig {
   private final @Nullable Integer maxConcurrentRequests;
 
   private EmbedderConfig(Builder b) {
+    this.apiKey = b.apiKey;
+    this.baseUrl = b.baseUrl;
     this.model = b.model;
     this.dimensions = b.dimensions;
     this.dimensionsParameter = Map.copyOf(b.dimensionsParameter);
@@ -126,6 +130,8 @@ public final class EmbedderConfig {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
+    b.apiKey = apiKey;
+    b.baseUrl = baseUrl;
     b.model = model;
     b.dimensions = dimensions;
     b.dimensionsParameter.putAll(dimensionsParameter);
@@ -180,6 +186,26 @@ public final class EmbedderConfig {
     } catch (IllegalArgumentException e) {
       throw new LlmConfigurationException(e.getMessage(), ErrorContext.NONE, e);
     }
+  }
+
+  /**
+   * The API key handed to the selected provider (Graphiti's embedder {@code api_key}) as {@code
+   * OPENAI_API_KEY} or {@code AZURE_OPENAI_API_KEY}, overriding those settings.
+   *
+   * @return the key, or empty
+   */
+  public Optional<String> apiKey() {
+    return Optional.ofNullable(apiKey);
+  }
+
+  /**
+   * The base URL handed to the selected provider (Graphiti's embedder {@code base_url}) as {@code
+   * OPENAI_BASE_URL} or {@code AZURE_OPENAI_ENDPOINT}, overriding those settings.
+   *
+   * @return the URL, or empty
+   */
+  public Optional<String> baseUrl() {
+    return Optional.ofNullable(baseUrl);
   }
 
   /**
@@ -275,9 +301,14 @@ public final class EmbedderConfig {
     return Math.max(1L, (long) Math.ceil(text.length() / charsPerToken));
   }
 
+  /** Shows every setting; the API key is redacted. */
   @Override
   public String toString() {
-    return "EmbedderConfig[model="
+    return "EmbedderConfig[apiKey="
+        + (apiKey == null ? null : "****")
+        + ", baseUrl="
+        + baseUrl
+        + ", model="
         + model
         + ", dimensions="
         + dimensions
@@ -296,6 +327,8 @@ public final class EmbedderConfig {
 
   /** Builds an {@link EmbedderConfig}. Not thread-safe; {@link #build()} validates. */
   public static final class Builder {
+    private @Nullable String apiKey;
+    private @Nullable String baseUrl;
     private @Nullable String model;
     private @Nullable Integer dimensions;
     private final Map<String, Boolean> dimensionsParameter = new LinkedHashMap<>();
@@ -305,6 +338,28 @@ public final class EmbedderConfig {
     private @Nullable Integer maxConcurrentRequests;
 
     private Builder() {}
+
+    /**
+     * Sets the API key handed to the selected provider.
+     *
+     * @param apiKey the key, or null
+     * @return this builder
+     */
+    public Builder apiKey(@Nullable String apiKey) {
+      this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+      return this;
+    }
+
+    /**
+     * Sets the base URL handed to the selected provider.
+     *
+     * @param baseUrl the URL, or null
+     * @return this builder
+     */
+    public Builder baseUrl(@Nullable String baseUrl) {
+      this.baseUrl = baseUrl == null || baseUrl.isBlank() ? null : baseUrl.trim();
+      return this;
+    }
 
     /**
      * Sets the model, or on Azure the embedding deployment.

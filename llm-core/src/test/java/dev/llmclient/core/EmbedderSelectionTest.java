@@ -185,6 +185,24 @@ class EmbedderSelectionTest {
   }
 
   @Test
+  void theConfigsKeyAndUrlReachTheSelectedProviderAndStayOutOfToString() {
+    EmbedderConfig config =
+        EmbedderConfig.builder().apiKey("sk-secret-1").baseUrl("http://127.0.0.1:9/v1").build();
+    ProviderSettings seen =
+        EmbedderClientBuilder.settingsFor("openai", ProviderSettings.of(Map.of()), config);
+
+    assertThat(seen.get("OPENAI_API_KEY")).isEqualTo("sk-secret-1");
+    assertThat(seen.get("OPENAI_BASE_URL")).isEqualTo("http://127.0.0.1:9/v1");
+    assertThat(config.toString()).doesNotContain("sk-secret-1").contains("apiKey=****");
+    // The URL would also complete Azure's settings, so name the provider, as for chat.
+    try (EmbedderClient embedder = build(Map.of("LLM_PROVIDER", "openai"), config)) {
+      assertThat(embedder.toString()).doesNotContain("sk-secret-1");
+      embedder.create("x");
+    }
+    assertThat(openai.embeddingBackends).hasValue(1);
+  }
+
+  @Test
   void theModelFallsBackToTheDefaultWhenNothingNamesOne() {
     try (EmbedderClient embedder = build(Map.of("AZURE_OPENAI_ENDPOINT", "http://127.0.0.1"))) {
       embedder.create("x");
