@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmclient.api.EmptyResponseException;
 import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.InvalidResponseException;
-import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.api.Message;
-import dev.llmclient.api.RateLimitException;
 import dev.llmclient.api.RefusalException;
 import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.ChatCompletion;
@@ -205,45 +203,26 @@ final class GenerateCall<T> {
     if (done.get()) {
       return;
     }
-    if (!(error instanceof LlmException failure)
-        || !failure.isRetryable()
-        || retries >= client.policy.maxRetries()) {
-      fail(error);
+    TransportRetries.Decision decision =
+        TransportRetries.decide(
+            client.policy,
+            error,
+            retries,
+            client.clock.instant(),
+            deadline,
+            client.random.getAsDouble());
+    if (decision instanceof TransportRetries.GiveUp giveUp) {
+      fail(giveUp.error());
       return;
     }
-    Duration wait;
-    Duration serverWait =
-        failure instanceof RateLimitException rl ? rl.retryAfter().orElse(null) : null;
-    if (serverWait != null) {
-      if (serverWait.compareTo(client.policy.maxRetryAfter()) > 0) {
-        fail(failure);
-        return;
-      }
-      wait = serverWait.isNegative() ? Duration.ZERO : serverWait;
-    } else {
-      wait = client.policy.backoff(retries, client.random.getAsDouble());
-    }
-    if (client.clock.instant().plus(wait).isAfter(deadline)) {
-      fail(
-          new LlmTimeoutException(
-              "The call would pass its deadline of "
-                  + client.policy.deadline()
-                  + " before the next retry (waiting "
-                  + wait
-                  + " after "
-                  + failure.getClass().getSimpleName()
-                  + "); raise RetryPolicy.deadline(...) or try again later",
-              failure.context(),
-              failure));
-      return;
-    }
+    Duration wait = ((TransportRetries.Retry) decision).delay();
     retries++;
     span.event(
         "llmclient.retry",
         Map.of(
             "llmclient.attempt", (long) attempts,
             "llmclient.wait_ms", wait.toMillis(),
-            "error.type", failure.getClass().getName()));
+            "error.type", error.getClass().getName()));
     try {
       client.scheduler.schedule(this::send, wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
