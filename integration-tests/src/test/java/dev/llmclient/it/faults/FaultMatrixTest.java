@@ -166,6 +166,24 @@ class FaultMatrixTest {
               700,
               4_500),
           row(
+              "429, x-ms-retry-after-ms: 300 (Azure's header; Retry-After: 5 would pass the cap)",
+              scripted(
+                  azureError(429, "429", "Rate limit")
+                      .withHeader("x-ms-retry-after-ms", "300")
+                      .withHeader("Retry-After", "5"),
+                  Reply.chat(CITY_JSON)),
+              ok(2),
+              2,
+              250,
+              1_500),
+          row(
+              "429 without any retry header: the policy's backoff",
+              scripted(azureError(429, "429", "Rate limit"), Reply.chat(CITY_JSON)),
+              ok(2),
+              2,
+              0,
+              1_000),
+          row(
               "429 asking for 30 s, above the 3 s cap: fails at once",
               sim(Fault.rateLimited(Duration.ofSeconds(30))),
               fails(RateLimitException.class),
