@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * A scheduler on virtual time: tasks run only when the test advances the clock, on the test's
  * thread. Nothing sleeps. The clock it exposes moves with it.
  */
-final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class ManualScheduler extends AbstractExecutorService
+    implements ScheduledExecutorService {
 
   private final class Task implements ScheduledFuture<Object> {
     final long dueNanos;
@@ -82,7 +83,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   private boolean shutdown;
 
   /** A clock that reads this scheduler's virtual time. */
-  Clock clock() {
+  public Clock clock() {
     return new Clock() {
       @Override
       public ZoneId getZone() {
@@ -102,12 +103,12 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   }
 
   /** Every delay passed to schedule(), in order, the deadline timer included. */
-  synchronized List<Duration> requestedDelays() {
+  public synchronized List<Duration> requestedDelays() {
     return List.copyOf(requestedDelays);
   }
 
   /** Advances virtual time, running each task that falls due, in order. */
-  void advance(Duration by) {
+  public void advance(Duration by) {
     long target = nowNanos + by.toNanos();
     while (true) {
       Task next;
@@ -128,7 +129,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   }
 
   /** Tasks waiting that are not cancelled. */
-  synchronized long pending() {
+  public synchronized long pending() {
     return queue.stream().filter(t -> !t.cancelled).count();
   }
 

@@ -17,6 +17,7 @@ import dev.llmclient.api.spi.Span;
 import dev.llmclient.api.spi.SpanKind;
 import dev.llmclient.api.spi.SpanStatus;
 import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.core.ManualScheduler;
 import dev.llmclient.core.PriceTable;
 import java.time.Duration;
 import java.util.ArrayList;
