@@ -13,6 +13,21 @@ final class CaffeineResponseCache implements ResponseCache {
   private final long maxEntries;
   private final Duration ttl;
 
+  /**
+   * A bounded cache, validating the bounds the builders accept.
+   *
+   * @throws IllegalArgumentException when a bound is out of range
+   */
+  static CaffeineResponseCache bounded(long maxEntries, Duration timeToLive) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
+    }
+    if (timeToLive.isNegative() || timeToLive.isZero()) {
+      throw new IllegalArgumentException("timeToLive must be positive, got " + timeToLive);
+    }
+    return new CaffeineResponseCache(maxEntries, timeToLive);
+  }
+
   CaffeineResponseCache(long maxEntries, Duration ttl) {
     this.maxEntries = maxEntries;
     this.ttl = ttl;

@@ -146,13 +146,7 @@ public final class EmbedderClientBuilder {
    * @throws IllegalArgumentException when a bound is out of range
    */
   public EmbedderClientBuilder enableCache(long maxEntries, Duration timeToLive) {
-    if (maxEntries < 1) {
-      throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
-    }
-    if (timeToLive.isNegative() || timeToLive.isZero()) {
-      throw new IllegalArgumentException("timeToLive must be positive, got " + timeToLive);
-    }
-    this.cache = new CaffeineResponseCache(maxEntries, timeToLive);
+    this.cache = CaffeineResponseCache.bounded(maxEntries, timeToLive);
     return this;
   }
 
@@ -177,15 +171,7 @@ public final class EmbedderClientBuilder {
    * @throws IllegalArgumentException when blank
    */
   public EmbedderClientBuilder spanPrefix(String spanPrefix) {
-    String p = Objects.requireNonNull(spanPrefix, "spanPrefix").strip();
-    while (p.endsWith(".")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    if (p.isEmpty()) {
-      throw new IllegalArgumentException(
-          "spanPrefix must contain a name, e.g. \"myapp\", got '" + spanPrefix + "'");
-    }
-    this.spanPrefix = p;
+    this.spanPrefix = LlmClients.spanPrefixOf(spanPrefix);
     return this;
   }
 

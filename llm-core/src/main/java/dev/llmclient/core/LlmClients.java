@@ -47,6 +47,19 @@ public final class LlmClients {
 
   private LlmClients() {}
 
+  /** A span-name prefix without surrounding blanks or trailing dots; never empty. */
+  static String spanPrefixOf(String spanPrefix) {
+    String p = Objects.requireNonNull(spanPrefix, "spanPrefix").strip();
+    while (p.endsWith(".")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    if (p.isEmpty()) {
+      throw new IllegalArgumentException(
+          "spanPrefix must contain a name, e.g. \"myapp\", got '" + spanPrefix + "'");
+    }
+    return p;
+  }
+
   /**
    * A client with everything from the environment: the same as {@code builder().build()}.
    *
@@ -250,13 +263,7 @@ public final class LlmClients {
      * @throws IllegalArgumentException when a bound is out of range
      */
     public Builder enableCache(long maxEntries, Duration timeToLive) {
-      if (maxEntries < 1) {
-        throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
-      }
-      if (timeToLive.isNegative() || timeToLive.isZero()) {
-        throw new IllegalArgumentException("timeToLive must be positive, got " + timeToLive);
-      }
-      this.cache = new CaffeineResponseCache(maxEntries, timeToLive);
+      this.cache = CaffeineResponseCache.bounded(maxEntries, timeToLive);
       return this;
     }
 
@@ -281,15 +288,7 @@ public final class LlmClients {
      * @throws IllegalArgumentException when blank
      */
     public Builder spanPrefix(String spanPrefix) {
-      String p = Objects.requireNonNull(spanPrefix, "spanPrefix").strip();
-      while (p.endsWith(".")) {
-        p = p.substring(0, p.length() - 1);
-      }
-      if (p.isEmpty()) {
-        throw new IllegalArgumentException(
-            "spanPrefix must contain a name, e.g. \"myapp\", got '" + spanPrefix + "'");
-      }
-      this.spanPrefix = p;
+      this.spanPrefix = spanPrefixOf(spanPrefix);
       return this;
     }
 
