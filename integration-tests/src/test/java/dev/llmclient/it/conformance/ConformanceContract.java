@@ -247,10 +247,27 @@ abstract class ConformanceContract {
   }
 
   private void embeddingAccepted(String shape, EmbeddingRequest request) {
+    java.util.concurrent.atomic.AtomicReference<Object> result =
+        new java.util.concurrent.atomic.AtomicReference<>();
     try (EmbeddingBackend backend = embeddingBackend(request.model())) {
       PrismVerdict.assertAccepted(
-          prism, shape, () -> backend.embed(request).get(60, TimeUnit.SECONDS));
+          prism,
+          shape,
+          () -> {
+            result.set(backend.embed(request).get(60, TimeUnit.SECONDS));
+            return null;
+          });
     }
+    // Prism answers with the spec's example (float arrays) or a placeholder; either way the
+    // request was valid. Show which, so the report can say what the decoder met.
+    System.out.printf("%s %s: %s%n", getClass().getSimpleName(), shape, describe(result.get()));
     checkLastRequest();
+  }
+
+  private static String describe(Object result) {
+    if (result instanceof dev.llmclient.api.spi.EmbeddingResult r) {
+      return "decoded " + r.vectors().size() + " vector(s)";
+    }
+    return "no result (the placeholder answer did not decode)";
   }
 }
