@@ -10,7 +10,6 @@ import dev.llmclient.api.spi.EmbeddingResult;
 import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.api.spi.SpanKind;
 import dev.llmclient.api.spi.SpanStatus;
-import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -202,7 +201,7 @@ final class EmbedCall {
           try {
             if (error != null) {
               Throwable cause = PipelineClient.unwrap(error);
-              attemptFailed(child, cause);
+              child.failAttempt(cause);
               partFailed(part, cause);
             } else {
               partAnswered(part, child, r);
@@ -255,7 +254,7 @@ final class EmbedCall {
       }
     }
     if (problem != null) {
-      attemptFailed(child, problem);
+      child.failAttempt(problem);
       fail(new EmbeddingBatchException(part.indexList(), texts.size(), problem));
       return;
     }
@@ -436,15 +435,7 @@ final class EmbedCall {
     child.set("gen_ai.request.model", client.model);
     client.config.dimensions().ifPresent(d -> child.set("gen_ai.embeddings.dimension.count", d));
     child.set("llmclient.embeddings.inputs", (long) part.indexes.length);
-    URI endpoint = client.endpoint;
-    if (endpoint != null && endpoint.getHost() != null) {
-      child.set("server.address", endpoint.getHost());
-      int port = endpoint.getPort();
-      if (port < 0) {
-        port = "http".equalsIgnoreCase(endpoint.getScheme()) ? 80 : 443;
-      }
-      child.set("server.port", (long) port);
-    }
+    child.server(client.endpoint);
   }
 
   private static void attemptSucceeded(SafeSpan child, EmbeddingResult r) {
@@ -454,16 +445,6 @@ final class EmbedCall {
     child.set("gen_ai.response.model", r.model());
     child.set("gen_ai.usage.input_tokens", r.usage().inputTokens());
     child.status(SpanStatus.OK, null);
-    child.end();
-  }
-
-  private static void attemptFailed(SafeSpan child, Throwable error) {
-    if (child.isNoop()) {
-      return;
-    }
-    child.set("error.type", error.getClass().getName());
-    child.recordException(error);
-    child.status(SpanStatus.ERROR, error.getMessage());
     child.end();
   }
 }

@@ -16,7 +16,6 @@ import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.api.spi.SpanKind;
 import dev.llmclient.api.spi.SpanStatus;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -187,7 +186,7 @@ final class GenerateCall<T> {
           try {
             if (error != null) {
               Throwable cause = PipelineClient.unwrap(error);
-              attemptFailed(attempt, cause);
+              attempt.failAttempt(cause);
               onFailure(cause);
             } else {
               attemptSucceeded(attempt, completion);
@@ -479,15 +478,7 @@ final class GenerateCall<T> {
     attempt.set("gen_ai.request.model", p.model());
     attempt.set("gen_ai.request.max_tokens", (long) p.maxTokens());
     attempt.set("gen_ai.request.temperature", request.temperature());
-    URI endpoint = p.info().endpoint();
-    if (endpoint != null && endpoint.getHost() != null) {
-      attempt.set("server.address", endpoint.getHost());
-      int port = endpoint.getPort();
-      if (port < 0) {
-        port = "http".equalsIgnoreCase(endpoint.getScheme()) ? 80 : 443;
-      }
-      attempt.set("server.port", (long) port);
-    }
+    attempt.server(p.info().endpoint());
   }
 
   private static void attemptSucceeded(SafeSpan attempt, ChatCompletion c) {
@@ -501,16 +492,6 @@ final class GenerateCall<T> {
     }
     attempt.set("gen_ai.usage.input_tokens", c.usage().inputTokens());
     attempt.set("gen_ai.usage.output_tokens", c.usage().outputTokens());
-    attempt.end();
-  }
-
-  private static void attemptFailed(SafeSpan attempt, Throwable error) {
-    if (attempt.isNoop()) {
-      return;
-    }
-    attempt.set("error.type", error.getClass().getName());
-    attempt.recordException(error);
-    attempt.status(SpanStatus.ERROR, error.getMessage());
     attempt.end();
   }
 

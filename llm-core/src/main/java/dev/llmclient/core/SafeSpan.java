@@ -4,6 +4,7 @@ import dev.llmclient.api.spi.Span;
 import dev.llmclient.api.spi.SpanKind;
 import dev.llmclient.api.spi.SpanStatus;
 import dev.llmclient.api.spi.Tracer;
+import java.net.URI;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -98,6 +99,30 @@ final class SafeSpan {
       failed("propagationHeaders", e);
       return Map.of();
     }
+  }
+
+  /** Sets {@code server.address} and {@code server.port} from an endpoint, if it has a host. */
+  void server(@Nullable URI endpoint) {
+    if (endpoint == null || endpoint.getHost() == null) {
+      return;
+    }
+    set("server.address", endpoint.getHost());
+    int port = endpoint.getPort();
+    if (port < 0) {
+      port = "http".equalsIgnoreCase(endpoint.getScheme()) ? 80 : 443;
+    }
+    set("server.port", (long) port);
+  }
+
+  /** Ends an attempt span as failed: {@code error.type}, the exception and status ERROR. */
+  void failAttempt(Throwable error) {
+    if (isNoop()) {
+      return;
+    }
+    set("error.type", error.getClass().getName());
+    recordException(error);
+    status(SpanStatus.ERROR, error.getMessage());
+    end();
   }
 
   void end() {
