@@ -52,7 +52,8 @@ final class CacheKey {
     return HexFormat.of().formatHex(sha.digest());
   }
 
-  private static void field(MessageDigest sha, @Nullable String value) {
+  /** Hashes one field, length-prefixed, with a marker that tells null from empty. */
+  static void field(MessageDigest sha, @Nullable String value) {
     if (value == null) {
       sha.update((byte) 0);
       return;

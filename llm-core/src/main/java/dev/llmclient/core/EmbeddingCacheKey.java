@@ -1,7 +1,6 @@
 package dev.llmclient.core;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -28,29 +27,12 @@ final class EmbeddingCacheKey {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
-    field(sha, "embeddings-v1");
-    field(sha, providerId);
-    field(sha, endpoint == null ? null : endpoint.toString());
-    field(sha, model);
-    field(sha, dimensions == null ? null : dimensions.toString());
-    field(sha, text);
+    CacheKey.field(sha, "embeddings-v1");
+    CacheKey.field(sha, providerId);
+    CacheKey.field(sha, endpoint == null ? null : endpoint.toString());
+    CacheKey.field(sha, model);
+    CacheKey.field(sha, dimensions == null ? null : dimensions.toString());
+    CacheKey.field(sha, text);
     return HexFormat.of().formatHex(sha.digest());
-  }
-
-  private static void field(MessageDigest sha, @Nullable String value) {
-    if (value == null) {
-      sha.update((byte) 0);
-      return;
-    }
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    sha.update((byte) 1);
-    sha.update(
-        new byte[] {
-          (byte) (bytes.length >>> 24),
-          (byte) (bytes.length >>> 16),
-          (byte) (bytes.length >>> 8),
-          (byte) bytes.length
-        });
-    sha.update(bytes);
   }
 }
