@@ -1,13 +1,9 @@
 package dev.llmclient.cli;
 
-import dev.llmclient.api.LlmConfigurationException;
+import dev.llmclient.api.EmbedderClient;
 import dev.llmclient.api.LlmException;
-import dev.llmclient.api.spi.EmbeddingBackend;
-import dev.llmclient.api.spi.EmbeddingRequest;
-import dev.llmclient.api.spi.EmbeddingResult;
-import dev.llmclient.api.spi.LlmProvider;
-import dev.llmclient.api.spi.ProviderId;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.core.EmbedderConfig;
 import dev.llmclient.core.LlmClients;
 import dev.llmclient.core.ProviderReport;
 import dev.llmclient.testkit.simulator.LlmSimulator;
@@ -26,9 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -111,8 +105,16 @@ final class EmbedCommand implements Callable<Integer> {
                 .selectedId()
                 .orElseThrow(() -> report.problem().orElseThrow(IllegalStateException::new));
       }
-      try (EmbeddingBackend backend = provider(id).createEmbeddingBackend(effective)) {
-        return embed(backend, s.commandLine().getOut());
+      EmbedderConfig config = EmbedderConfig.builder().model(model).dimensions(dimensions).build();
+      // Through the core, so embeddings get its retries, batching limits and usage accounting.
+      try (EmbedderClient embedder =
+          LlmClients.embedder()
+              .provider(id)
+              .settings(effective)
+              .config(config)
+              .promptName("llm.embed")
+              .build()) {
+        return embed(embedder, s.commandLine().getOut());
       }
     } finally {
       if (sim != null) {
@@ -121,13 +123,7 @@ final class EmbedCommand implements Callable<Integer> {
     }
   }
 
-  private int embed(EmbeddingBackend backend, PrintWriter stdout) {
-    String chosen = model != null ? model : backend.info().defaultModel();
-    if (chosen == null) {
-      throw new LlmConfigurationException(
-          "No embedding model is set: pass --model, or set EMBEDDING_MODEL_NAME (OpenAI) or"
-              + " AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME (Azure).");
-    }
+  private int embed(EmbedderClient embedder, PrintWriter stdout) {
     try (BufferedReader reader =
             in == null
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
@@ -149,10 +145,10 @@ final class EmbedCommand implements Callable<Integer> {
         lineNumbers.add(lineNumber);
         texts.add(line);
         if (texts.size() == batchSize) {
-          flush(backend, chosen, lineNumbers, texts, writer);
+          flush(embedder, lineNumbers, texts, writer);
         }
       }
-      flush(backend, chosen, lineNumbers, texts, writer);
+      flush(embedder, lineNumbers, texts, writer);
       writer.flush();
       return LlmCommand.OK;
     } catch (IOException e) {
@@ -167,57 +163,21 @@ final class EmbedCommand implements Callable<Integer> {
   }
 
   private void flush(
-      EmbeddingBackend backend,
-      String chosen,
-      List<Long> lineNumbers,
-      List<String> texts,
-      Writer writer)
+      EmbedderClient embedder, List<Long> lineNumbers, List<String> texts, Writer writer)
       throws IOException {
     if (texts.isEmpty()) {
       return;
     }
-    EmbeddingResult result;
-    try {
-      result = backend.embed(new EmbeddingRequest(chosen, texts, dimensions, Map.of())).join();
-    } catch (CompletionException e) {
-      Throwable cause = BatchJob.unwrap(e);
-      throw cause instanceof RuntimeException r ? r : e;
-    }
-    if (result.vectors().size() != texts.size()) {
-      throw new IllegalStateException(
-          "the server returned "
-              + result.vectors().size()
-              + " embeddings for "
-              + texts.size()
-              + " inputs");
-    }
+    List<float[]> vectors = embedder.createBatch(texts);
     for (int i = 0; i < texts.size(); i++) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("line", lineNumbers.get(i));
-      row.put("embedding", result.vectors().get(i));
+      row.put("embedding", vectors.get(i));
       writer.write(Json.write(row));
       writer.write('\n');
     }
     writer.flush();
     lineNumbers.clear();
     texts.clear();
-  }
-
-  /** The provider with this id, instantiating only it. */
-  static LlmProvider provider(String id) {
-    return ServiceLoader.load(LlmProvider.class).stream()
-        .filter(
-            p -> {
-              ProviderId declared = p.type().getAnnotation(ProviderId.class);
-              return declared != null && declared.value().equals(id);
-            })
-        .findFirst()
-        .map(ServiceLoader.Provider::get)
-        .orElseThrow(
-            () ->
-                new LlmConfigurationException(
-                    "LLM provider '"
-                        + id
-                        + "' is not in this jar; use azure or openai (see `llm providers`)."));
   }
 }
