@@ -1,11 +1,12 @@
 package dev.llmclient.testkit;
 
-import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.EmbeddingBackend;
+import dev.llmclient.api.spi.EmbeddingRequest;
+import dev.llmclient.api.spi.EmbeddingResult;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderId;
 import dev.llmclient.api.spi.ProviderSettings;
@@ -28,6 +29,7 @@ public final class FakeLlmProvider implements LlmProvider {
   public static final String ID = "fake";
 
   private static final ScriptedChatBackend SCRIPT = new ScriptedChatBackend();
+  private static final ScriptedEmbeddingBackend EMBEDDING_SCRIPT = new ScriptedEmbeddingBackend();
 
   /** Called by {@link java.util.ServiceLoader}. */
   public FakeLlmProvider() {}
@@ -39,6 +41,16 @@ public final class FakeLlmProvider implements LlmProvider {
    */
   public static ScriptedChatBackend script() {
     return SCRIPT;
+  }
+
+  /**
+   * The process-wide embedding script that backs every embedder built on this provider; unscripted
+   * calls get deterministic unit vectors.
+   *
+   * @return the script
+   */
+  public static ScriptedEmbeddingBackend embeddingScript() {
+    return EMBEDDING_SCRIPT;
   }
 
   @Override
@@ -58,13 +70,28 @@ public final class FakeLlmProvider implements LlmProvider {
 
   @Override
   public EmbeddingBackend createEmbeddingBackend(ProviderSettings settings) {
-    throw new LlmConfigurationException(
-        "the fake provider has no embeddings yet; use a real provider against the simulator");
+    return new SharedEmbeddingScriptView();
   }
 
   @Override
   public String toString() {
     return "FakeLlmProvider[id=fake]";
+  }
+
+  /** An embedding backend over the shared script whose close() leaves the script usable. */
+  private static final class SharedEmbeddingScriptView implements EmbeddingBackend {
+    @Override
+    public BackendInfo info() {
+      return EMBEDDING_SCRIPT.info();
+    }
+
+    @Override
+    public CompletableFuture<EmbeddingResult> embed(EmbeddingRequest request) {
+      return EMBEDDING_SCRIPT.embed(request);
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** A backend over the shared script whose close() leaves the script usable. */

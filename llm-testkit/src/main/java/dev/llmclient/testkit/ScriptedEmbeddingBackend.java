@@ -197,6 +197,24 @@ public final class ScriptedEmbeddingBackend implements EmbeddingBackend {
     return closed;
   }
 
+  /**
+   * Clears the script, the recorded requests and pending replies, restores the defaults and reopens
+   * the backend.
+   *
+   * @return this backend
+   */
+  public synchronized ScriptedEmbeddingBackend reset() {
+    steps.clear();
+    requests.clear();
+    pending.clear();
+    info = INFO;
+    nativeDimensions = 1536;
+    defer = false;
+    maxInFlight = 0;
+    closed = false;
+    return this;
+  }
+
   @Override
   public synchronized BackendInfo info() {
     return info;

@@ -69,4 +69,25 @@ class ScriptedChatBackendTest {
     assertThat(FakeLlmProvider.script().lastRequest()).isEqualTo(request);
     assertThat(provider.isConfigured(ProviderSettings.empty())).isTrue();
   }
+
+  @Test
+  void theFakeProviderEmbedsWithDeterministicVectorsFromTheSharedEmbeddingScript() {
+    FakeLlmProvider.embeddingScript().reset();
+    var backend = new FakeLlmProvider().createEmbeddingBackend(ProviderSettings.empty());
+
+    var result =
+        backend
+            .embed(
+                new dev.llmclient.api.spi.EmbeddingRequest(
+                    "text-embedding-3-small", List.of("Ada", "Ada"), 8, java.util.Map.of()))
+            .join();
+    backend.close();
+
+    assertThat(result.vectors()).hasSize(2);
+    assertThat(result.vectors().get(0))
+        .hasSize(8)
+        .containsExactly(ScriptedEmbeddingBackend.vectorOf("Ada", 8));
+    assertThat(FakeLlmProvider.embeddingScript().isClosed()).isFalse();
+    assertThat(FakeLlmProvider.embeddingScript().requests()).hasSize(1);
+  }
 }
