@@ -20,6 +20,8 @@ import dev.llmclient.api.NotFoundException;
 import dev.llmclient.api.RateLimitException;
 import dev.llmclient.api.RefusalException;
 import dev.llmclient.api.ServerException;
+import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.core.LlmClients;
 import dev.llmclient.it.faults.ScriptedServer.Reply;
 import dev.llmclient.it.faults.TestClients.Api;
 import dev.llmclient.it.faults.TestClients.City;
@@ -34,7 +36,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -482,10 +483,8 @@ class FaultMatrixTest {
     Env env = new Env(sim, simMs, scripted);
     row.setup().apply(env);
 
-    Map<String, String> extra = new LinkedHashMap<>();
-    extra.put("LLM_HTTP_RESPONSE_TIMEOUT", RESPONSE_TIMEOUT_MS + "ms");
     Map<String, String> settings = TestClients.settings(api, env.root, env.model, env.apiKey);
-    settings.putAll(extra);
+    settings.put("LLM_HTTP_RESPONSE_TIMEOUT", RESPONSE_TIMEOUT_MS + "ms");
     LlmRequest request =
         LlmRequest.builder()
             .messages(List.of(Message.system("Answer in JSON."), Message.user(env.prompt)))
@@ -497,9 +496,9 @@ class FaultMatrixTest {
     Throwable failure = null;
     long start = System.nanoTime();
     try (LlmClient client =
-        dev.llmclient.core.LlmClients.builder()
+        LlmClients.builder()
             .provider(api == Api.OPENAI ? "openai" : "azure")
-            .settings(dev.llmclient.api.spi.ProviderSettings.of(settings))
+            .settings(ProviderSettings.of(settings))
             .retryPolicy(TestClients.fastRetries())
             .build()) {
       try {
