@@ -54,6 +54,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolReusePolicy;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
@@ -137,6 +138,10 @@ final class HttpTransport implements AutoCloseable {
             .disableCookieManagement()
             .evictIdleConnections(TimeValue.ofSeconds(60))
             .setUserAgent("llmclient-java")
+            // httpclient5 checks timeouts once per select cycle, one second by default, so a
+            // 300 ms response timeout would fire after about a second.
+            .setIOReactorConfig(
+                IOReactorConfig.custom().setSelectInterval(TimeValue.ofMilliseconds(50)).build())
             .setThreadFactory(
                 runnable -> {
                   Thread t = new Thread(runnable, threadPrefix + threads.incrementAndGet());
@@ -206,19 +211,27 @@ final class HttpTransport implements AutoCloseable {
    */
   @Override
   public void close() {
-    client.initiateShutdown();
-    client.close(CloseMode.IMMEDIATE);
     // httpclient5 does not always call back exchanges that were in flight when the reactor
-    // stopped; fail them here so that no caller waits forever on a closed client.
+    // stopped; fail them first so that no caller waits forever on a closed client.
     for (CompletableFuture<Response> pending : List.copyOf(inFlight)) {
       pending.completeExceptionally(
           new ConnectionClosedException("the client was closed while the request was in flight"));
     }
     if (Thread.currentThread().getName().startsWith(threadPrefix)) {
+      client.close(CloseMode.IMMEDIATE); // cannot wait for our own I/O thread
       return;
     }
+    // A graceful shutdown lets the I/O threads close their sessions themselves; closing them
+    // immediately from this thread races the reactor (httpclient5 then logs an ERROR).
+    client.initiateShutdown();
     try {
-      client.awaitShutdown(TimeValue.ofSeconds(5));
+      client.awaitShutdown(TimeValue.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    client.close(CloseMode.IMMEDIATE);
+    try {
+      client.awaitShutdown(TimeValue.ofSeconds(3));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -15,18 +15,12 @@ import dev.llmclient.testkit.simulator.LlmSimulator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** A response timeout fires close to the configured value, not on a coarser clock. */
 class TimeoutPrecisionTest {
 
   @Test
-  @Disabled(
-      "BUG: provider-openai HttpTransport builds its IOReactor without an IOReactorConfig, so"
-          + " httpcore5 checks socket timeouts on its default 1 s select interval: a 300 ms"
-          + " LLM_HTTP_RESPONSE_TIMEOUT fires after ~1,000 ms. Setting"
-          + " IOReactorConfig.custom().setSelectInterval(TimeValue.ofMilliseconds(50..100)) fixes it.")
   void aSubSecondResponseTimeoutFiresWithinThreeHundredMillisecondsOfItsValue() {
     try (LlmSimulator sim = LlmSimulator.builder().apiKey(Canary.API_KEY).start();
         LlmClient client =

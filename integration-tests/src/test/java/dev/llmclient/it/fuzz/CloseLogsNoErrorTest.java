@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,14 +30,6 @@ class CloseLogsNoErrorTest {
   private static final Pattern CASE = Pattern.compile("case-(\\d+)");
 
   @Test
-  @Disabled(
-      "BUG: provider-openai HttpTransport.close() calls client.close(CloseMode.IMMEDIATE) from the"
-          + " caller's thread while the I/O thread may still be in"
-          + " SingleCoreIOReactor.processEvents (the client has just dropped connections after"
-          + " broken replies); httpclient5 then logs ERROR java.util.ConcurrentModificationException"
-          + " (logger org.apache.hc.client5.http.impl.async, thread llmclient-io-N-M) in most runs"
-          + " of this test. Expected: a quiet close, e.g. close(CloseMode.GRACEFUL) after"
-          + " initiateShutdown() and IMMEDIATE only after a grace period.")
   void closingClientsAfterBrokenRepliesLogsNoError() throws Exception {
     ResponseMutator mutator = new ResponseMutator(77);
     long before = CanaryLogWatcher.errors();
