@@ -1,0 +1,202 @@
+package dev.llmclient.benchmarks.peers;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpStatus;
+import org.apache.hc.core5.http.Message;
+import org.apache.hc.core5.http.impl.bootstrap.AsyncServerBootstrap;
+import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
+import org.apache.hc.core5.http.nio.AsyncRequestConsumer;
+import org.apache.hc.core5.http.nio.AsyncServerRequestHandler;
+import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
+import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
+import org.apache.hc.core5.http.nio.support.BasicRequestConsumer;
+import org.apache.hc.core5.http.nio.support.BasicResponseProducer;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.ListenerEndpoint;
+import org.apache.hc.core5.util.TimeValue;
+
+/**
+ * The one fixed local server every library in the peer benchmarks talks to: HTTP/1.1 on loopback,
+ * any path, the request body read and discarded, and the same canned chat completion (or, for a
+ * path containing {@code embeddings}, the same embedding list) sent back at once or after a fixed
+ * delay. It runs in its own JVM (see {@link #spawn}) so that its work and allocation stay out of
+ * the benchmark JVM's {@code -prof gc} figures.
+ */
+public final class CannedServer {
+
+  /** The structured answer the server returns as the message content. */
+  public static final String ANSWER =
+      "{\"name\":\"Ada Lovelace\",\"occupation\":\"mathematician\",\"birthYear\":1815}";
+
+  static final String CHAT_REPLY =
+      "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1764201600,"
+          + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":"
+          + "{\"role\":\"assistant\",\"content\":"
+          + quote(ANSWER)
+          + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"prompt_tokens\":62,\"completion_tokens\":19,\"total_tokens\":81},"
+          + "\"system_fingerprint\":\"fp_bench\"}";
+
+  static final String EMBEDDING_REPLY =
+      "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":"
+          + "[0.1,0.2,0.3,0.4]}],\"model\":\"text-embedding-3-small\","
+          + "\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}";
+
+  private CannedServer() {}
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /**
+   * Starts the server and prints {@code PORT <n>} on standard output; runs until killed.
+   *
+   * @param args the delay before each answer in milliseconds (default 0)
+   * @throws Exception when the server cannot listen
+   */
+  public static void main(String[] args) throws Exception {
+    long delayMs = args.length > 0 ? Long.parseLong(args[0]) : 0;
+    byte[] chat = CHAT_REPLY.getBytes(StandardCharsets.UTF_8);
+    byte[] embedding = EMBEDDING_REPLY.getBytes(StandardCharsets.UTF_8);
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    HttpAsyncServer server =
+        AsyncServerBootstrap.bootstrap()
+            .setIOReactorConfig(IOReactorConfig.custom().setSoReuseAddress(true).build())
+            .setCanonicalHostName("127.0.0.1")
+            .register(
+                "*",
+                new AsyncServerRequestHandler<Message<HttpRequest, Void>>() {
+                  @Override
+                  public AsyncRequestConsumer<Message<HttpRequest, Void>> prepare(
+                      HttpRequest request, EntityDetails entityDetails, HttpContext context) {
+                    return new BasicRequestConsumer<>(
+                        entityDetails == null ? null : new DiscardingEntityConsumer<>());
+                  }
+
+                  @Override
+                  public void handle(
+                      Message<HttpRequest, Void> message,
+                      ResponseTrigger trigger,
+                      HttpContext context) {
+                    byte[] body =
+                        message.getHead().getPath().contains("embeddings") ? embedding : chat;
+                    Runnable answer =
+                        () -> {
+                          try {
+                            trigger.submitResponse(
+                                new BasicResponseProducer(
+                                    HttpStatus.SC_OK,
+                                    AsyncEntityProducers.create(
+                                        body, ContentType.APPLICATION_JSON)),
+                                context);
+                          } catch (Exception e) {
+                            // the client went away; nothing to answer
+                          }
+                        };
+                    if (delayMs == 0) {
+                      answer.run();
+                    } else {
+                      timer.schedule(answer, delayMs, TimeUnit.MILLISECONDS);
+                    }
+                  }
+                })
+            .create();
+    server.start();
+    ListenerEndpoint endpoint =
+        server
+            .listen(new InetSocketAddress("127.0.0.1", 0), org.apache.hc.core5.http.URIScheme.HTTP)
+            .get();
+    System.out.println("PORT " + ((InetSocketAddress) endpoint.getAddress()).getPort());
+    System.out.flush();
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> server.close(CloseMode.IMMEDIATE), "canned-server-stop"));
+    server.awaitShutdown(TimeValue.MAX_VALUE);
+  }
+
+  /** A running server process and its port. */
+  public static final class Handle implements AutoCloseable {
+    private final Process process;
+    private final int port;
+
+    Handle(Process process, int port) {
+      this.process = process;
+      this.port = port;
+    }
+
+    /**
+     * The base URI of the server, e.g. {@code http://127.0.0.1:40123}.
+     *
+     * @return the base URI without a trailing slash
+     */
+    public String baseUri() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    /** Stops the server process and waits up to 10 s for it to go. */
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Starts the server in a fresh JVM on this JVM's class path and waits up to 30 s for its port.
+   *
+   * @param delayMs the delay before each answer
+   * @return the running server
+   */
+  public static Handle spawn(long delayMs) {
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                List.of(
+                    java.toString(),
+                    "-Xmx256m",
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    CannedServer.class.getName(),
+                    Long.toString(delayMs)))
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
+    try {
+      Process p = pb.start();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      String line;
+      while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
+        if (line.startsWith("PORT ")) {
+          return new Handle(p, Integer.parseInt(line.substring(5).trim()));
+        }
+      }
+      p.destroyForcibly();
+      throw new IllegalStateException("the canned server did not report its port within 30 s");
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the canned server JVM", e);
+    }
+  }
+}

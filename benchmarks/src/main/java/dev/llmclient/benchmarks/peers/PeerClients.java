@@ -1,0 +1,248 @@
+package dev.llmclient.benchmarks.peers;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.azure.AzureOpenAIServiceVersion;
+import com.openai.azure.credential.AzureApiKeyCredential;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.StructuredChatCompletion;
+import com.openai.models.chat.completions.StructuredChatCompletionCreateParams;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.llmclient.api.LlmClient;
+import dev.llmclient.api.LlmRequest;
+import dev.llmclient.api.Message;
+import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.core.LlmClients;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.io.CloseMode;
+
+/**
+ * Every contender, built once against the canned server, each sending the same structured
+ * extraction (system + user message, strict {@code json_schema} for {@link Person}) the way that
+ * library's users would write it.
+ */
+final class PeerClients implements AutoCloseable {
+
+  static final String KEY = "bench-key";
+  static final String MODEL = "gpt-4o-mini";
+  static final String SYSTEM = "Extract the person the text names.";
+  static final String USER = "Ada Lovelace, born in 1815, was an English mathematician.";
+
+  /** The strict schema the floor sends, written by hand once, as a careful raw client would. */
+  static final String RESPONSE_FORMAT =
+      "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"Person\",\"strict\":true,"
+          + "\"schema\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+          + "\"occupation\":{\"type\":\"string\"},\"birthYear\":{\"type\":\"integer\"}},"
+          + "\"required\":[\"name\",\"occupation\",\"birthYear\"],"
+          + "\"additionalProperties\":false}}}";
+
+  final ObjectMapper mapper = new ObjectMapper();
+  final CloseableHttpAsyncClient raw;
+  final URI chatUri;
+  final LlmClient llmOpenAi;
+  final LlmClient llmAzure;
+  final LlmRequest structured;
+  final LlmRequest plain;
+  final OpenAIClient openAi;
+  final OpenAIClient openAiAzure;
+  final OpenAiChatModel langChain4j;
+  final ChatRequest langChain4jRequest;
+
+  PeerClients(String base) {
+    raw =
+        HttpAsyncClients.custom()
+            .setConnectionManager(
+                PoolingAsyncClientConnectionManagerBuilder.create()
+                    .setMaxConnPerRoute(512)
+                    .setMaxConnTotal(512)
+                    .build())
+            .build();
+    raw.start();
+    chatUri = URI.create(base + "/v1/chat/completions");
+    llmOpenAi =
+        LlmClients.builder()
+            .provider("openai")
+            .settings(
+                ProviderSettings.of(
+                    Map.of(
+                        "OPENAI_API_KEY",
+                        KEY,
+                        "OPENAI_BASE_URL",
+                        base + "/v1",
+                        "MODEL_NAME",
+                        MODEL)))
+            .tracer(Tracer.noop())
+            .build();
+    llmAzure =
+        LlmClients.builder()
+            .provider("azure")
+            .settings(
+                ProviderSettings.of(
+                    Map.of(
+                        "AZURE_OPENAI_ENDPOINT",
+                        base,
+                        "AZURE_OPENAI_API_KEY",
+                        KEY,
+                        "AZURE_OPENAI_DEPLOYMENT_NAME",
+                        MODEL)))
+            .tracer(Tracer.noop())
+            .build();
+    List<Message> messages = List.of(Message.system(SYSTEM), Message.user(USER));
+    structured = LlmRequest.builder().messages(messages).responseType(Person.class).build();
+    plain = LlmRequest.builder().messages(messages).build();
+    openAi = OpenAIOkHttpClient.builder().apiKey(KEY).baseUrl(base + "/v1").build();
+    openAiAzure =
+        OpenAIOkHttpClient.builder()
+            .baseUrl(base)
+            .credential(AzureApiKeyCredential.create(KEY))
+            .azureServiceVersion(AzureOpenAIServiceVersion.fromString("2024-10-21"))
+            .build();
+    langChain4j =
+        OpenAiChatModel.builder()
+            .baseUrl(base + "/v1")
+            .apiKey(KEY)
+            .modelName(MODEL)
+            .strictJsonSchema(true)
+            .build();
+    langChain4jRequest =
+        ChatRequest.builder()
+            .messages(SystemMessage.from(SYSTEM), UserMessage.from(USER))
+            .responseFormat(
+                ResponseFormat.builder()
+                    .type(ResponseFormatType.JSON)
+                    .jsonSchema(
+                        JsonSchema.builder()
+                            .name("Person")
+                            .rootElement(
+                                JsonObjectSchema.builder()
+                                    .addStringProperty("name")
+                                    .addStringProperty("occupation")
+                                    .addIntegerProperty("birthYear")
+                                    .required("name", "occupation", "birthYear")
+                                    .additionalProperties(false)
+                                    .build())
+                            .build())
+                    .build())
+            .build();
+  }
+
+  /** The floor, async: build the body, POST, parse the completion, map the content. */
+  CompletableFuture<Person> floorAsync() {
+    byte[] body;
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(768);
+      try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+        g.writeStartObject();
+        g.writeStringField("model", MODEL);
+        g.writeArrayFieldStart("messages");
+        g.writeStartObject();
+        g.writeStringField("role", "system");
+        g.writeStringField("content", SYSTEM);
+        g.writeEndObject();
+        g.writeStartObject();
+        g.writeStringField("role", "user");
+        g.writeStringField("content", USER);
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeFieldName("response_format");
+        g.writeRawValue(RESPONSE_FORMAT);
+        g.writeEndObject();
+      }
+      body = out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    CompletableFuture<SimpleHttpResponse> done = new CompletableFuture<>();
+    raw.execute(
+        SimpleRequestBuilder.post(chatUri)
+            .addHeader("Authorization", "Bearer " + KEY)
+            .setBody(body, ContentType.APPLICATION_JSON)
+            .build(),
+        new org.apache.hc.core5.concurrent.FutureCallback<SimpleHttpResponse>() {
+          @Override
+          public void completed(SimpleHttpResponse result) {
+            done.complete(result);
+          }
+
+          @Override
+          public void failed(Exception ex) {
+            done.completeExceptionally(ex);
+          }
+
+          @Override
+          public void cancelled() {
+            done.cancel(false);
+          }
+        });
+    return done.thenApply(this::toPerson);
+  }
+
+  private Person toPerson(SimpleHttpResponse response) {
+    if (response.getCode() != 200) {
+      throw new IllegalStateException("HTTP " + response.getCode());
+    }
+    try {
+      JsonNode completion = mapper.readTree(response.getBodyBytes());
+      String content = completion.path("choices").path(0).path("message").path("content").asText();
+      return mapper.readValue(content, Person.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The structured request as openai-java's users write it, built per call. */
+  static StructuredChatCompletionCreateParams<Person> openAiParams() {
+    return ChatCompletionCreateParams.builder()
+        .model(MODEL)
+        .addSystemMessage(SYSTEM)
+        .addUserMessage(USER)
+        .responseFormat(Person.class)
+        .build();
+  }
+
+  static Person first(StructuredChatCompletion<Person> completion) {
+    return completion.choices().get(0).message().content().orElseThrow();
+  }
+
+  /** LangChain4j: one chat call with the prebuilt strict schema, then Jackson mapping. */
+  Person langChain4jCall() {
+    String text = langChain4j.chat(langChain4jRequest).aiMessage().text();
+    try {
+      return mapper.readValue(text, Person.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    raw.close(CloseMode.GRACEFUL);
+    llmOpenAi.close();
+    llmAzure.close();
+    openAi.close();
+    openAiAzure.close();
+  }
+}
