@@ -67,7 +67,10 @@ class ConcurrencyTest {
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
       // 256 / 5 rounds of 50 ms each: at least ~2.5 s, against well under a second by default.
-      assertThat(server.maxInFlight()).isLessThanOrEqualTo(5);
+      // The server counts a request as in flight until it has finished writing the answer, by
+      // which time the client may already have sent the next one on the freed connection, so the
+      // count can briefly read one or two above the pool's 5.
+      assertThat(server.maxInFlight()).isLessThanOrEqualTo(7);
       assertThat(elapsed).isGreaterThan(Duration.ofMillis(2000));
       System.out.printf("256 calls x 50 ms with 5 connections: %d ms%n", elapsed.toMillis());
     }
