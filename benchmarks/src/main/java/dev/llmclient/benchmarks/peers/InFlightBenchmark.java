@@ -115,7 +115,7 @@ public class InFlightBenchmark {
   @Benchmark
   @OperationsPerInvocation(CALLS)
   public int llmclientOpenAi() throws InterruptedException {
-    return drive(() -> clients.llmOpenAi.generateAsync(clients.structured));
+    return drive(() -> clients.llmOpenAi().generateAsync(clients.structured));
   }
 
   /**
@@ -127,7 +127,7 @@ public class InFlightBenchmark {
   @Benchmark
   @OperationsPerInvocation(CALLS)
   public int llmclientAzure() throws InterruptedException {
-    return drive(() -> clients.llmAzure.generateAsync(clients.structured));
+    return drive(() -> clients.llmAzure().generateAsync(clients.structured));
   }
 
   /**
@@ -140,6 +140,6 @@ public class InFlightBenchmark {
   @OperationsPerInvocation(CALLS)
   public int openAiJava() throws InterruptedException {
     return drive(
-        () -> clients.openAi.async().chat().completions().create(PeerClients.openAiParams()));
+        () -> clients.openAi().async().chat().completions().create(PeerClients.openAiParams()));
   }
 }

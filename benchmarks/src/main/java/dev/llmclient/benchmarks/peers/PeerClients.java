@@ -38,6 +38,7 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.io.CloseMode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every contender, built once against the canned server, each sending the same structured
@@ -60,73 +61,99 @@ final class PeerClients implements AutoCloseable {
           + "\"additionalProperties\":false}}}";
 
   final ObjectMapper mapper = new ObjectMapper();
-  final CloseableHttpAsyncClient raw;
   final URI chatUri;
-  final LlmClient llmOpenAi;
-  final LlmClient llmAzure;
   final LlmRequest structured;
   final LlmRequest plain;
-  final OpenAIClient openAi;
-  final OpenAIClient openAiAzure;
-  final OpenAiChatModel langChain4j;
   final ChatRequest langChain4jRequest;
+  private @Nullable CloseableHttpAsyncClient raw;
+  private @Nullable LlmClient llmOpenAi;
+  private @Nullable LlmClient llmAzure;
+  private @Nullable OpenAIClient openAi;
+  private @Nullable OpenAIClient openAiAzure;
+  private @Nullable OpenAiChatModel langChain4j;
 
+  /** Builds every contender. */
   PeerClients(String base) {
-    raw =
-        HttpAsyncClients.custom()
-            .setConnectionManager(
-                PoolingAsyncClientConnectionManagerBuilder.create()
-                    .setMaxConnPerRoute(512)
-                    .setMaxConnTotal(512)
-                    .build())
-            .build();
-    raw.start();
+    this(base, "all");
+  }
+
+  /**
+   * Builds one contender, or all of them.
+   *
+   * @param base the canned server's base URI
+   * @param only {@code all}, {@code floor}, {@code llmclient-openai}, {@code llmclient-azure},
+   *     {@code openai-java}, {@code openai-java-azure} or {@code langchain4j}
+   */
+  PeerClients(String base, String only) {
+    boolean all = only.equals("all");
     chatUri = URI.create(base + "/v1/chat/completions");
-    llmOpenAi =
-        LlmClients.builder()
-            .provider("openai")
-            .settings(
-                ProviderSettings.of(
-                    Map.of(
-                        "OPENAI_API_KEY",
-                        KEY,
-                        "OPENAI_BASE_URL",
-                        base + "/v1",
-                        "MODEL_NAME",
-                        MODEL)))
-            .tracer(Tracer.noop())
-            .build();
-    llmAzure =
-        LlmClients.builder()
-            .provider("azure")
-            .settings(
-                ProviderSettings.of(
-                    Map.of(
-                        "AZURE_OPENAI_ENDPOINT",
-                        base,
-                        "AZURE_OPENAI_API_KEY",
-                        KEY,
-                        "AZURE_OPENAI_DEPLOYMENT_NAME",
-                        MODEL)))
-            .tracer(Tracer.noop())
-            .build();
     List<Message> messages = List.of(Message.system(SYSTEM), Message.user(USER));
     structured = LlmRequest.builder().messages(messages).responseType(Person.class).build();
     plain = LlmRequest.builder().messages(messages).build();
-    openAi = OpenAIOkHttpClient.builder().apiKey(KEY).baseUrl(base + "/v1").build();
-    openAiAzure =
-        OpenAIOkHttpClient.builder()
-            .baseUrl(base)
-            .credential(AzureApiKeyCredential.create(KEY))
-            .azureServiceVersion(AzureOpenAIServiceVersion.fromString("2024-10-21"))
-            .build();
-    langChain4j =
-        OpenAiChatModel.builder()
-            .baseUrl(base + "/v1")
-            .apiKey(KEY)
-            .modelName(MODEL)
-            .strictJsonSchema(true)
-            .build();
+    if (all || only.equals("floor")) {
+      CloseableHttpAsyncClient client =
+          HttpAsyncClients.custom()
+              .setConnectionManager(
+                  PoolingAsyncClientConnectionManagerBuilder.create()
+                      .setMaxConnPerRoute(512)
+                      .setMaxConnTotal(512)
+                      .build())
+              .build();
+      client.start();
+      raw = client;
+    }
+    if (all || only.equals("llmclient-openai")) {
+      llmOpenAi =
+          LlmClients.builder()
+              .provider("openai")
+              .settings(
+                  ProviderSettings.of(
+                      Map.of(
+                          "OPENAI_API_KEY",
+                          KEY,
+                          "OPENAI_BASE_URL",
+                          base + "/v1",
+                          "MODEL_NAME",
+                          MODEL)))
+              .tracer(Tracer.noop())
+              .build();
+    }
+    if (all || only.equals("llmclient-azure")) {
+      llmAzure =
+          LlmClients.builder()
+              .provider("azure")
+              .settings(
+                  ProviderSettings.of(
+                      Map.of(
+                          "AZURE_OPENAI_ENDPOINT",
+                          base,
+                          "AZURE_OPENAI_API_KEY",
+                          KEY,
+                          "AZURE_OPENAI_DEPLOYMENT_NAME",
+                          MODEL)))
+              .tracer(Tracer.noop())
+              .build();
+    }
+    if (all || only.equals("openai-java")) {
+      openAi = OpenAIOkHttpClient.builder().apiKey(KEY).baseUrl(base + "/v1").build();
+    }
+    if (all || only.equals("openai-java-azure")) {
+      openAiAzure =
+          OpenAIOkHttpClient.builder()
+              .baseUrl(base)
+              .credential(AzureApiKeyCredential.create(KEY))
+              .azureServiceVersion(AzureOpenAIServiceVersion.fromString("2024-10-21"))
+              .build();
+    }
+    if (all || only.equals("langchain4j")) {
+      langChain4j =
+          OpenAiChatModel.builder()
+              .baseUrl(base + "/v1")
+              .apiKey(KEY)
+              .modelName(MODEL)
+              .strictJsonSchema(true)
+              .build();
+    }
     langChain4jRequest =
         ChatRequest.builder()
             .messages(SystemMessage.from(SYSTEM), UserMessage.from(USER))
@@ -147,6 +174,29 @@ final class PeerClients implements AutoCloseable {
                             .build())
                     .build())
             .build();
+  }
+
+  private static <T> T built(@Nullable T client, String name) {
+    if (client == null) {
+      throw new IllegalStateException(name + " was not built; pass it (or all) to PeerClients");
+    }
+    return client;
+  }
+
+  LlmClient llmOpenAi() {
+    return built(llmOpenAi, "llmclient-openai");
+  }
+
+  LlmClient llmAzure() {
+    return built(llmAzure, "llmclient-azure");
+  }
+
+  OpenAIClient openAi() {
+    return built(openAi, "openai-java");
+  }
+
+  OpenAIClient openAiAzure() {
+    return built(openAiAzure, "openai-java-azure");
   }
 
   /** The floor, async: build the body, POST, parse the completion, map the content. */
@@ -176,27 +226,28 @@ final class PeerClients implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     CompletableFuture<SimpleHttpResponse> done = new CompletableFuture<>();
-    raw.execute(
-        SimpleRequestBuilder.post(chatUri)
-            .addHeader("Authorization", "Bearer " + KEY)
-            .setBody(body, ContentType.APPLICATION_JSON)
-            .build(),
-        new org.apache.hc.core5.concurrent.FutureCallback<SimpleHttpResponse>() {
-          @Override
-          public void completed(SimpleHttpResponse result) {
-            done.complete(result);
-          }
+    built(raw, "floor")
+        .execute(
+            SimpleRequestBuilder.post(chatUri)
+                .addHeader("Authorization", "Bearer " + KEY)
+                .setBody(body, ContentType.APPLICATION_JSON)
+                .build(),
+            new org.apache.hc.core5.concurrent.FutureCallback<SimpleHttpResponse>() {
+              @Override
+              public void completed(SimpleHttpResponse result) {
+                done.complete(result);
+              }
 
-          @Override
-          public void failed(Exception ex) {
-            done.completeExceptionally(ex);
-          }
+              @Override
+              public void failed(Exception ex) {
+                done.completeExceptionally(ex);
+              }
 
-          @Override
-          public void cancelled() {
-            done.cancel(false);
-          }
-        });
+              @Override
+              public void cancelled() {
+                done.cancel(false);
+              }
+            });
     return done.thenApply(this::toPerson);
   }
 
@@ -229,7 +280,7 @@ final class PeerClients implements AutoCloseable {
 
   /** LangChain4j: one chat call with the prebuilt strict schema, then Jackson mapping. */
   Person langChain4jCall() {
-    String text = langChain4j.chat(langChain4jRequest).aiMessage().text();
+    String text = built(langChain4j, "langchain4j").chat(langChain4jRequest).aiMessage().text();
     try {
       return mapper.readValue(text, Person.class);
     } catch (IOException e) {
@@ -239,10 +290,18 @@ final class PeerClients implements AutoCloseable {
 
   @Override
   public void close() {
-    raw.close(CloseMode.GRACEFUL);
-    llmOpenAi.close();
-    llmAzure.close();
-    openAi.close();
-    openAiAzure.close();
+    if (raw != null) {
+      raw.close(CloseMode.GRACEFUL);
+    }
+    for (LlmClient c : new LlmClient[] {llmOpenAi, llmAzure}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    for (OpenAIClient c : new OpenAIClient[] {openAi, openAiAzure}) {
+      if (c != null) {
+        c.close();
+      }
+    }
   }
 }

@@ -68,7 +68,7 @@ public class StructuredCallBenchmark {
    */
   @Benchmark
   public LlmResponse<Person> llmclientOpenAi() {
-    return clients.llmOpenAi.generate(clients.structured);
+    return clients.llmOpenAi().generate(clients.structured);
   }
 
   /**
@@ -78,7 +78,7 @@ public class StructuredCallBenchmark {
    */
   @Benchmark
   public LlmResponse<Person> llmclientOpenAiAsync() {
-    return clients.llmOpenAi.<Person>generateAsync(clients.structured).join();
+    return clients.llmOpenAi().<Person>generateAsync(clients.structured).join();
   }
 
   /**
@@ -89,7 +89,7 @@ public class StructuredCallBenchmark {
    */
   @Benchmark
   public LlmResponse<Map<String, Object>> llmclientOpenAiPlain() {
-    return clients.llmOpenAi.generate(clients.plain);
+    return clients.llmOpenAi().generate(clients.plain);
   }
 
   /**
@@ -99,7 +99,7 @@ public class StructuredCallBenchmark {
    */
   @Benchmark
   public LlmResponse<Person> llmclientAzure() {
-    return clients.llmAzure.generate(clients.structured);
+    return clients.llmAzure().generate(clients.structured);
   }
 
   /**
@@ -110,7 +110,7 @@ public class StructuredCallBenchmark {
   @Benchmark
   public Person openAiJava() {
     return PeerClients.first(
-        clients.openAi.chat().completions().create(PeerClients.openAiParams()));
+        clients.openAi().chat().completions().create(PeerClients.openAiParams()));
   }
 
   /**
@@ -121,7 +121,7 @@ public class StructuredCallBenchmark {
   @Benchmark
   public Person openAiJavaAsync() {
     return PeerClients.first(
-        clients.openAi.async().chat().completions().create(PeerClients.openAiParams()).join());
+        clients.openAi().async().chat().completions().create(PeerClients.openAiParams()).join());
   }
 
   /**
@@ -132,7 +132,7 @@ public class StructuredCallBenchmark {
   @Benchmark
   public Person openAiJavaAzure() {
     return PeerClients.first(
-        clients.openAiAzure.chat().completions().create(PeerClients.openAiParams()));
+        clients.openAiAzure().chat().completions().create(PeerClients.openAiParams()));
   }
 
   /**
