@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  */
-final class OtelTestHarness implements AutoCloseable {
+public final class OtelTestHarness implements AutoCloseable {
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
@@ -55,7 +55,7 @@ final class OtelTestHarness implements AutoCloseable {
   }
 
   /** An SDK with W3C trace context and baggage propagation. */
-  static OtelTestHarness create() {
+  public static OtelTestHarness create() {
     return new OtelTestHarness(
         ContextPropagators.create(
             TextMapPropagator.composite(
@@ -63,21 +63,21 @@ final class OtelTestHarness implements AutoCloseable {
   }
 
   /** An SDK that propagates nothing. */
-  static OtelTestHarness withoutPropagation() {
+  public static OtelTestHarness withoutPropagation() {
     return new OtelTestHarness(ContextPropagators.noop());
   }
 
-  OpenTelemetry openTelemetry() {
+  public OpenTelemetry openTelemetry() {
     return sdk;
   }
 
   /** Every ended span, in the order they ended. */
-  List<SpanData> spans() {
+  public List<SpanData> spans() {
     return spans.getFinishedSpanItems();
   }
 
   /** The one ended span with this name; fails when there is none or several. */
-  SpanData span(String name) {
+  public SpanData span(String name) {
     List<SpanData> named =
         spans().stream().filter(s -> s.getName().equals(name)).collect(Collectors.toList());
     assertThat(named).as("ended spans named '%s' in %s", name, spans()).hasSize(1);
@@ -85,27 +85,27 @@ final class OtelTestHarness implements AutoCloseable {
   }
 
   /** Every ended span with this name, in the order they ended. */
-  List<SpanData> spans(String name) {
+  public List<SpanData> spans(String name) {
     return spans().stream().filter(s -> s.getName().equals(name)).collect(Collectors.toList());
   }
 
   /** The metrics recorded so far (cumulative). */
-  List<MetricData> metrics() {
+  public List<MetricData> metrics() {
     return List.copyOf(metrics.collectAllMetrics());
   }
 
   /** The metric with this name, if anything was recorded on it. */
-  Optional<MetricData> metric(String name) {
+  public Optional<MetricData> metric(String name) {
     return metrics().stream().filter(m -> m.getName().equals(name)).findFirst();
   }
 
   /** The histogram points of this metric; empty when nothing was recorded. */
-  List<HistogramPointData> histogramPoints(String name) {
+  public List<HistogramPointData> histogramPoints(String name) {
     return metric(name).map(m -> List.copyOf(m.getHistogramData().getPoints())).orElse(List.of());
   }
 
   /** The one histogram point of this metric with exactly these attributes. */
-  HistogramPointData histogramPoint(String name, Attributes attributes) {
+  public HistogramPointData histogramPoint(String name, Attributes attributes) {
     List<HistogramPointData> matching =
         histogramPoints(name).stream()
             .filter(p -> p.getAttributes().equals(attributes))

@@ -28,6 +28,8 @@ class ArchitectureTest {
     production =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // Test helpers shared through test-jars (e.g. OtelTestHarness) are not production.
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("dev.llmclient");
   }
 

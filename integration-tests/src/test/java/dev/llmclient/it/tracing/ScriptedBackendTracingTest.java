@@ -19,6 +19,7 @@ import dev.llmclient.api.spi.RateLimitInfo;
 import dev.llmclient.core.LlmClients;
 import dev.llmclient.it.faults.TestClients;
 import dev.llmclient.it.faults.TestClients.City;
+import dev.llmclient.otel.OtelTestHarness;
 import dev.llmclient.otel.OtelTracing;
 import dev.llmclient.testkit.ScriptedChatBackend;
 import io.opentelemetry.api.common.AttributeKey;

@@ -18,6 +18,7 @@ import dev.llmclient.core.RetryPolicy;
 import dev.llmclient.it.faults.TestClients;
 import dev.llmclient.it.faults.TestClients.City;
 import dev.llmclient.it.secrets.Canary;
+import dev.llmclient.otel.OtelTestHarness;
 import dev.llmclient.otel.OtelTracing;
 import dev.llmclient.testkit.simulator.Fault;
 import dev.llmclient.testkit.simulator.LlmSimulator;

@@ -2,6 +2,7 @@ package dev.llmclient.it.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmclient.otel.OtelTestHarness;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
