@@ -245,10 +245,17 @@ public final class AzureOpenAiProvider implements LlmProvider {
     } catch (URISyntaxException e) {
       throw new LlmConfigurationException(
           ENDPOINT
-              + " must be the resource URL, like https://my-resource.openai.azure.com; got '"
-              + value
+              + " must be the resource URL, like https://my-resource.openai.azure.com, without"
+              + " a query or user info; got '"
+              + shown(value)
               + "'");
     }
+  }
+
+  /** The endpoint as safe to show: no query (it may carry an api-key) and no user info. */
+  private static String shown(String value) {
+    String shown = value.replaceAll("[?#].*$", "?...");
+    return shown.replaceAll("//[^/@]*@", "//...@");
   }
 
   @Override

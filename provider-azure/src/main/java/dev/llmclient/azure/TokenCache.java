@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,9 @@ final class TokenCache implements RequestAuthenticator {
   private final AtomicReference<@Nullable AzureAccessToken> current = new AtomicReference<>();
   private final AtomicReference<@Nullable CompletableFuture<AzureAccessToken>> refreshing =
       new AtomicReference<>();
+
+  /** How long one token fetch may take before callers fail instead of waiting on it. */
+  static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
 
   TokenCache(AzureTokenSource source, String scope, Clock clock) {
     this.source = source;
@@ -59,20 +63,34 @@ final class TokenCache implements RequestAuthenticator {
       CompletableFuture<AzureAccessToken> fetched;
       try {
         fetched = source.fetch(scope);
+        if (fetched == null) {
+          fetched =
+              CompletableFuture.failedFuture(
+                  new IllegalStateException("the token source returned no future"));
+        }
       } catch (RuntimeException e) {
         fetched = CompletableFuture.failedFuture(e);
       }
-      fetched.whenComplete(
-          (t, failure) -> {
-            if (failure == null && t != null) {
-              current.set(t);
-              refreshing.set(null);
-              mine.complete(t);
-            } else {
-              refreshing.set(null);
-              mine.completeExceptionally(authenticationFailed(failure));
-            }
-          });
+      // A token service that never answers must not hold every caller forever.
+      fetched
+          .toCompletableFuture()
+          .orTimeout(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (t, failure) -> {
+                if (failure == null && t != null) {
+                  current.set(t);
+                  refreshing.set(null);
+                  mine.complete(t);
+                } else if (again != null && clock.instant().isBefore(again.expiresAt())) {
+                  // The early refresh failed but the token has not expired: keep using it, and
+                  // try again on the next call.
+                  refreshing.set(null);
+                  mine.complete(again);
+                } else {
+                  refreshing.set(null);
+                  mine.completeExceptionally(authenticationFailed(failure));
+                }
+              });
       return mine;
     }
   }

@@ -220,6 +220,18 @@ class AzureProviderTest {
             () -> p.createChatBackend(settings("", Map.of("AZURE_OPENAI_API_VERSION", "latest"))))
         .isInstanceOf(LlmConfigurationException.class)
         .hasMessageContaining("AZURE_OPENAI_API_VERSION");
+    assertThatThrownBy(
+            () ->
+                p.createChatBackend(
+                    settings(
+                        "",
+                        Map.of(
+                            "AZURE_OPENAI_ENDPOINT",
+                            "https://user:canary-pw@x.openai.azure.com/?api-key=canary-key"))))
+        .isInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("AZURE_OPENAI_ENDPOINT")
+        .hasMessageContaining("x.openai.azure.com")
+        .hasMessageNotContaining("canary");
   }
 
   @Test

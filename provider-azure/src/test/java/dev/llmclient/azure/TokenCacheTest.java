@@ -167,4 +167,39 @@ class TokenCacheTest {
         .hasMessageContaining("no az login");
     assertThat(cache.toString()).doesNotContain("token-");
   }
+
+  @Test
+  void aFailedEarlyRefreshKeepsUsingTheTokenUntilItReallyExpires() throws Exception {
+    MutableClock clock = new MutableClock();
+    FakeCredential credential = new FakeCredential(clock);
+    TokenCache cache = new TokenCache(credential, AzureOpenAiProvider.SCOPE, clock);
+    assertThat(cache.token().get().token()).isEqualTo("token-1");
+
+    credential.fail = true;
+    clock.advance(Duration.ofMinutes(57)); // 3 minutes left: refresh due, and it fails
+    assertThat(cache.token().get().token()).isEqualTo("token-1");
+    clock.advance(Duration.ofMinutes(3)); // expired now: the failure surfaces
+    assertThat(catchThrowable(() -> cache.token().join()))
+        .hasCauseInstanceOf(AuthenticationException.class);
+    assertThat(credential.calls).hasValue(3);
+  }
+
+  @Test
+  void aSourceThatReturnsNoFutureIsTypedAndDoesNotBlockLaterCalls() {
+    AtomicInteger calls = new AtomicInteger();
+    TokenCache cache =
+        new TokenCache(
+            scope ->
+                calls.incrementAndGet() == 1
+                    ? null
+                    : CompletableFuture.completedFuture(
+                        new AzureAccessToken("t", START.plus(Duration.ofHours(1)))),
+            AzureOpenAiProvider.SCOPE,
+            new MutableClock());
+
+    assertThat(catchThrowable(() -> cache.token().join()))
+        .hasCauseInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("no future");
+    assertThat(cache.token().join().token()).isEqualTo("t");
+  }
 }

@@ -36,10 +36,11 @@ final class Redactor {
     if (text.stripLeading().startsWith("<")) {
       text = text.replaceAll("(?is)<(script|style)[^>]*>.*?</\\1>", " ").replaceAll("<[^>]*>", " ");
     }
-    text = text.replaceAll("\\s+", " ").strip();
+    // Redact before cutting: a secret that straddled the cut would no longer match.
+    text = redact(text.replaceAll("\\s+", " ").strip());
     if (text.length() > max) {
       text = text.substring(0, max) + "...";
     }
-    return redact(text);
+    return text;
   }
 }
