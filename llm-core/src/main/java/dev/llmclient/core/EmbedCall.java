@@ -353,32 +353,39 @@ final class EmbedCall {
     if (!done.compareAndSet(false, true)) {
       return;
     }
-    cleanup();
-    if (attempts.get() > 0) {
-      recordUsage();
+    List<float[]> answer = Collections.unmodifiableList(Arrays.asList(vectors));
+    try {
+      cleanup();
+      if (attempts.get() > 0) {
+        recordUsage();
+      }
+      describeOutcome();
+      span.status(SpanStatus.OK, null);
+      span.end();
+    } finally {
+      result.complete(answer);
     }
-    describeOutcome();
-    span.status(SpanStatus.OK, null);
-    span.end();
-    result.complete(Collections.unmodifiableList(Arrays.asList(vectors)));
   }
 
   void fail(Throwable error) {
     if (!done.compareAndSet(false, true)) {
       return;
     }
-    cleanup();
-    for (CompletableFuture<EmbeddingResult> pending : inFlight) {
-      pending.cancel(true);
+    try {
+      cleanup();
+      for (CompletableFuture<EmbeddingResult> pending : inFlight) {
+        pending.cancel(true);
+      }
+      if (attempts.get() > 0) {
+        recordUsage();
+      }
+      describeOutcome();
+      span.recordException(error);
+      span.status(SpanStatus.ERROR, error.getMessage());
+      span.end();
+    } finally {
+      result.completeExceptionally(error);
     }
-    if (attempts.get() > 0) {
-      recordUsage();
-    }
-    describeOutcome();
-    span.recordException(error);
-    span.status(SpanStatus.ERROR, error.getMessage());
-    span.end();
-    result.completeExceptionally(error);
   }
 
   private void deadlinePassed() {

@@ -377,21 +377,21 @@ final class GenerateCall<T> {
 
   // ---- outcome -----------------------------------------------------------------------------
 
-  private void succeed(JsonNode node, T value, ChatCompletion c) {
-    Map<String, Object> json = Json.toMap(node);
-    if (p.cacheKey() != null && client.cache != null) {
-      try {
-        client.cache.put(p.cacheKey(), node.toString());
-      } catch (RuntimeException e) {
-        LOG.debug("response cache write failed; the answer is returned anyway", e);
-      }
-    }
-    if (!done.compareAndSet(false, true)) {
+  private void succeed(JsonNode node, @Nullable T value, ChatCompletion c) {
+    if (value == null) {
+      // A custom deserializer or creator may map a valid answer to null; never hang on it.
+      fail(
+          new InvalidResponseException(
+              "The answer matched the schema"
+                  + (p.schema() == null ? "" : " '" + p.schema().name + "'")
+                  + " but mapping it gave null; check the type's Jackson creator or deserializer",
+              context(c),
+              null));
       return;
     }
-    cleanup();
-    recordUsage(c.model());
+    Map<String, Object> json = Json.toMap(node);
     String model = c.model() != null ? c.model() : p.model();
+    // Built before the call is marked done, so nothing after that point can throw.
     LlmResponse<T> response =
         LlmResponse.<T>builder()
             .value(value)
@@ -404,30 +404,48 @@ final class GenerateCall<T> {
             .requestId(c.requestId())
             .servedBy(c.servedBy())
             .build();
-    describeOutcome();
-    span.set("gen_ai.response.model", model);
-    span.status(SpanStatus.OK, null);
-    span.end();
-    result.complete(response);
+    if (p.cacheKey() != null && client.cache != null) {
+      try {
+        client.cache.put(p.cacheKey(), node.toString());
+      } catch (RuntimeException e) {
+        LOG.debug("response cache write failed; the answer is returned anyway", e);
+      }
+    }
+    if (!done.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      cleanup();
+      recordUsage(c.model());
+      describeOutcome();
+      span.set("gen_ai.response.model", model);
+      span.status(SpanStatus.OK, null);
+      span.end();
+    } finally {
+      result.complete(response);
+    }
   }
 
   void fail(Throwable error) {
     if (!done.compareAndSet(false, true)) {
       return;
     }
-    cleanup();
-    CompletableFuture<ChatCompletion> pending = inFlight;
-    if (pending != null && !pending.isDone()) {
-      pending.cancel(true);
+    try {
+      cleanup();
+      CompletableFuture<ChatCompletion> pending = inFlight;
+      if (pending != null && !pending.isDone()) {
+        pending.cancel(true);
+      }
+      if (attempts > 0) {
+        recordUsage(null);
+      }
+      describeOutcome();
+      span.recordException(error);
+      span.status(SpanStatus.ERROR, error.getMessage());
+      span.end();
+    } finally {
+      result.completeExceptionally(error);
     }
-    if (attempts > 0) {
-      recordUsage(null);
-    }
-    describeOutcome();
-    span.recordException(error);
-    span.status(SpanStatus.ERROR, error.getMessage());
-    span.end();
-    result.completeExceptionally(error);
   }
 
   private void deadlinePassed() {

@@ -549,4 +549,38 @@ class PipelineTest {
         .hasMessageContaining("list of key/value records");
     assertThat(backend.requests()).isEmpty();
   }
+
+  /** Maps every answer to null, as a faulty custom deserializer would. */
+  static final class NullDeserializer
+      extends com.fasterxml.jackson.databind.JsonDeserializer<NullMapped> {
+    @Override
+    public NullMapped deserialize(
+        com.fasterxml.jackson.core.JsonParser p,
+        com.fasterxml.jackson.databind.DeserializationContext ctx)
+        throws java.io.IOException {
+      p.skipChildren();
+      return null;
+    }
+  }
+
+  @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = NullDeserializer.class)
+  record NullMapped(String name) {}
+
+  @Test
+  void anAnswerThatATypeMapsToNullIsATypedFailureNotAHang() {
+    backend.enqueueContent("{\"name\":\"Ada\"}");
+    try (LlmClient client = client()) {
+      java.util.concurrent.CompletableFuture<dev.llmclient.api.LlmResponse<NullMapped>> f =
+          client.generateAsync(
+              dev.llmclient.api.LlmRequest.builder()
+                  .addMessage(dev.llmclient.api.Message.user("who"))
+                  .responseType(NullMapped.class)
+                  .build());
+
+      org.assertj.core.api.Assertions.assertThat(f).isDone();
+      org.assertj.core.api.Assertions.assertThatThrownBy(f::join)
+          .hasCauseInstanceOf(dev.llmclient.api.InvalidResponseException.class)
+          .hasMessageContaining("mapping it gave null");
+    }
+  }
 }
