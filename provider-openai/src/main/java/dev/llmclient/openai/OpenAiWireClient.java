@@ -22,9 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -146,8 +148,11 @@ public final class OpenAiWireClient implements AutoCloseable {
               null,
               e));
     }
-    return exchange(uri, target, request.headers(), body)
-        .thenApply(response -> chatCompletion(response));
+    AtomicReference<CompletableFuture<?>> posted = new AtomicReference<>();
+    return cancelsExchange(
+        exchange(uri, target, request.headers(), body, posted)
+            .thenApply(response -> mapped(() -> chatCompletion(response), response)),
+        posted);
   }
 
   /**
@@ -159,9 +164,24 @@ public final class OpenAiWireClient implements AutoCloseable {
   public CompletableFuture<EmbeddingResult> embed(EmbeddingRequest request) {
     URI uri = routes.embeddings(request.model());
     CallTarget target = new CallTarget("POST", uri.getRawPath(), request.model());
-    byte[] body = Json.embeddingBody(request, routes.modelInBody());
-    return exchange(uri, target, request.headers(), body)
-        .thenApply(response -> embeddings(response, request.inputs().size()));
+    byte[] body;
+    try {
+      body = Json.embeddingBody(request, routes.modelInBody());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(
+          new dev.llmclient.api.InvalidRequestException(
+              "Cannot write the request body (" + e.getClass().getSimpleName() + ")",
+              ErrorContext.provider(providerId),
+              null,
+              null,
+              e));
+    }
+    AtomicReference<CompletableFuture<?>> posted = new AtomicReference<>();
+    return cancelsExchange(
+        exchange(uri, target, request.headers(), body, posted)
+            .thenApply(
+                response -> mapped(() -> embeddings(response, request.inputs().size()), response)),
+        posted);
   }
 
   /**
@@ -239,7 +259,11 @@ public final class OpenAiWireClient implements AutoCloseable {
   }
 
   private CompletableFuture<HttpTransport.Response> exchange(
-      URI uri, CallTarget target, Map<String, String> requestHeaders, byte[] body) {
+      URI uri,
+      CallTarget target,
+      Map<String, String> requestHeaders,
+      byte[] body,
+      AtomicReference<CompletableFuture<?>> posted) {
     if (closed.get()) {
       return CompletableFuture.failedFuture(
           new dev.llmclient.api.LlmConnectionException(
@@ -258,41 +282,41 @@ public final class OpenAiWireClient implements AutoCloseable {
               headers.putAll(requestHeaders);
               headers.putAll(authHeaders);
               long start = System.nanoTime();
-              return transport
-                  .post(uri, headers, body)
-                  .handle(
-                      (response, failure) -> {
-                        long millis = (System.nanoTime() - start) / 1_000_000;
-                        if (failure != null) {
-                          LlmException e =
-                              errors.fromTransport(
-                                  failure, target, transport.settings().maxResponseBytes());
-                          if (LOG.isDebugEnabled()) {
-                            LOG.debug(
-                                "{} {} failed after {} ms: {}",
-                                target.method(),
-                                target.route(),
-                                millis,
-                                e.getClass().getSimpleName());
-                          }
-                          throw e;
-                        }
-                        if (LOG.isDebugEnabled()) {
-                          LOG.debug(
-                              "{} {} -> {} in {} ms, request-id={}, headers={}",
-                              target.method(),
-                              target.route(),
-                              response.status(),
-                              millis,
-                              OpenAiErrorMapper.requestId(response::header),
-                              loggable(response.headers()));
-                        }
-                        if (response.status() < 200 || response.status() > 299) {
-                          throw errors.fromResponse(
-                              response.status(), response::header, response.body(), target);
-                        }
-                        return response;
-                      });
+              CompletableFuture<HttpTransport.Response> post = transport.post(uri, headers, body);
+              posted.set(post);
+              return post.handle(
+                  (response, failure) -> {
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    if (failure != null) {
+                      LlmException e =
+                          errors.fromTransport(
+                              failure, target, transport.settings().maxResponseBytes());
+                      if (LOG.isDebugEnabled()) {
+                        LOG.debug(
+                            "{} {} failed after {} ms: {}",
+                            target.method(),
+                            target.route(),
+                            millis,
+                            e.getClass().getSimpleName());
+                      }
+                      throw e;
+                    }
+                    if (LOG.isDebugEnabled()) {
+                      LOG.debug(
+                          "{} {} -> {} in {} ms, request-id={}, headers={}",
+                          target.method(),
+                          target.route(),
+                          response.status(),
+                          millis,
+                          OpenAiErrorMapper.requestId(response::header),
+                          loggable(response.headers()));
+                    }
+                    if (response.status() < 200 || response.status() > 299) {
+                      throw errors.fromResponse(
+                          response.status(), response::header, response.body(), target);
+                    }
+                    return response;
+                  });
             })
         .exceptionallyCompose(
             t -> {
@@ -304,6 +328,37 @@ public final class OpenAiWireClient implements AutoCloseable {
               return CompletableFuture.failedFuture(
                   errors.fromTransport(cause, target, transport.settings().maxResponseBytes()));
             });
+  }
+
+  /**
+   * Cancelling the caller's future (a deadline, a closed client) also cancels the HTTP exchange, so
+   * its pooled connection is freed instead of waiting for the response timeout.
+   */
+  private static <T> CompletableFuture<T> cancelsExchange(
+      CompletableFuture<T> result, AtomicReference<CompletableFuture<?>> posted) {
+    result.whenComplete(
+        (r, t) -> {
+          CompletableFuture<?> post = posted.get();
+          if (t instanceof CancellationException && post != null) {
+            post.cancel(true);
+          }
+        });
+    return result;
+  }
+
+  /** Reading a 2xx body never escapes as anything but an {@link LlmException}. */
+  private <T> T mapped(java.util.function.Supplier<T> read, HttpTransport.Response response) {
+    try {
+      return read.get();
+    } catch (LlmException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw errors.invalidBody(
+          errors.context(response.status(), response::header),
+          "Unreadable response body",
+          response.body(),
+          e);
+    }
   }
 
   private static Map<String, String> loggable(Map<String, String> headers) {

@@ -1,0 +1,63 @@
+package dev.llmclient.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmclient.api.Message;
+import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.ChatCompletion;
+import dev.llmclient.api.spi.ChatCompletionRequest;
+import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.testkit.simulator.Fault;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** Cancelling a call (a deadline, a closed client) frees its HTTP exchange and connection. */
+class CancellationTest {
+
+  @Test
+  void cancellingTheCallersFutureCancelsTheExchangeAndFreesTheConnection() {
+    try (LlmSimulator sim = LlmSimulator.builder().apiKey("sk-test").start();
+        ChatBackend backend =
+            new OpenAiProvider()
+                .createChatBackend(
+                    ProviderSettings.of(
+                        Map.of(
+                            OpenAiProvider.API_KEY,
+                            "sk-test",
+                            OpenAiProvider.BASE_URL,
+                            sim.openAiBaseUri().toString())))) {
+      sim.addFault(Fault.delayedHeaders(Duration.ofSeconds(30)));
+      CompletableFuture<ChatCompletion> call =
+          backend.complete(
+              ChatCompletionRequest.of("gpt-4o", List.of(Message.user("answer in json"))));
+      assertThat(eventually(() -> sim.counters().inFlight() > 0)).isTrue();
+
+      call.cancel(true);
+
+      assertThat(eventually(() -> sim.counters().openConnections() == 0))
+          .as("the connection is released long before the 30 s answer")
+          .isTrue();
+    }
+  }
+
+  private static boolean eventually(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return condition.getAsBoolean();
+  }
+}
