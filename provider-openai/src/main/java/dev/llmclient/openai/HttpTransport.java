@@ -76,6 +76,7 @@ final class HttpTransport implements AutoCloseable {
   private final String threadPrefix = "llmclient-io-" + INSTANCES.incrementAndGet() + "-";
   private final AtomicInteger threads = new AtomicInteger();
   private final Set<CompletableFuture<Response>> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   HttpTransport(HttpTransportSettings settings) {
     this.settings = settings;
@@ -173,6 +174,10 @@ final class HttpTransport implements AutoCloseable {
     CompletableFuture<Response> result = new CompletableFuture<>();
     inFlight.add(result);
     result.whenComplete((r, t) -> inFlight.remove(result));
+    if (closed) { // close() may already have taken its snapshot of inFlight
+      result.completeExceptionally(new ConnectionClosedException("the client is closed"));
+      return result;
+    }
     Future<Response> exchange =
         client.execute(
             producer,
@@ -211,6 +216,7 @@ final class HttpTransport implements AutoCloseable {
    */
   @Override
   public void close() {
+    closed = true;
     // httpclient5 does not always call back exchanges that were in flight when the reactor
     // stopped; fail them first so that no caller waits forever on a closed client.
     for (CompletableFuture<Response> pending : List.copyOf(inFlight)) {
