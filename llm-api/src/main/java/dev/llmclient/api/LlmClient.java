@@ -38,6 +38,11 @@ public interface LlmClient extends AutoCloseable {
   /**
    * Sends one request without blocking the calling thread. Retries are scheduled, never slept.
    *
+   * <p>The future may be completed on one of the client's I/O or timer threads. Do not block in a
+   * dependent stage (for example by calling {@link #generate(LlmRequest)} inside {@code
+   * thenApply}): chain with {@code thenApplyAsync(fn, yourExecutor)} or {@code thenCompose}
+   * instead.
+   *
    * @param request the request
    * @param <T> the request's response type, or {@code Map<String,Object>} when it has none
    * @return a future completed with the answer, or exceptionally with an {@link LlmException}
