@@ -1,11 +1,18 @@
 package dev.llmclient.api;
 
+import java.time.Duration;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** HTTP 5xx: the service failed. Retryable; the client has already retried with backoff. */
+/**
+ * HTTP 5xx: the service failed. Retryable; the client has already retried with backoff, waiting as
+ * long as the server asked when a 503 carried {@code Retry-After}.
+ */
 public final class ServerException extends LlmException {
 
   private static final long serialVersionUID = 1L;
+
+  private final @Nullable Duration retryAfter;
 
   /**
    * Creates the exception with no provider context.
@@ -24,7 +31,33 @@ public final class ServerException extends LlmException {
    * @param cause the underlying failure, or null
    */
   public ServerException(String message, ErrorContext context, @Nullable Throwable cause) {
+    this(message, context, null, cause);
+  }
+
+  /**
+   * Creates the exception with the wait the server asked for.
+   *
+   * @param message what went wrong and what to do
+   * @param context provider, status and request id
+   * @param retryAfter the server's {@code Retry-After} (or {@code retry-after-ms}), or null
+   * @param cause the underlying failure, or null
+   */
+  public ServerException(
+      String message,
+      ErrorContext context,
+      @Nullable Duration retryAfter,
+      @Nullable Throwable cause) {
     super(message, context, cause);
+    this.retryAfter = retryAfter;
+  }
+
+  /**
+   * The wait the server asked for before trying again (typically with a 503).
+   *
+   * @return the wait, or empty when the server sent none
+   */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
   }
 
   /**

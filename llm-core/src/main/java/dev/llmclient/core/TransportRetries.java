@@ -3,8 +3,10 @@ package dev.llmclient.core;
 import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.api.RateLimitException;
+import dev.llmclient.api.ServerException;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The transport-retry decision of a {@link RetryPolicy} for one failed exchange, shared by every
@@ -57,8 +59,7 @@ final class TransportRetries {
       return new GiveUp(error);
     }
     Duration wait;
-    Duration serverWait =
-        failure instanceof RateLimitException rl ? rl.retryAfter().orElse(null) : null;
+    Duration serverWait = serverWait(failure);
     if (serverWait != null) {
       if (serverWait.compareTo(policy.maxRetryAfter()) > 0) {
         return new GiveUp(failure);
@@ -81,5 +82,16 @@ final class TransportRetries {
               failure));
     }
     return new Retry(wait);
+  }
+
+  /** The wait the server asked for: a 429's, or a 5xx's (typically a 503 with Retry-After). */
+  private static @Nullable Duration serverWait(LlmException failure) {
+    if (failure instanceof RateLimitException rl) {
+      return rl.retryAfter().orElse(null);
+    }
+    if (failure instanceof ServerException server) {
+      return server.retryAfter().orElse(null);
+    }
+    return null;
   }
 }

@@ -90,6 +90,26 @@ class RetryTest {
   }
 
   @Test
+  void aServiceUnavailableWithRetryAfterWaitsAsLongAsTheServerAsked() {
+    backend
+        .enqueueFailure(
+            new dev.llmclient.api.ServerException(
+                "503 from the server",
+                new ErrorContext("fake", 503, "req-503"),
+                Duration.ofSeconds(3),
+                null))
+        .enqueueContent("{}");
+
+    CompletableFuture<?> f = call(client(RetryPolicy.getDefault()));
+    scheduler.advance(Duration.ofMillis(2999));
+    assertThat(backend.requests()).hasSize(1);
+    scheduler.advance(Duration.ofMillis(1));
+
+    assertThat(f).isCompleted();
+    assertThat(retryWaits()).containsExactly(Duration.ofSeconds(3));
+  }
+
+  @Test
   void aMillisecondServerWaitIsHonoured() {
     backend.enqueueFailure(rateLimited(Duration.ofMillis(1500))).enqueueContent("{}");
 

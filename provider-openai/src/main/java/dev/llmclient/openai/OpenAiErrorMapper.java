@@ -179,7 +179,10 @@ final class OpenAiErrorMapper {
               f -> f.status() >= 500,
               f ->
                   new ServerException(
-                      "The server failed (" + f.status() + "): " + f.detail(), f.context(), null)),
+                      "The server failed (" + f.status() + "): " + f.detail(),
+                      f.context(),
+                      RetryAfter.parse(f.header(), f.mapper().clock),
+                      null)),
           new Row(
               "anything else (1xx, 3xx)",
               f -> true,

@@ -289,6 +289,20 @@ class ErrorMappingTest {
     assertThat(e.httpStatus()).isEqualTo(500);
     assertThat(e.requestId()).isEqualTo("req-500");
     assertThat(e.isRetryable()).isTrue();
+    assertThat(((ServerException) e).retryAfter()).isEmpty();
+  }
+
+  @Test
+  void aServiceUnavailableKeepsTheServersRetryAfter() {
+    LlmException e =
+        failure(
+            Reply.json(503, Fixtures.OPENAI_500)
+                .header("x-request-id", "req-503")
+                .header("Retry-After", "4"));
+
+    assertThat(e).isInstanceOf(ServerException.class);
+    assertThat(e.httpStatus()).isEqualTo(503);
+    assertThat(((ServerException) e).retryAfter()).contains(Duration.ofSeconds(4));
   }
 
   @Test
