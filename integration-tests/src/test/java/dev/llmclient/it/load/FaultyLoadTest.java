@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Timeout;
  * the default policy do (p^3 = 0.048 %): 4.8 failures are expected among 10,000 and the 99.9 %
  * bound allows 10. The fault draws come from the simulator's seeded source but their assignment to
  * calls follows arrival order, so about one run in a hundred can exceed the bound by chance alone.
- * It therefore runs in its own Surefire execution ({@code faulty-load}) with one rerun.
+ * It therefore runs in its own Surefire execution ({@code faulty-load}) with up to two reruns.
  */
 class FaultyLoadTest {
 
