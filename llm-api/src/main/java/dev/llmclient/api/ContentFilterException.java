@@ -44,6 +44,13 @@ public final class ContentFilterException extends LlmException {
     /**
      * Validates the category name.
      *
+     * @param category {@code hate}, {@code sexual}, {@code violence}, {@code self_harm}, {@code
+     *     jailbreak}, {@code profanity}, ...
+     * @param filtered whether this category caused the block
+     * @param severity {@code safe}, {@code low}, {@code medium} or {@code high}, or null for
+     *     detection-style categories
+     * @param detected for detection-style categories (jailbreak, protected material), whether it
+     *     was detected; null for severity-style ones
      * @throws NullPointerException if {@code category} is null
      */
     public Result {

@@ -19,6 +19,8 @@ public record Message(Role role, String content) {
   /**
    * Creates a message, rejecting nulls.
    *
+   * @param role who wrote the message
+   * @param content the text; may be empty, never null
    * @throws NullPointerException if {@code role} or {@code content} is null
    */
   public Message {

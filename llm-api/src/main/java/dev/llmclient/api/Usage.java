@@ -17,6 +17,10 @@ public record Usage(
   /**
    * Validates that no count is negative.
    *
+   * @param inputTokens prompt tokens, including cached ones
+   * @param outputTokens completion tokens, including reasoning tokens
+   * @param cachedInputTokens the part of {@code inputTokens} served from the server's prompt cache
+   * @param reasoningTokens the part of {@code outputTokens} spent on hidden reasoning
    * @throws IllegalArgumentException if a count is negative
    */
   public Usage {

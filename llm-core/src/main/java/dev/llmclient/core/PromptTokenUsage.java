@@ -17,6 +17,11 @@ public record PromptTokenUsage(
   /**
    * Validates the name.
    *
+   * @param promptName the prompt name, {@code "unknown"} for calls without one
+   * @param callCount how many calls were recorded
+   * @param inputTokens prompt tokens, failed attempts included
+   * @param outputTokens completion tokens, failed attempts included
+   * @param cost the estimated cost in the price table's currency, 0 without a price table
    * @throws NullPointerException if {@code promptName} is null
    */
   public PromptTokenUsage {

@@ -22,6 +22,11 @@ public record ProviderStatus(
   /**
    * Copies the list and rejects nulls.
    *
+   * @param id the provider id ({@code "azure"}, {@code "openai"}, ...)
+   * @param className the provider's implementation class
+   * @param configured whether its settings are complete
+   * @param missingSettings what it still needs, empty when configured
+   * @param selected whether {@link LlmClients#builder()} would pick this provider
    * @throws NullPointerException if a part is null
    */
   public ProviderStatus {

@@ -14,6 +14,8 @@ public record AzureAccessToken(String token, Instant expiresAt) {
   /**
    * Validates the parts.
    *
+   * @param token the bearer token
+   * @param expiresAt when the token stops working
    * @throws NullPointerException if a part is null
    */
   public AzureAccessToken {

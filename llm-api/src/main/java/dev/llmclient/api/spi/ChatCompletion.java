@@ -34,6 +34,16 @@ public record ChatCompletion(
   /**
    * Rejects null usage and rate-limit info.
    *
+   * @param content the message content, or null when the model sent none
+   * @param refusal the structured-output refusal text, or null
+   * @param finishReason {@code stop}, {@code length}, ... or null when absent
+   * @param usage the tokens the server reported ({@link Usage#ZERO} when it reported none)
+   * @param model the model the server says answered, or null
+   * @param id the completion id ({@code chatcmpl-...}), or null
+   * @param requestId the {@code x-request-id} or {@code apim-request-id} header, or null
+   * @param rateLimit the rate-limit headers
+   * @param servedBy which member of a deployment pool answered, or null when the backend is a
+   *     single deployment
    * @throws NullPointerException if {@code usage} or {@code rateLimit} is null
    */
   public ChatCompletion {

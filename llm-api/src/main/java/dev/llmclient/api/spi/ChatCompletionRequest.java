@@ -35,6 +35,16 @@ public record ChatCompletionRequest(
   /**
    * Copies the collections and rejects nulls.
    *
+   * @param model the model name, or the deployment name on Azure
+   * @param messages the conversation, in order
+   * @param temperature the sampling temperature, or null to omit it (reasoning models)
+   * @param maxOutputTokens the output cap, sent as {@code max_completion_tokens} (or {@code
+   *     max_tokens} where a compatible server needs it), or null to omit it
+   * @param responseFormat text, JSON object or JSON schema
+   * @param reasoningEffort {@code reasoning_effort} for reasoning models, or null to omit it
+   * @param verbosity {@code verbosity} for models that take it, or null to omit it
+   * @param user an end-user id for abuse monitoring ({@code user}), or null
+   * @param headers extra HTTP headers for this request only, e.g. W3C {@code traceparent}
    * @throws NullPointerException if a required part is null
    */
   public ChatCompletionRequest {

@@ -19,6 +19,10 @@ public record EmbeddingRequest(
   /**
    * Copies the collections and rejects nulls.
    *
+   * @param model the model name, or the embedding deployment on Azure
+   * @param inputs the texts, at most the API's input-count limit
+   * @param dimensions the {@code dimensions} to request, or null to omit it
+   * @param headers extra HTTP headers for this request only
    * @throws NullPointerException if a required part is null
    */
   public EmbeddingRequest {

@@ -19,6 +19,10 @@ public record EmbeddingResult(
   /**
    * Copies the list and rejects nulls.
    *
+   * @param vectors one vector per input, in input order
+   * @param usage the tokens the server reported
+   * @param model the model the server says answered, or null
+   * @param requestId the server's request id, or null
    * @throws NullPointerException if a required part is null
    */
   public EmbeddingResult {

@@ -61,6 +61,10 @@ public sealed interface ResponseFormat
     /**
      * Validates the parts.
      *
+     * @param name the schema name
+     * @param schemaJson the schema as JSON text; generated once per type and reused, so providers
+     *     write it raw instead of re-serialising it per call
+     * @param strict whether the service must follow the schema exactly
      * @throws NullPointerException if a part is null
      */
     public JsonSchema {

@@ -27,7 +27,17 @@ public record DeploymentRoute(
     Usage usage,
     double cost) {
 
-  /** Copies the list. */
+  /**
+   * Copies the list.
+   *
+   * @param member the member that answered
+   * @param failedMembers the members tried before it for this request, in order
+   * @param budgetWait how long the request waited for budget or cool-down, in total
+   * @param model the model the server said answered, or the model requested
+   * @param requestId the server's request id, or null when it sent none
+   * @param usage the answer's usage
+   * @param cost the answer's cost from the pool's price table, 0 when unpriced
+   */
   public DeploymentRoute {
     failedMembers = List.copyOf(failedMembers);
   }

@@ -16,6 +16,10 @@ public record ContractSettings(String apiKey, String model, Duration responseTim
   /**
    * Rejects nulls.
    *
+   * @param apiKey the key to send (the simulator accepts {@link ChatBackendContractTest#API_KEY})
+   * @param model the model, or the deployment on Azure
+   * @param responseTimeout the longest wait for response headers; a slower server must fail the
+   *     call with {@link dev.llmclient.api.LlmTimeoutException}
    * @throws NullPointerException if a part is null
    */
   public ContractSettings {

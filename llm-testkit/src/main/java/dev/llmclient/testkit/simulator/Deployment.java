@@ -45,6 +45,16 @@ public record Deployment(
   /**
    * Validates the values.
    *
+   * @param name the deployment name on Azure routes, and the model name on OpenAI routes
+   * @param model the model name the responses report
+   * @param requestsPerMinute the RPM quota, enforced per sub-window like Azure
+   * @param tokensPerMinute the TPM quota, enforced per sub-window like Azure
+   * @param contextWindow the most tokens prompt plus requested output may take; more is answered
+   *     with 400 {@code context_length_exceeded}
+   * @param embeddingDimensions the vector size when a request names no {@code dimensions}, and the
+   *     largest it may name
+   * @param reasoning whether it behaves like a reasoning model: rejects {@code max_tokens} and a
+   *     temperature other than 1, and reports reasoning tokens
    * @throws IllegalArgumentException if a name is blank or a limit is not positive
    */
   public Deployment {

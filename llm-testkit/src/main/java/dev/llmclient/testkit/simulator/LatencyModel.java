@@ -25,6 +25,9 @@ public record LatencyModel(Duration timeToFirstByte, Duration perOutputToken, do
   /**
    * Validates the values.
    *
+   * @param timeToFirstByte the wait before the response headers
+   * @param perOutputToken the extra wait per generated token (between stream chunks when streaming)
+   * @param jitter the largest relative deviation, from 0 (none) to 1
    * @throws IllegalArgumentException if a duration is negative or jitter is outside [0, 1]
    */
   public LatencyModel {

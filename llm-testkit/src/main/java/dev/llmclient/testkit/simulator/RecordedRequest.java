@@ -51,6 +51,17 @@ public record RecordedRequest(
   /**
    * Copies the headers and rejects nulls.
    *
+   * @param sequence the 1-based arrival number
+   * @param receivedAt when it arrived, on the simulator's clock
+   * @param method the HTTP method
+   * @param path the path without the query
+   * @param query the raw query string, empty when there is none
+   * @param headers the headers by lower-case name (repeated headers joined with {@code ", "})
+   * @param body the body as UTF-8 text, empty when there is none
+   * @param route the operation the path addressed
+   * @param style the URL family
+   * @param deployment the deployment from the path or the {@code model} field, or null
+   * @param protocol the protocol version, {@code HTTP/1.1} or {@code HTTP/2.0}
    * @throws NullPointerException if a required part is null
    */
   public RecordedRequest {
