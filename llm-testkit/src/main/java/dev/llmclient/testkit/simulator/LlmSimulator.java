@@ -24,6 +24,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.hc.core5.http.URIScheme;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
 import org.apache.hc.core5.http.nio.AsyncServerExchangeHandler;
@@ -318,6 +320,57 @@ public final class LlmSimulator implements AutoCloseable {
   }
 
   /**
+   * Answers every request that {@code when} accepts with the exact reply {@code reply} builds,
+   * until {@link #reset()}. Rules are tried in the order added and the first match wins; replies
+   * queued with {@link #enqueueRaw(RawReply)} come first.
+   *
+   * <p>A raw reply replaces everything else the simulator would do: the request is still recorded
+   * and counted (route, in flight, status), but authentication, routing checks, rate limits, faults
+   * and the normal reply are skipped. The simulator adds only its {@code x-request-id} and {@code
+   * apim-request-id} headers, and not even those when the reply sets either. A rule that throws
+   * gets a 500 naming the exception.
+   *
+   * <pre>{@code
+   * sim.respond(r -> r.route() == Route.EMBEDDINGS && r.body().contains(""dimensions""),
+   *     r -> RawReply.json(400, "{"error":{"code":"invalid"}}"));
+   * }</pre>
+   *
+   * @param when which recorded requests the rule answers; called on an I/O thread, so keep it fast
+   * @param reply builds the reply for a matching request
+   * @return this simulator
+   */
+  public LlmSimulator respond(
+      Predicate<RecordedRequest> when, Function<RecordedRequest, RawReply> reply) {
+    engine.respond(Objects.requireNonNull(when, "when"), Objects.requireNonNull(reply, "reply"));
+    return this;
+  }
+
+  /**
+   * Answers every request with {@code reply} until {@link #reset()}; the same as {@code respond(r
+   * -> true, r -> reply)}.
+   *
+   * @param reply the reply
+   * @return this simulator
+   */
+  public LlmSimulator respondAlways(RawReply reply) {
+    Objects.requireNonNull(reply, "reply");
+    return respond(r -> true, r -> reply);
+  }
+
+  /**
+   * Answers the next request, on any route, with {@code reply}, once. Queued raw replies are used
+   * in order, before any {@link #respond(Predicate, Function)} rule; see there for what a raw reply
+   * skips.
+   *
+   * @param reply the reply
+   * @return this simulator
+   */
+  public LlmSimulator enqueueRaw(RawReply reply) {
+    engine.enqueueRaw(Objects.requireNonNull(reply, "reply"));
+    return this;
+  }
+
+  /**
    * Adds or replaces a deployment while running.
    *
    * @param deployment the deployment
@@ -338,8 +391,9 @@ public final class LlmSimulator implements AutoCloseable {
   }
 
   /**
-   * Restores the configuration the builder gave (deployments, faults, scripts) and clears
-   * recordings, counters and rate-limit windows. For sharing one simulator across tests.
+   * Restores the configuration the builder gave (deployments, faults, scripts), drops the raw
+   * replies and rules ({@link #respond(Predicate, Function)}, {@link #enqueueRaw(RawReply)}) and
+   * clears recordings, counters and rate-limit windows. For sharing one simulator across tests.
    */
   public void reset() {
     engine.reset();

@@ -31,6 +31,10 @@ final class Reply {
   final int status;
   final String contentType;
   final Map<String, String> headers = new LinkedHashMap<>();
+
+  /** Headers sent after {@link #headers}, repeated names allowed (raw replies). */
+  final List<Map.Entry<String, String>> extraHeaders = new ArrayList<>();
+
   final List<Chunk> chunks = new ArrayList<>();
   long headerDelayMillis;
   boolean streaming;
@@ -65,6 +69,25 @@ final class Reply {
     Reply r = new Reply(0, "");
     r.resetBeforeHeaders = true;
     r.headerDelayMillis = delayMillis;
+    return r;
+  }
+
+  /** Plays a test's {@link RawReply}: its status, headers and bytes, after its delay. */
+  static Reply raw(RawReply raw) {
+    long delayMillis = raw.delay().toMillis();
+    if (raw.isReset()) {
+      return reset(delayMillis);
+    }
+    // The Content-Type goes out verbatim as a header (an empty contentType tells the exchange
+    // handler not to add its own), so a test controls its exact bytes.
+    Reply r = bytes(raw.status(), "", raw.bodyBytes());
+    r.headerDelayMillis = delayMillis;
+    r.extraHeaders.add(Map.entry("Content-Type", raw.contentType()));
+    for (Map.Entry<String, String> h : raw.headers()) {
+      if (!h.getKey().equalsIgnoreCase("content-type")) {
+        r.extraHeaders.add(h);
+      }
+    }
     return r;
   }
 

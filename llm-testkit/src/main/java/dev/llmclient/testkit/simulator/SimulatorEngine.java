@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,6 +79,11 @@ final class SimulatorEngine {
   private final List<FaultState> faults = new CopyOnWriteArrayList<>();
   private final List<Script> scripts = new CopyOnWriteArrayList<>();
   private final Queue<String> queuedReplies = new ConcurrentLinkedQueue<>();
+  private final Queue<RawReply> queuedRaw = new ConcurrentLinkedQueue<>();
+  private final List<RawRule> rawRules = new CopyOnWriteArrayList<>();
+
+  private record RawRule(
+      Predicate<RecordedRequest> when, Function<RecordedRequest, RawReply> reply) {}
 
   SimulatorEngine(LlmSimulator.Builder config) {
     this.config = config;
@@ -106,6 +113,8 @@ final class SimulatorEngine {
     scripts.clear();
     config.scripts.forEach((phrase, content) -> scripts.add(new Script(phrase, content)));
     queuedReplies.clear();
+    queuedRaw.clear();
+    rawRules.clear();
     rateLimiter.reset();
     counters.reset();
     synchronized (recorded) {
@@ -127,6 +136,14 @@ final class SimulatorEngine {
 
   void enqueueReply(String content) {
     queuedReplies.add(content);
+  }
+
+  void respond(Predicate<RecordedRequest> when, Function<RecordedRequest, RawReply> reply) {
+    rawRules.add(new RawRule(when, reply));
+  }
+
+  void enqueueRaw(RawReply reply) {
+    queuedRaw.add(reply);
   }
 
   void addDeployment(Deployment d) {
@@ -168,9 +185,24 @@ final class SimulatorEngine {
     if (deploymentName == null && json != null && json.path("model").isTextual()) {
       deploymentName = json.get("model").asText();
     }
-    record(in, seq, pr, deploymentName, bodyText);
+    RecordedRequest recordedRequest = record(in, seq, pr, deploymentName, bodyText);
     counters.route(pr.route());
 
+    Reply raw = rawReply(recordedRequest);
+    if (raw != null) {
+      if (!raw.resetBeforeHeaders) {
+        boolean ownId = false;
+        for (Map.Entry<String, String> h : raw.extraHeaders) {
+          String name = h.getKey().toLowerCase(Locale.ROOT);
+          ownId |= name.equals("x-request-id") || name.equals("apim-request-id");
+        }
+        if (!ownId) {
+          raw.headers.put("x-request-id", requestId);
+          raw.headers.put("apim-request-id", requestId);
+        }
+      }
+      return raw;
+    }
     Reply reply = dispatch(in, pr, json, bodyText, deploymentName);
     if (!reply.resetBeforeHeaders) {
       reply.headers.putIfAbsent("x-request-id", requestId);
@@ -184,11 +216,37 @@ final class SimulatorEngine {
     return reply;
   }
 
-  private void record(
-      Incoming in, long seq, ParsedRoute pr, @Nullable String deployment, String bodyText) {
-    if (config.maxRecordedRequests == 0) {
-      return;
+  /** The first queued raw reply, else the first matching rule's, as a playable reply; or null. */
+  private @Nullable Reply rawReply(RecordedRequest request) {
+    RawReply chosen = queuedRaw.poll();
+    if (chosen == null) {
+      for (RawRule rule : rawRules) {
+        try {
+          if (rule.when().test(request)) {
+            chosen =
+                Objects.requireNonNull(
+                    rule.reply().apply(request), "the respond(...) reply function returned null");
+            break;
+          }
+        } catch (RuntimeException e) {
+          return Reply.text(
+              500,
+              "text/plain; charset=utf-8",
+              "A respond(...) rule of the simulator failed on "
+                  + request.method()
+                  + " "
+                  + request.path()
+                  + ": "
+                  + e
+                  + "; fix the rule's predicate or reply function");
+        }
+      }
     }
+    return chosen == null ? null : Reply.raw(chosen);
+  }
+
+  private RecordedRequest record(
+      Incoming in, long seq, ParsedRoute pr, @Nullable String deployment, String bodyText) {
     RecordedRequest r =
         new RecordedRequest(
             seq,
@@ -202,12 +260,16 @@ final class SimulatorEngine {
             pr.style(),
             deployment,
             in.protocol());
+    if (config.maxRecordedRequests == 0) {
+      return r;
+    }
     synchronized (recorded) {
       recorded.addLast(r);
       while (recorded.size() > config.maxRecordedRequests) {
         recorded.removeFirst();
       }
     }
+    return r;
   }
 
   private static ParsedRoute parse(String method, String path) {

@@ -148,11 +148,24 @@ final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
     }
     BasicHttpResponse response = new BasicHttpResponse(reply.status);
     reply.headers.forEach(response::addHeader);
+    reply.extraHeaders.forEach(h -> response.addHeader(h.getKey(), h.getValue()));
     simulator.engine().counters().status(reply.status);
+    boolean noBody =
+        !reply.streaming
+            && reply.declaredLength < 0
+            && reply.ending == Reply.Ending.COMPLETE
+            && reply.body().length == 0;
     try {
+      if (noBody) {
+        // No entity at all: the exchange is complete with the head (and 204/304 stay bodiless).
+        rc.sendResponse(response, null, context);
+        return;
+      }
       rc.sendResponse(
           response,
-          new BasicEntityDetails(reply.contentLength(), ContentType.parse(reply.contentType)),
+          new BasicEntityDetails(
+              reply.contentLength(),
+              reply.contentType.isEmpty() ? null : ContentType.parse(reply.contentType)),
           context);
     } catch (Exception e) {
       return;
