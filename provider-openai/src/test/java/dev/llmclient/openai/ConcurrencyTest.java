@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.ChatCompletion;
-import dev.llmclient.openai.TestServer.Reply;
+import dev.llmclient.testkit.simulator.LatencyModel;
+import dev.llmclient.testkit.simulator.LlmSimulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +19,24 @@ class ConcurrencyTest {
   private static final int CALLS = 256;
   private static final Duration SERVER_DELAY = Duration.ofMillis(50);
 
+  /**
+   * Answers every call with {@code {"a":1}} after {@link #SERVER_DELAY}, on the simulator's timer.
+   */
+  private static LlmSimulator slowSimulator() {
+    return LlmSimulator.builder()
+        .requireJsonWordForJsonObject(false)
+        .latency(LatencyModel.fixed(SERVER_DELAY))
+        .script("Hi", "{\"a\":1}")
+        .start();
+  }
+
   @Test
   void twoHundredFiftySixConcurrentCallsOverlapWithDefaultSettings() throws Exception {
-    try (TestServer server = new TestServer();
+    try (LlmSimulator sim = slowSimulator();
         ChatBackend chat =
             new OpenAiProvider()
-                .createChatBackend(Fixtures.openAiSettings(server.uri("/v1"), "sk-abcdef123456"))) {
-      server.always(Reply.json(200, Fixtures.COMPLETION).after(SERVER_DELAY));
+                .createChatBackend(
+                    Fixtures.openAiSettings(sim.openAiBaseUri(), "sk-abcdef123456"))) {
       // Warm up class loading and the I/O reactor so the measurement is the pool's behaviour.
       chat.complete(Fixtures.request()).get(10, TimeUnit.SECONDS);
 
@@ -40,22 +52,21 @@ class ConcurrencyTest {
       Duration serial = SERVER_DELAY.multipliedBy(CALLS); // 12.8 s if they queued one by one
       assertThat(elapsed).isLessThan(serial.dividedBy(4));
       // With httpclient5's default of 5 connections per route, at most 5 would be in flight.
-      assertThat(server.maxInFlight()).isGreaterThan(32);
+      assertThat(sim.counters().maxInFlight()).isGreaterThan(32);
       System.out.printf(
           "256 calls x 50 ms: %d ms, max in flight at the server %d%n",
-          elapsed.toMillis(), server.maxInFlight());
+          elapsed.toMillis(), sim.counters().maxInFlight());
     }
   }
 
   @Test
   void httpClientsDefaultOfFiveConnectionsPerHostWouldQueueTheSameCalls() throws Exception {
-    try (TestServer server = new TestServer();
+    try (LlmSimulator sim = slowSimulator();
         OpenAiWireClient tiny =
             OpenAiWireClient.builder("openai")
-                .routes(OpenAiRoutes.under(server.uri("/v1")))
+                .routes(OpenAiRoutes.under(sim.openAiBaseUri()))
                 .transport(HttpTransportSettings.builder().maxConnectionsPerRoute(5).build())
                 .build()) {
-      server.always(Reply.json(200, Fixtures.COMPLETION).after(SERVER_DELAY));
       tiny.complete(Fixtures.request()).get(10, TimeUnit.SECONDS);
 
       long start = System.nanoTime();
@@ -70,7 +81,8 @@ class ConcurrencyTest {
       // The server counts a request as in flight until it has finished writing the answer, by
       // which time the client may already have sent the next one on the freed connection, so the
       // count can briefly read one or two above the pool's 5.
-      assertThat(server.maxInFlight()).isLessThanOrEqualTo(7);
+      assertThat(sim.counters().maxInFlight()).isLessThanOrEqualTo(7);
+      assertThat(sim.counters().connectionsAccepted()).isLessThanOrEqualTo(5);
       assertThat(elapsed).isGreaterThan(Duration.ofMillis(2000));
       System.out.printf("256 calls x 50 ms with 5 connections: %d ms%n", elapsed.toMillis());
     }

@@ -8,8 +8,10 @@ import dev.llmclient.api.InvalidResponseException;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.EmbeddingRequest;
 import dev.llmclient.api.spi.EmbeddingResult;
-import dev.llmclient.openai.TestServer.Reply;
-import java.io.IOException;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RawReply;
+import dev.llmclient.testkit.simulator.RecordedRequest;
+import dev.llmclient.testkit.simulator.Route;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
@@ -22,21 +24,22 @@ import org.junit.jupiter.api.Test;
 
 class EmbeddingsTest {
 
-  private TestServer server;
+  private LlmSimulator sim;
   private EmbeddingBackend embeddings;
 
   @BeforeEach
-  void start() throws IOException {
-    server = new TestServer();
+  void start() {
+    sim = LlmSimulator.builder().apiKey("sk-abcdef123456").start();
     embeddings =
         new OpenAiProvider()
-            .createEmbeddingBackend(Fixtures.openAiSettings(server.uri("/v1"), "sk-abcdef123456"));
+            .createEmbeddingBackend(
+                Fixtures.openAiSettings(sim.openAiBaseUri(), "sk-abcdef123456"));
   }
 
   @AfterEach
   void stop() {
     embeddings.close();
-    server.close();
+    sim.close();
   }
 
   static String base64(float... values) {
@@ -49,8 +52,8 @@ class EmbeddingsTest {
 
   @Test
   void base64VectorsAreDecodedAndReturnedInInputOrder() throws Exception {
-    server.always(
-        Reply.json(
+    sim.respondAlways(
+        RawReply.json(
                 200,
                 "{\"object\":\"list\",\"data\":["
                     + "{\"object\":\"embedding\",\"index\":1,\"embedding\":\""
@@ -74,8 +77,10 @@ class EmbeddingsTest {
     assertThat(result.usage().inputTokens()).isEqualTo(8);
     assertThat(result.model()).isEqualTo("text-embedding-3-small");
     assertThat(result.requestId()).isEqualTo("req-e");
-    JsonNode body = Json.MAPPER.readTree(server.last().body());
-    assertThat(server.last().path()).isEqualTo("/v1/embeddings");
+    RecordedRequest sent = sim.lastRequest();
+    JsonNode body = Json.MAPPER.readTree(sent.body());
+    assertThat(sent.path()).isEqualTo("/v1/embeddings");
+    assertThat(sent.route()).isEqualTo(Route.EMBEDDINGS);
     assertThat(body.get("model").asText()).isEqualTo("text-embedding-3-small");
     assertThat(body.get("input")).hasSize(2);
     assertThat(body.get("encoding_format").asText()).isEqualTo("base64");
@@ -84,8 +89,8 @@ class EmbeddingsTest {
 
   @Test
   void plainFloatArraysFromCompatibleServersAreAcceptedToo() throws Exception {
-    server.always(
-        Reply.json(
+    sim.respondAlways(
+        RawReply.json(
             200, "{\"data\":[{\"index\":0,\"embedding\":[0.25,-0.5]}],\"model\":\"nomic\"}"));
 
     EmbeddingResult result =
@@ -94,13 +99,13 @@ class EmbeddingsTest {
             .get(10, TimeUnit.SECONDS);
 
     assertThat(result.vectors().get(0)).containsExactly(0.25f, -0.5f);
-    assertThat(Json.MAPPER.readTree(server.last().body()).has("dimensions")).isFalse();
+    assertThat(Json.MAPPER.readTree(sim.lastRequest().body()).has("dimensions")).isFalse();
   }
 
   @Test
   void aWrongNumberOfVectorsIsAnInvalidResponse() {
-    server.always(
-        Reply.json(200, "{\"data\":[{\"index\":0,\"embedding\":\"" + base64(1f) + "\"}]}"));
+    sim.respondAlways(
+        RawReply.json(200, "{\"data\":[{\"index\":0,\"embedding\":\"" + base64(1f) + "\"}]}"));
 
     Throwable t =
         catchThrowable(
@@ -114,8 +119,8 @@ class EmbeddingsTest {
 
   @Test
   void duplicateIndexesAndBrokenBase64AreInvalidResponses() {
-    server.always(
-        Reply.json(
+    sim.respondAlways(
+        RawReply.json(
             200,
             "{\"data\":[{\"index\":0,\"embedding\":\""
                 + base64(1f)
@@ -130,7 +135,7 @@ class EmbeddingsTest {
                         .join()))
         .hasCauseInstanceOf(InvalidResponseException.class);
 
-    server.always(Reply.json(200, "{\"data\":[{\"index\":0,\"embedding\":\"AAA\"}]}"));
+    sim.respondAlways(RawReply.json(200, "{\"data\":[{\"index\":0,\"embedding\":\"AAA\"}]}"));
     assertThat(
             catchThrowable(
                 () ->
@@ -138,6 +143,23 @@ class EmbeddingsTest {
                         .embed(new EmbeddingRequest("m", List.of("a"), null, Map.of()))
                         .join()))
         .hasCauseInstanceOf(InvalidResponseException.class);
+  }
+
+  @Test
+  void theSimulatorsOwnBase64VectorsDecodeToExactlyItsFloats() throws Exception {
+    EmbeddingResult result =
+        embeddings
+            .embed(
+                new EmbeddingRequest(
+                    "text-embedding-3-small", List.of("alpha", "beta", "alpha"), 8, Map.of()))
+            .get(10, TimeUnit.SECONDS);
+
+    assertThat(result.vectors()).hasSize(3);
+    assertThat(result.vectors().get(0)).containsExactly(LlmSimulator.embeddingOf("alpha", 8));
+    assertThat(result.vectors().get(1)).containsExactly(LlmSimulator.embeddingOf("beta", 8));
+    assertThat(result.vectors().get(2)).containsExactly(result.vectors().get(0));
+    assertThat(result.usage().inputTokens()).isPositive();
+    assertThat(sim.lastRequest().header("authorization")).isEqualTo("Bearer sk-abcdef123456");
   }
 
   @Test

@@ -16,7 +16,9 @@ import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.api.NotFoundException;
 import dev.llmclient.api.RateLimitException;
 import dev.llmclient.api.ServerException;
-import dev.llmclient.openai.TestServer.Reply;
+import dev.llmclient.testkit.simulator.Fault;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RawReply;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,20 +32,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Every row of {@link OpenAiErrorMapper}'s table, through a real HTTP exchange. */
+/**
+ * Every row of {@link OpenAiErrorMapper}'s table, through a real HTTP exchange with the simulator:
+ * each error row sends the service's exact bytes as a {@link RawReply}; the timeout rows use the
+ * simulator's delayed-headers fault.
+ */
 class ErrorMappingTest {
 
   private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
 
-  private TestServer server;
+  private LlmSimulator sim;
   private OpenAiWireClient wire;
 
   @BeforeEach
-  void start() throws IOException {
-    server = new TestServer();
+  void start() {
+    sim = Fixtures.simulator();
     wire =
         OpenAiWireClient.builder("openai")
-            .routes(OpenAiRoutes.under(server.uri("/v1")))
+            .routes(OpenAiRoutes.under(sim.openAiBaseUri()))
             .authenticator(RequestAuthenticator.bearer("sk-test-key-123456"))
             .clock(Clock.fixed(NOW, ZoneOffset.UTC))
             .hints("deployment", "Check AZURE_OPENAI_API_KEY.", "Check the deployment name.")
@@ -53,11 +59,11 @@ class ErrorMappingTest {
   @AfterEach
   void stop() {
     wire.close();
-    server.close();
+    sim.close();
   }
 
-  private LlmException failure(Reply reply) {
-    server.always(reply);
+  private LlmException failure(RawReply reply) {
+    sim.enqueueRaw(reply);
     Throwable t = catchThrowable(() -> wire.complete(Fixtures.request()).get(10, TimeUnit.SECONDS));
     assertThat(t).hasCauseInstanceOf(LlmException.class);
     LlmException e = (LlmException) t.getCause();
@@ -69,7 +75,7 @@ class ErrorMappingTest {
   void promptBlockedByTheContentFilterOnTheWireIsAContentFilterExceptionWithEveryCategory() {
     LlmException e =
         failure(
-            Reply.json(400, Fixtures.AZURE_PROMPT_FILTERED).header("apim-request-id", "apim-1"));
+            RawReply.json(400, Fixtures.AZURE_PROMPT_FILTERED).header("apim-request-id", "apim-1"));
 
     assertThat(e).isInstanceOf(ContentFilterException.class);
     ContentFilterException cf = (ContentFilterException) e;
@@ -90,7 +96,7 @@ class ErrorMappingTest {
   @Test
   void promptBlockedWithTheSpecSpellingInnerErrorIsReadToo() {
     LlmException e =
-        failure(Reply.json(400, Fixtures.SPEC_PROMPT_FILTERED).header("x-request-id", "req-9"));
+        failure(RawReply.json(400, Fixtures.SPEC_PROMPT_FILTERED).header("x-request-id", "req-9"));
 
     assertThat(e).isInstanceOf(ContentFilterException.class);
     ContentFilterException cf = (ContentFilterException) e;
@@ -105,7 +111,8 @@ class ErrorMappingTest {
   @Test
   void completionFinishedByTheContentFilterIsAContentFilterExceptionOnTheCompletionSide() {
     LlmException e =
-        failure(Reply.json(200, Fixtures.COMPLETION_FILTERED).header("apim-request-id", "apim-2"));
+        failure(
+            RawReply.json(200, Fixtures.COMPLETION_FILTERED).header("apim-request-id", "apim-2"));
 
     assertThat(e).isInstanceOf(ContentFilterException.class);
     ContentFilterException cf = (ContentFilterException) e;
@@ -123,7 +130,7 @@ class ErrorMappingTest {
   @Test
   void contextLengthExceededKeepsParamAndCode() {
     LlmException e =
-        failure(Reply.json(400, Fixtures.CONTEXT_LENGTH).header("x-request-id", "req-ctx"));
+        failure(RawReply.json(400, Fixtures.CONTEXT_LENGTH).header("x-request-id", "req-ctx"));
 
     assertThat(e).isInstanceOf(ContextLengthExceededException.class);
     ContextLengthExceededException c = (ContextLengthExceededException) e;
@@ -137,7 +144,7 @@ class ErrorMappingTest {
   @Test
   void otherBadRequestsAreInvalidRequestExceptionsWithParamAndCode() {
     LlmException e =
-        failure(Reply.json(400, Fixtures.INVALID_PARAM).header("x-request-id", "req-400"));
+        failure(RawReply.json(400, Fixtures.INVALID_PARAM).header("x-request-id", "req-400"));
 
     assertThat(e).isExactlyInstanceOf(InvalidRequestException.class);
     InvalidRequestException i = (InvalidRequestException) e;
@@ -152,7 +159,7 @@ class ErrorMappingTest {
   void unprocessableEntityIsAnInvalidRequestException() {
     LlmException e =
         failure(
-            Reply.json(
+            RawReply.json(
                     422,
                     "{\"error\":{\"message\":\"messages: field required\",\"code\":\"invalid_value\",\"param\":\"messages\"}}")
                 .header("x-request-id", "req-422"));
@@ -166,7 +173,7 @@ class ErrorMappingTest {
   @Test
   void unauthorizedIsAnAuthenticationExceptionThatSaysWhatToCheck() {
     LlmException e =
-        failure(Reply.json(401, Fixtures.AZURE_401).header("apim-request-id", "apim-401"));
+        failure(RawReply.json(401, Fixtures.AZURE_401).header("apim-request-id", "apim-401"));
 
     assertThat(e).isInstanceOf(AuthenticationException.class);
     assertThat(e.httpStatus()).isEqualTo(401);
@@ -179,7 +186,7 @@ class ErrorMappingTest {
   void forbiddenIsAnAuthenticationException() {
     LlmException e =
         failure(
-            Reply.json(
+            RawReply.json(
                     403,
                     "{\"error\":{\"code\":\"PermissionDenied\",\"message\":\"Principal does not have access.\"}}")
                 .header("x-request-id", "req-403"));
@@ -192,7 +199,7 @@ class ErrorMappingTest {
   @Test
   void deploymentNotFoundNamesTheDeploymentAndTheRoute() {
     LlmException e =
-        failure(Reply.json(404, Fixtures.AZURE_404).header("apim-request-id", "apim-404"));
+        failure(RawReply.json(404, Fixtures.AZURE_404).header("apim-request-id", "apim-404"));
 
     assertThat(e).isInstanceOf(NotFoundException.class);
     assertThat(e.httpStatus()).isEqualTo(404);
@@ -205,7 +212,7 @@ class ErrorMappingTest {
   void requestTimeoutIsAnLlmTimeoutException() {
     LlmException e =
         failure(
-            Reply.json(408, "{\"error\":{\"message\":\"Request timed out.\"}}")
+            RawReply.json(408, "{\"error\":{\"message\":\"Request timed out.\"}}")
                 .header("x-request-id", "req-408"));
 
     assertThat(e).isInstanceOf(LlmTimeoutException.class);
@@ -218,7 +225,7 @@ class ErrorMappingTest {
   void conflictIsARetryableConflictException() {
     LlmException e =
         failure(
-            Reply.json(409, "{\"error\":{\"message\":\"busy\"}}")
+            RawReply.json(409, "{\"error\":{\"message\":\"busy\"}}")
                 .header("x-request-id", "req-409"));
 
     assertThat(e).isInstanceOf(ConflictException.class);
@@ -231,7 +238,7 @@ class ErrorMappingTest {
   void rateLimitedReadsRetryAfterSeconds() {
     LlmException e =
         failure(
-            Reply.json(429, Fixtures.AZURE_429)
+            RawReply.json(429, Fixtures.AZURE_429)
                 .header("Retry-After", "7")
                 .header("apim-request-id", "apim-429"));
 
@@ -248,7 +255,7 @@ class ErrorMappingTest {
     RateLimitException r =
         (RateLimitException)
             failure(
-                Reply.json(429, Fixtures.AZURE_429)
+                RawReply.json(429, Fixtures.AZURE_429)
                     .header("Retry-After", "7")
                     .header("retry-after-ms", "1500")
                     .header("x-ms-retry-after-ms", "250"));
@@ -261,7 +268,7 @@ class ErrorMappingTest {
     RateLimitException r =
         (RateLimitException)
             failure(
-                Reply.json(429, Fixtures.AZURE_429)
+                RawReply.json(429, Fixtures.AZURE_429)
                     .header("Retry-After", "Fri, 27 Nov 2026 10:00:30 GMT"));
 
     assertThat(r.retryAfter()).contains(Duration.ofSeconds(30));
@@ -272,7 +279,7 @@ class ErrorMappingTest {
     RateLimitException r =
         (RateLimitException)
             failure(
-                Reply.json(429, Fixtures.AZURE_429)
+                RawReply.json(429, Fixtures.AZURE_429)
                     .header("x-ratelimit-remaining-tokens", "-1")
                     .header("x-request-id", "req-429"));
 
@@ -283,7 +290,7 @@ class ErrorMappingTest {
   @Test
   void serverErrorsAreServerExceptions() {
     LlmException e =
-        failure(Reply.json(500, Fixtures.OPENAI_500).header("x-request-id", "req-500"));
+        failure(RawReply.json(500, Fixtures.OPENAI_500).header("x-request-id", "req-500"));
 
     assertThat(e).isInstanceOf(ServerException.class);
     assertThat(e.httpStatus()).isEqualTo(500);
@@ -296,7 +303,7 @@ class ErrorMappingTest {
   void aServiceUnavailableKeepsTheServersRetryAfter() {
     LlmException e =
         failure(
-            Reply.json(503, Fixtures.OPENAI_500)
+            RawReply.json(503, Fixtures.OPENAI_500)
                 .header("x-request-id", "req-503")
                 .header("Retry-After", "4"));
 
@@ -307,13 +314,10 @@ class ErrorMappingTest {
 
   @Test
   void anHtmlGatewayPageBecomesAShortExcerpt() {
-    Reply html =
-        new Reply(
-            502,
-            java.util.Map.of("Content-Type", "text/html", "x-request-id", "req-502"),
-            Fixtures.GATEWAY_HTML.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            Duration.ZERO);
-    LlmException e = failure(html);
+    LlmException e =
+        failure(
+            RawReply.text(502, "text/html", Fixtures.GATEWAY_HTML)
+                .header("x-request-id", "req-502"));
 
     assertThat(e).isInstanceOf(ServerException.class);
     assertThat(e.httpStatus()).isEqualTo(502);
@@ -325,12 +329,8 @@ class ErrorMappingTest {
   void aSuccessWhoseBodyIsNotACompletionIsAnInvalidResponseException() {
     LlmException e =
         failure(
-            new Reply(
-                    200,
-                    java.util.Map.of("Content-Type", "text/html"),
-                    "<html><body>Welcome to the captive portal</body></html>"
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    Duration.ZERO)
+            RawReply.text(
+                    200, "text/html", "<html><body>Welcome to the captive portal</body></html>")
                 .header("x-request-id", "req-200"));
 
     assertThat(e).isInstanceOf(InvalidResponseException.class);
@@ -341,7 +341,7 @@ class ErrorMappingTest {
 
   @Test
   void aSuccessWithoutChoicesIsAnInvalidResponseException() {
-    LlmException e = failure(Reply.json(200, "{\"object\":\"chat.completion\",\"choices\":[]}"));
+    LlmException e = failure(RawReply.json(200, "{\"object\":\"chat.completion\",\"choices\":[]}"));
 
     assertThat(e).isInstanceOf(InvalidResponseException.class);
     assertThat(e.getMessage()).contains("no choices");
@@ -349,18 +349,18 @@ class ErrorMappingTest {
 
   @Test
   void anUnexpectedRedirectIsAnInvalidResponseException() {
-    LlmException e = failure(Reply.json(302, "{}").header("Location", "http://elsewhere/"));
+    LlmException e = failure(RawReply.json(302, "{}").header("Location", "http://elsewhere/"));
 
     assertThat(e).isInstanceOf(InvalidResponseException.class);
     assertThat(e.httpStatus()).isEqualTo(302);
   }
 
   @Test
-  void aSilentServerIsAnLlmTimeoutException() throws IOException {
-    server.always(Reply.json(200, Fixtures.COMPLETION).after(Duration.ofSeconds(5)));
+  void aSilentServerIsAnLlmTimeoutException() {
+    sim.addFault(Fault.delayedHeaders(Duration.ofSeconds(5)));
     try (OpenAiWireClient quick =
         OpenAiWireClient.builder("openai")
-            .routes(OpenAiRoutes.under(server.uri("/v1")))
+            .routes(OpenAiRoutes.under(sim.openAiBaseUri()))
             .transport(
                 HttpTransportSettings.builder().responseTimeout(Duration.ofMillis(200)).build())
             .build()) {
@@ -374,11 +374,11 @@ class ErrorMappingTest {
   }
 
   @Test
-  void theCallTimeoutEndsAnExchangeThatTakesTooLong() throws IOException {
-    server.always(Reply.json(200, Fixtures.COMPLETION).after(Duration.ofSeconds(5)));
+  void theCallTimeoutEndsAnExchangeThatTakesTooLong() {
+    sim.respondAlways(RawReply.json(200, Fixtures.COMPLETION).after(Duration.ofSeconds(5)));
     try (OpenAiWireClient quick =
         OpenAiWireClient.builder("openai")
-            .routes(OpenAiRoutes.under(server.uri("/v1")))
+            .routes(OpenAiRoutes.under(sim.openAiBaseUri()))
             .transport(HttpTransportSettings.builder().callTimeout(Duration.ofMillis(200)).build())
             .build()) {
       long start = System.nanoTime();
@@ -410,15 +410,13 @@ class ErrorMappingTest {
   }
 
   @Test
-  void aResponseOverTheSizeLimitIsAnInvalidResponseExceptionNotAnOutOfMemoryError()
-      throws IOException {
+  void aResponseOverTheSizeLimitIsAnInvalidResponseExceptionNotAnOutOfMemoryError() {
     byte[] big = new byte[64 * 1024];
     java.util.Arrays.fill(big, (byte) 'x');
-    server.always(
-        new Reply(200, java.util.Map.of("Content-Type", "application/json"), big, Duration.ZERO));
+    sim.enqueueRaw(RawReply.bytes(200, "application/json", big));
     try (OpenAiWireClient small =
         OpenAiWireClient.builder("openai")
-            .routes(OpenAiRoutes.under(server.uri("/v1")))
+            .routes(OpenAiRoutes.under(sim.openAiBaseUri()))
             .transport(HttpTransportSettings.builder().maxResponseBytes(16 * 1024).build())
             .build()) {
       Throwable t = catchThrowable(() -> small.complete(Fixtures.request()).join());

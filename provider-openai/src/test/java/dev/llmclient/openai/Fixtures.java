@@ -3,6 +3,7 @@ package dev.llmclient.openai;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.testkit.simulator.LlmSimulator;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,14 @@ final class Fixtures {
   static ChatCompletionRequest request() {
     return ChatCompletionRequest.of(
         "gpt-4o", List.of(Message.system("Be brief."), Message.user("Hi")));
+  }
+
+  /**
+   * A simulator that accepts any model and answers {@link #request()} (whose json_object prompt
+   * does not say "json") with its own deterministic replies.
+   */
+  static LlmSimulator simulator() {
+    return LlmSimulator.builder().requireJsonWordForJsonObject(false).start();
   }
 
   static ProviderSettings openAiSettings(URI base, String key) {

@@ -14,8 +14,12 @@ import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.RateLimitInfo;
 import dev.llmclient.api.spi.ResponseFormat;
-import dev.llmclient.openai.TestServer.Reply;
-import java.io.IOException;
+import dev.llmclient.testkit.simulator.Deployment;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RawReply;
+import dev.llmclient.testkit.simulator.RecordedRequest;
+import dev.llmclient.testkit.simulator.Route;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,22 +31,26 @@ import org.junit.jupiter.api.Test;
 
 class OpenAiChatTest {
 
-  private TestServer server;
+  private LlmSimulator sim;
 
   @BeforeEach
-  void start() throws IOException {
-    server = new TestServer();
+  void start() {
+    sim =
+        LlmSimulator.builder()
+            .apiKey("sk-abcdef123456")
+            .requireJsonWordForJsonObject(false)
+            .start();
   }
 
   @AfterEach
   void stop() {
-    server.close();
+    sim.close();
   }
 
   @Test
   void aCompletionComesBackWithContentUsageRequestIdAndRateLimits() throws Exception {
-    server.always(
-        Reply.json(200, Fixtures.COMPLETION)
+    sim.enqueueRaw(
+        RawReply.json(200, Fixtures.COMPLETION)
             .header("x-request-id", "req-1")
             .header("x-ratelimit-remaining-requests", "499")
             .header("x-ratelimit-remaining-tokens", "29000")
@@ -52,7 +60,7 @@ class OpenAiChatTest {
             .header("x-ratelimit-reset-tokens", "6m0s"));
     try (ChatBackend chat =
         new OpenAiProvider()
-            .createChatBackend(Fixtures.openAiSettings(server.uri("/v1"), "sk-abcdef123456"))) {
+            .createChatBackend(Fixtures.openAiSettings(sim.openAiBaseUri(), "sk-abcdef123456"))) {
 
       ChatCompletion c = chat.complete(Fixtures.request()).get(10, TimeUnit.SECONDS);
 
@@ -68,9 +76,10 @@ class OpenAiChatTest {
               new RateLimitInfo(
                   499L, 29000L, 500L, 30000L, Duration.ofMillis(120), Duration.ofMinutes(6)));
     }
-    TestServer.Received r = server.last();
+    RecordedRequest r = sim.lastRequest();
     assertThat(r.method()).isEqualTo("POST");
     assertThat(r.path()).isEqualTo("/v1/chat/completions");
+    assertThat(r.route()).isEqualTo(Route.CHAT_COMPLETIONS);
     assertThat(r.headers())
         .containsEntry("authorization", "Bearer sk-abcdef123456")
         .containsEntry("content-type", "application/json; charset=UTF-8");
@@ -83,7 +92,7 @@ class OpenAiChatTest {
 
   @Test
   void everyRequestFieldGoesOnTheWireAndTheSchemaTextIsWrittenAsIs() throws Exception {
-    server.always(Reply.json(200, Fixtures.COMPLETION));
+    sim.addDeployment(Deployment.of("o4-mini").withReasoning(true));
     String schema =
         "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}},"
             + "\"required\":[\"a\"],\"additionalProperties\":false}";
@@ -100,10 +109,13 @@ class OpenAiChatTest {
             Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
     try (ChatBackend chat =
         new OpenAiProvider()
-            .createChatBackend(Fixtures.openAiSettings(server.uri("/v1"), "sk-abcdef123456"))) {
-      chat.complete(request).get(10, TimeUnit.SECONDS);
+            .createChatBackend(Fixtures.openAiSettings(sim.openAiBaseUri(), "sk-abcdef123456"))) {
+      ChatCompletion c = chat.complete(request).get(10, TimeUnit.SECONDS);
+      // The simulator answers a strict json_schema request with a value valid against it.
+      assertThat(Json.MAPPER.readTree(c.content()).get("a").isInt()).isTrue();
+      assertThat(c.usage().reasoningTokens()).isPositive();
     }
-    TestServer.Received r = server.last();
+    RecordedRequest r = sim.lastRequest();
     assertThat(r.headers()).containsKey("traceparent");
     assertThat(r.body())
         .isEqualTo(
@@ -117,9 +129,9 @@ class OpenAiChatTest {
 
   @Test
   void compatibleServersCanGetMaxTokensOrganizationProjectAndExtraHeaders() throws Exception {
-    server.always(Reply.json(200, Fixtures.COMPLETION));
     ProviderSettings settings =
-        Fixtures.openAiSettings(server.uri("/v1/"), "sk-abcdef123456").toBuilder()
+        Fixtures.openAiSettings(URI.create(sim.openAiBaseUri() + "/"), "sk-abcdef123456")
+            .toBuilder()
             .set(OpenAiProvider.MAX_TOKENS_PARAM, "max_tokens")
             .set(OpenAiProvider.ORG_ID, "org-1")
             .set(OpenAiProvider.PROJECT_ID, "proj-1")
@@ -137,9 +149,9 @@ class OpenAiChatTest {
             null,
             Map.of());
     try (ChatBackend chat = new OpenAiProvider().createChatBackend(settings)) {
-      chat.complete(request).get(10, TimeUnit.SECONDS);
+      assertThat(chat.complete(request).get(10, TimeUnit.SECONDS).content()).isNotBlank();
     }
-    TestServer.Received r = server.last();
+    RecordedRequest r = sim.lastRequest();
     assertThat(r.path()).isEqualTo("/v1/chat/completions");
     assertThat(r.headers())
         .containsEntry("openai-organization", "org-1")
@@ -154,15 +166,15 @@ class OpenAiChatTest {
 
   @Test
   void refusalAndFinishReasonPassThrough() throws Exception {
-    server.always(
-        Reply.json(
+    sim.enqueueRaw(
+        RawReply.json(
             200,
             "{\"id\":\"c\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
                 + "\"assistant\",\"content\":null,\"refusal\":\"I can't help with that.\"},"
                 + "\"finish_reason\":\"length\"}]}"));
     try (ChatBackend chat =
         new OpenAiProvider()
-            .createChatBackend(Fixtures.openAiSettings(server.uri("/v1"), "sk-abcdef123456"))) {
+            .createChatBackend(Fixtures.openAiSettings(sim.openAiBaseUri(), "sk-abcdef123456"))) {
       ChatCompletion c = chat.complete(Fixtures.request()).get(10, TimeUnit.SECONDS);
 
       assertThat(c.refusal()).isEqualTo("I can't help with that.");

@@ -3,33 +3,35 @@ package dev.llmclient.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmclient.api.spi.ChatCompletion;
-import dev.llmclient.openai.TestServer.Reply;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RawReply;
+import dev.llmclient.testkit.simulator.RecordedRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Requests go through a configured HTTP proxy, answering its basic-auth challenge. */
+/**
+ * Requests go through a configured HTTP proxy, answering its basic-auth challenge. The simulator
+ * plays the proxy: it receives the proxied request (absolute-form, {@code Host} of the real API)
+ * and answers it with exact {@link RawReply}s, the 407 challenge included.
+ */
 class ProxyTest {
+
+  private static final RawReply CHALLENGE =
+      RawReply.text(407, "text/plain", "").header("Proxy-Authenticate", "Basic realm=\"corp\"");
 
   @Test
   void requestsGoThroughTheProxyWithBasicAuthentication() throws Exception {
     String expected =
         "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
-    try (TestServer proxy = new TestServer()) {
-      proxy.handler(
-          r ->
-              expected.equals(r.headers().get("proxy-authorization"))
-                  ? Reply.json(200, Fixtures.COMPLETION)
-                  : new Reply(
-                      407,
-                      Map.of("Proxy-Authenticate", "Basic realm=\"corp\""),
-                      new byte[0],
-                      Duration.ZERO));
+    try (LlmSimulator proxy = LlmSimulator.start()) {
+      proxy.respond(
+          r -> expected.equals(r.header("proxy-authorization")),
+          r -> RawReply.json(200, Fixtures.COMPLETION));
+      proxy.respondAlways(CHALLENGE);
       HttpTransportSettings transport =
           HttpTransportSettings.builder()
               .proxy(URI.create("http://127.0.0.1:" + proxy.port()))
@@ -44,23 +46,20 @@ class ProxyTest {
 
         assertThat(c.content()).isEqualTo("{\"a\":1}");
       }
-      List<TestServer.Received> seen = proxy.received();
+      List<RecordedRequest> seen = proxy.requests();
       assertThat(seen).hasSizeGreaterThanOrEqualTo(1);
-      assertThat(proxy.last().headers()).containsEntry("proxy-authorization", expected);
-      assertThat(proxy.last().headers().get("host")).isEqualTo("api.example.test");
+      assertThat(proxy.lastRequest().header("proxy-authorization")).isEqualTo(expected);
+      assertThat(proxy.lastRequest().header("host")).isEqualTo("api.example.test");
     }
   }
 
   @Test
   void wrongProxyCredentialsAreAnAuthenticationErrorNamingTheProxyAndTheSettings()
       throws Exception {
-    try (TestServer proxy = new TestServer()) {
-      proxy.always(
-          new Reply(
-              407,
-              Map.of("Proxy-Authenticate", "Basic realm=\"corp\"", "Content-Type", "text/html"),
-              "<html><body>Cache Access Denied</body></html>".getBytes(StandardCharsets.UTF_8),
-              Duration.ZERO));
+    try (LlmSimulator proxy = LlmSimulator.start()) {
+      proxy.respondAlways(
+          RawReply.text(407, "text/html", "<html><body>Cache Access Denied</body></html>")
+              .header("Proxy-Authenticate", "Basic realm=\"corp\""));
       HttpTransportSettings transport =
           HttpTransportSettings.builder()
               .proxy(URI.create("http://127.0.0.1:" + proxy.port()))
@@ -89,8 +88,11 @@ class ProxyTest {
 
   @Test
   void noProxyHostsAreReachedDirectly() throws Exception {
-    try (TestServer target = new TestServer()) {
-      target.always(Reply.json(200, Fixtures.COMPLETION));
+    try (LlmSimulator target =
+        LlmSimulator.builder()
+            .requireJsonWordForJsonObject(false)
+            .script("Hi", "{\"a\":1}")
+            .start()) {
       HttpTransportSettings transport =
           HttpTransportSettings.builder()
               .proxy(URI.create("http://127.0.0.1:1"))
@@ -98,12 +100,14 @@ class ProxyTest {
               .build();
       try (OpenAiWireClient wire =
           OpenAiWireClient.builder("openai")
-              .routes(OpenAiRoutes.under(target.uri("/v1")))
+              .routes(OpenAiRoutes.under(target.openAiBaseUri()))
               .transport(transport)
               .build()) {
         assertThat(wire.complete(Fixtures.request()).get(10, TimeUnit.SECONDS).content())
             .isEqualTo("{\"a\":1}");
       }
+      assertThat(target.lastRequest().path()).isEqualTo("/v1/chat/completions");
+      assertThat(target.lastRequest().header("proxy-authorization")).isNull();
     }
   }
 }

@@ -9,7 +9,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.ProviderSettings;
-import dev.llmclient.openai.TestServer.Reply;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RawReply;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +48,10 @@ class SecretsNeverLeakTest {
   @Test
   void theApiKeyNeverAppearsInLogsOrExceptionMessages() throws Exception {
     List<String> texts = new ArrayList<>();
-    try (TestServer server = new TestServer()) {
+    try (LlmSimulator sim =
+        LlmSimulator.builder().apiKey(CANARY_KEY).requireJsonWordForJsonObject(false).start()) {
       ProviderSettings settings =
-          Fixtures.openAiSettings(server.uri("/v1"), CANARY_KEY).toBuilder()
+          Fixtures.openAiSettings(sim.openAiBaseUri(), CANARY_KEY).toBuilder()
               .set(OpenAiProvider.EXTRA_HEADERS, "X-Gateway-Key=" + CANARY_HEADER)
               .set(HttpTransportSettings.PROXY_PASSWORD, CANARY_PROXY_PASSWORD)
               .set(HttpTransportSettings.PROXY_USER, "me")
@@ -61,30 +63,33 @@ class SecretsNeverLeakTest {
         assertThat(settings.toString())
             .doesNotContain(CANARY_KEY, CANARY_PROXY_PASSWORD, CANARY_HEADER);
         texts.add(HttpTransportSettings.fromSettings(settings).toString());
-        server.always(Reply.json(200, Fixtures.COMPLETION).header("x-request-id", "ok"));
+        // The simulator's own reply, which it only sends for the right key.
         texts.add(chat.complete(Fixtures.request()).join().toString());
         // Servers that echo the credential back, in JSON and in HTML.
-        for (Reply reply :
+        for (RawReply reply :
             List.of(
-                Reply.json(
+                RawReply.json(
                     401,
                     "{\"error\":{\"message\":\"Incorrect API key provided: "
                         + CANARY_KEY
                         + ". Header "
                         + CANARY_HEADER
                         + "\",\"code\":\"invalid_api_key\"}}"),
-                Reply.json(400, "{\"error\":{\"message\":\"bad key Bearer " + CANARY_KEY + "\"}}"),
-                Reply.json(
+                RawReply.json(
+                    400, "{\"error\":{\"message\":\"bad key Bearer " + CANARY_KEY + "\"}}"),
+                RawReply.json(
                     429, "{\"error\":{\"code\":\"429\",\"message\":\"" + CANARY_KEY + "\"}}"),
-                Reply.json(502, "<html><body>upstream saw " + CANARY_KEY + "</body></html>"),
-                Reply.json(200, "not json " + CANARY_KEY))) {
-          server.always(reply);
+                RawReply.json(502, "<html><body>upstream saw " + CANARY_KEY + "</body></html>"),
+                RawReply.json(200, "not json " + CANARY_KEY))) {
+          sim.enqueueRaw(reply);
           Throwable t = catchThrowable(() -> chat.complete(Fixtures.request()).join());
           assertThat(t).isNotNull();
           collect(t, texts);
         }
       }
-      assertThat(server.last().headers()).containsEntry("authorization", "Bearer " + CANARY_KEY);
+      assertThat(sim.lastRequest().headers())
+          .containsEntry("authorization", "Bearer " + CANARY_KEY);
+      assertThat(sim.requests()).hasSize(6);
     }
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
