@@ -20,8 +20,9 @@ import dev.llmclient.api.spi.EmbeddingRequest;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderId;
 import dev.llmclient.api.spi.ProviderSettings;
-import dev.llmclient.openai.TestServer;
-import dev.llmclient.openai.TestServer.Reply;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RawReply;
+import dev.llmclient.testkit.simulator.RecordedRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,23 +45,35 @@ class AzureProviderTest {
           + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,"
           + "\"total_tokens\":4}}";
 
+  private static final String CANARY_TOKEN = "eyJ0eXAiOiJKV1Qi.CANARY-bearer-token.sig";
+
   private static final ObjectMapper JSON = new ObjectMapper();
-  private TestServer server;
+
+  /**
+   * Azure as the simulator plays it: only this key and token, only these deployments (others get
+   * 404 DeploymentNotFound), only known api-versions.
+   */
+  private LlmSimulator sim;
 
   @BeforeEach
-  void start() throws Exception {
-    server = new TestServer();
-    server.always(Reply.json(200, COMPLETION).header("apim-request-id", "apim-1"));
+  void start() {
+    sim =
+        LlmSimulator.builder()
+            .apiKey("azure-key-123456")
+            .bearerToken(CANARY_TOKEN)
+            .deployment("my-gpt4o", "emb-small", "d")
+            .requireJsonWordForJsonObject(false)
+            .start();
   }
 
   @AfterEach
   void stop() {
-    server.close();
+    sim.close();
   }
 
   private ProviderSettings settings(String endpointSuffix, Map<String, String> extra) {
     Map<String, String> m = new HashMap<>();
-    m.put("AZURE_OPENAI_ENDPOINT", server.uri(endpointSuffix).toString());
+    m.put("AZURE_OPENAI_ENDPOINT", sim.azureEndpoint() + endpointSuffix);
     m.put("AZURE_OPENAI_API_KEY", "azure-key-123456");
     m.put("AZURE_OPENAI_DEPLOYMENT_NAME", "my-gpt4o");
     m.putAll(extra);
@@ -77,15 +90,27 @@ class AzureProviderTest {
       try (ChatBackend chat =
           new AzureOpenAiProvider().createChatBackend(settings(suffix, Map.of()))) {
         ChatCompletion c = chat.complete(request("my-gpt4o")).get(10, TimeUnit.SECONDS);
-        assertThat(c.requestId()).isEqualTo("apim-1");
+        assertThat(c.content()).as(suffix).isNotBlank();
+        assertThat(c.requestId()).as(suffix).isNotBlank();
       }
-      TestServer.Received r = server.last();
+      RecordedRequest r = sim.lastRequest();
       assertThat(r.path()).as(suffix).isEqualTo("/openai/deployments/my-gpt4o/chat/completions");
       assertThat(r.query()).isEqualTo("api-version=2024-10-21");
       assertThat(r.headers())
           .containsEntry("api-key", "azure-key-123456")
           .doesNotContainKey("authorization");
       assertThat(JSON.readTree(r.body()).has("model")).isFalse();
+    }
+  }
+
+  @Test
+  void theRequestIdIsReadFromApimRequestId() throws Exception {
+    sim.enqueueRaw(RawReply.json(200, COMPLETION).header("apim-request-id", "apim-1"));
+    try (ChatBackend chat = new AzureOpenAiProvider().createChatBackend(settings("", Map.of()))) {
+      ChatCompletion c = chat.complete(request("my-gpt4o")).get(10, TimeUnit.SECONDS);
+
+      assertThat(c.requestId()).isEqualTo("apim-1");
+      assertThat(c.content()).isEqualTo("{}");
     }
   }
 
@@ -97,7 +122,8 @@ class AzureProviderTest {
                 settings("", Map.of("AZURE_OPENAI_API_VERSION", "2025-04-01-preview")))) {
       chat.complete(request("my-gpt4o")).get(10, TimeUnit.SECONDS);
     }
-    assertThat(server.last().query()).isEqualTo("api-version=2025-04-01-preview");
+    assertThat(sim.lastRequest().query()).isEqualTo("api-version=2025-04-01-preview");
+    assertThat(sim.counters().responses(200)).isEqualTo(1);
   }
 
   @Test
@@ -107,16 +133,16 @@ class AzureProviderTest {
             .createChatBackend(settings("/openai/v1/", Map.of("AZURE_OPENAI_API_MODE", "v1")))) {
       chat.complete(request("my-gpt4o")).get(10, TimeUnit.SECONDS);
     }
-    TestServer.Received r = server.last();
+    RecordedRequest r = sim.lastRequest();
     assertThat(r.path()).isEqualTo("/openai/v1/chat/completions");
+    assertThat(r.header("api-key")).isEqualTo("azure-key-123456");
+    assertThat(sim.counters().responses(200)).isEqualTo(1);
     assertThat(r.query()).isEmpty();
     assertThat(JSON.readTree(r.body()).get("model").asText()).isEqualTo("my-gpt4o");
   }
 
   @Test
   void embeddingsUseTheEmbeddingDeployment() throws Exception {
-    server.always(
-        Reply.json(200, "{\"data\":[{\"index\":0,\"embedding\":\"AACAPw==\"}],\"model\":\"ada\"}"));
     try (EmbeddingBackend emb =
         new AzureOpenAiProvider()
             .createEmbeddingBackend(
@@ -125,9 +151,10 @@ class AzureProviderTest {
       var result =
           emb.embed(new EmbeddingRequest("emb-small", List.of("x"), 256, Map.of()))
               .get(10, TimeUnit.SECONDS);
-      assertThat(result.vectors().get(0)).containsExactly(1.0f);
+      // The simulator's deterministic unit vector, decoded bit for bit.
+      assertThat(result.vectors().get(0)).containsExactly(LlmSimulator.embeddingOf("x", 256));
     }
-    TestServer.Received r = server.last();
+    RecordedRequest r = sim.lastRequest();
     assertThat(r.path()).isEqualTo("/openai/deployments/emb-small/embeddings");
     JsonNode body = JSON.readTree(r.body());
     assertThat(body.has("model")).isFalse();
@@ -135,9 +162,29 @@ class AzureProviderTest {
   }
 
   @Test
+  void theSimulatorsDeploymentNotFoundIsANotFoundExceptionNamingTheSetting() {
+    try (ChatBackend chat = new AzureOpenAiProvider().createChatBackend(settings("", Map.of()))) {
+      Throwable t = catchThrowable(() -> chat.complete(request("gpt-4o")).join());
+
+      assertThat(t).hasCauseInstanceOf(NotFoundException.class);
+      NotFoundException e = (NotFoundException) t.getCause();
+      assertThat(e.provider()).isEqualTo("azure");
+      assertThat(e.httpStatus()).isEqualTo(404);
+      assertThat(e.requestId()).isNotBlank();
+      assertThat(e.getMessage())
+          .contains(
+              "deployment 'gpt-4o'",
+              "POST /openai/deployments/gpt-4o/chat/completions",
+              "AZURE_OPENAI_DEPLOYMENT_NAME",
+              "not a model name");
+    }
+    assertThat(sim.counters().responses(404)).isEqualTo(1);
+  }
+
+  @Test
   void deploymentNotFoundNamesTheDeploymentRouteAndSetting() {
-    server.always(
-        Reply.json(
+    sim.enqueueRaw(
+        RawReply.json(
                 404,
                 "{\"error\":{\"code\":\"DeploymentNotFound\",\"message\":\"The API deployment for"
                     + " this resource does not exist. If you created the deployment within the last"
@@ -245,7 +292,7 @@ class AzureProviderTest {
 
   @Test
   void bearerTokensAndKeysNeverAppearInLogsOrExceptionMessages() throws Exception {
-    String canaryToken = "eyJ0eXAiOiJKV1Qi.CANARY-bearer-token.sig";
+    String canaryToken = CANARY_TOKEN;
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -262,14 +309,16 @@ class AzureProviderTest {
           ProviderSettings.of(
               Map.of(
                   "AZURE_OPENAI_ENDPOINT",
-                  server.uri("").toString(),
+                  sim.azureEndpoint().toString(),
                   "AZURE_OPENAI_DEPLOYMENT_NAME",
                   "d"));
       try (ChatBackend chat = provider.createChatBackend(s)) {
+        // The simulator accepts only this token, so success proves it went on the wire.
         texts.add(chat.complete(request("d")).get(10, TimeUnit.SECONDS).toString());
-        assertThat(server.last().headers()).containsEntry("authorization", "Bearer " + canaryToken);
-        server.always(
-            Reply.json(
+        assertThat(sim.lastRequest().headers())
+            .containsEntry("authorization", "Bearer " + canaryToken);
+        sim.enqueueRaw(
+            RawReply.json(
                 401,
                 "{\"error\":{\"code\":\"401\",\"message\":\"Token "
                     + canaryToken
