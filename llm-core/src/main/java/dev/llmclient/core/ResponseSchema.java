@@ -1,31 +1,13 @@
 package dev.llmclient.core;
 
-import com.fasterxml.classmate.ResolvedType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.victools.jsonschema.generator.CustomDefinition;
-import com.github.victools.jsonschema.generator.FieldScope;
-import com.github.victools.jsonschema.generator.Option;
-import com.github.victools.jsonschema.generator.OptionPreset;
-import com.github.victools.jsonschema.generator.SchemaGenerator;
-import com.github.victools.jsonschema.generator.SchemaGeneratorConfig;
-import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
-import com.github.victools.jsonschema.generator.SchemaVersion;
-import com.github.victools.jsonschema.module.jackson.JacksonModule;
-import com.github.victools.jsonschema.module.jackson.JacksonOption;
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import dev.llmclient.api.spi.ResponseFormat;
-import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -41,11 +23,6 @@ final class ResponseSchema {
   private static final int MAX_EXPLICIT = 256;
   private static final int MAX_ERRORS_SHOWN = 5;
 
-  private static final SchemaRegistry VALIDATORS =
-      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-
-  private static final SchemaGenerator GENERATOR = newGenerator();
-
   private static final ClassValue<ResponseSchema> BY_TYPE =
       new ClassValue<>() {
         @Override
@@ -60,14 +37,14 @@ final class ResponseSchema {
   final String json;
   final ResponseFormat format;
   final @Nullable ObjectReader reader;
-  private final Schema validator;
+  private final SchemaValidator validator;
 
   private ResponseSchema(String name, JsonNode node, @Nullable ObjectReader reader) {
     this.name = name;
     this.json = node.toString();
     this.format = ResponseFormat.jsonSchema(name, json, true);
     this.reader = reader;
-    this.validator = VALIDATORS.getSchema(node);
+    this.validator = SchemaValidator.compile(node);
   }
 
   /**
@@ -107,18 +84,12 @@ final class ResponseSchema {
 
   /** Error messages of validating an answer, at most five; empty when valid. */
   List<String> validate(JsonNode instance) {
-    List<Error> errors = validator.validate(instance);
-    if (errors.isEmpty()) {
-      return List.of();
+    List<String> errors = validator.validate(instance);
+    if (errors.size() <= MAX_ERRORS_SHOWN) {
+      return errors;
     }
-    List<String> messages = new ArrayList<>();
-    for (Error e : errors) {
-      if (messages.size() == MAX_ERRORS_SHOWN) {
-        messages.add("and " + (errors.size() - MAX_ERRORS_SHOWN) + " more");
-        break;
-      }
-      messages.add(e.getMessage());
-    }
+    List<String> messages = new ArrayList<>(errors.subList(0, MAX_ERRORS_SHOWN));
+    messages.add("and " + (errors.size() - MAX_ERRORS_SHOWN) + " more");
     return messages;
   }
 
@@ -143,7 +114,7 @@ final class ResponseSchema {
     if (Map.class.isAssignableFrom(type)) {
       throw mapRejected(type.getName() + " is a Map");
     }
-    ObjectNode node = GENERATOR.generateSchema(type);
+    ObjectNode node = TypeSchemas.generate(type);
     requireStrict(node, "the response type " + type.getName());
     return new ResponseSchema(nameOf(type), node, Json.MAPPER.readerFor(type));
   }
@@ -160,101 +131,11 @@ final class ResponseSchema {
     }
   }
 
-  private static IllegalArgumentException mapRejected(String what) {
+  static IllegalArgumentException mapRejected(String what) {
     return new IllegalArgumentException(
         what
             + ": strict structured outputs need every property named in advance, so maps are not"
             + " supported. Use a list of key/value records instead, e.g. record Entry(String key,"
             + " String value) and a List<Entry> field.");
-  }
-
-  private static SchemaGenerator newGenerator() {
-    SchemaGeneratorConfigBuilder config =
-        new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
-            .with(new JacksonModule(JacksonOption.RESPECT_JSONPROPERTY_ORDER))
-            .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT, Option.FLATTENED_OPTIONALS)
-            .without(Option.SCHEMA_VERSION_INDICATOR, Option.FLATTENED_ENUMS);
-    config
-        .forFields()
-        .withRequiredCheck(field -> true)
-        .withNullableCheck(ResponseSchema::isNullable)
-        .withTargetTypeOverridesResolver(
-            field -> {
-              if (containsMap(field.getType())) {
-                throw mapRejected(
-                    "Field '"
-                        + field.getDeclaredName()
-                        + "' of "
-                        + field.getDeclaringType().getErasedType().getName()
-                        + " holds a Map");
-              }
-              return null;
-            });
-    config
-        .forTypesInGeneral()
-        .withPropertySorter((a, b) -> 0)
-        .withCustomDefinitionProvider(
-            (javaType, context) -> {
-              Class<?> erased = javaType.getErasedType();
-              if (Map.class.isAssignableFrom(erased)) {
-                throw mapRejected(javaType.getBriefDescription() + " is a Map");
-              }
-              if (erased.isEnum()) {
-                return new CustomDefinition(enumSchema(erased, context.getGeneratorConfig()));
-              }
-              return null;
-            });
-    return new SchemaGenerator(config.build());
-  }
-
-  /** The enum's values exactly as the shared ObjectMapper writes them. */
-  private static ObjectNode enumSchema(Class<?> enumType, SchemaGeneratorConfig config) {
-    ObjectNode node = config.createObjectNode();
-    ArrayNode values = node.putArray("enum");
-    boolean allStrings = true;
-    for (Object constant : enumType.getEnumConstants()) {
-      JsonNode written = Json.MAPPER.valueToTree(constant);
-      allStrings &= written.isTextual();
-      values.add(written);
-    }
-    if (allStrings) {
-      node.put("type", "string");
-    }
-    return node;
-  }
-
-  private static boolean containsMap(@Nullable ResolvedType type) {
-    if (type == null) {
-      return false;
-    }
-    if (Map.class.isAssignableFrom(type.getErasedType())) {
-      return true;
-    }
-    for (ResolvedType param : type.getTypeParameters()) {
-      if (containsMap(param)) {
-        return true;
-      }
-    }
-    return type.isArray() && containsMap(type.getArrayElementType());
-  }
-
-  private static boolean isNullable(FieldScope field) {
-    if (field.getType() != null && field.getType().getErasedType() == Optional.class) {
-      return true;
-    }
-    if (field.getRawMember() == null) {
-      return false;
-    }
-    for (Annotation a : field.getRawMember().getAnnotations()) {
-      if (a.annotationType().getSimpleName().equals("Nullable")) {
-        return true;
-      }
-    }
-    for (Annotation a : field.getRawMember().getAnnotatedType().getAnnotations()) {
-      if (a.annotationType().getSimpleName().equals("Nullable")) {
-        return true;
-      }
-    }
-    return false;
   }
 }
