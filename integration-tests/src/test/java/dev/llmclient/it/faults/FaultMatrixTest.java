@@ -22,13 +22,13 @@ import dev.llmclient.api.RefusalException;
 import dev.llmclient.api.ServerException;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.core.LlmClients;
-import dev.llmclient.it.faults.ScriptedServer.Reply;
 import dev.llmclient.it.faults.TestClients.Api;
 import dev.llmclient.it.faults.TestClients.City;
 import dev.llmclient.it.secrets.Canary;
 import dev.llmclient.testkit.simulator.Deployment;
 import dev.llmclient.testkit.simulator.Fault;
 import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RawReply;
 import dev.llmclient.testkit.simulator.Route;
 import java.net.URI;
 import java.time.Duration;
@@ -56,8 +56,26 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Read {@link #TABLE} as documentation. Each row: the fault, how it is produced, the outcome
  * (success with {@code attempts()} / {@code reasks()}, or the exact exception type), the number of
  * requests the server saw, and the elapsed-time bounds (a lower bound where a server-sent wait must
- * be honoured, an upper bound everywhere: no hang). Faults the simulator cannot produce (409, a
- * {@code Retry-After} HTTP date, 403) are served by {@link ScriptedServer}.
+ * be honoured, an upper bound everywhere: no hang).
+ *
+ * <p>Every row is served by an {@link LlmSimulator} (the client's only server), in one of three
+ * ways:
+ *
+ * <ul>
+ *   <li>{@code sim(Fault)} rows: the simulator's own fault injection (429 with {@code Retry-After}
+ *       seconds, 408, 5xx, resets, delayed headers, truncated or non-JSON bodies, the HTML gateway
+ *       page, schema-invalid or empty content, refusal); the two {@code retry-after-ms} rows use a
+ *       second simulator built with {@code retryAfterMs(true)}.
+ *   <li>{@code raw(RawReply...)} rows: the simulator sends these exact status, headers and bytes
+ *       once each, then answers on its own: the 429s with an HTTP-date {@code Retry-After}, with
+ *       {@code x-ms-retry-after-ms}, and without any retry header; 409 once. The "every time" rows
+ *       (409, 403) install the same kind of reply as a rule for every request.
+ *   <li>Rows that change the call: the simulator's native protocol answers them, as the service
+ *       would: prompt triggers (refusal, prompt and completion content filter), a wrong key (401),
+ *       an unknown deployment (404), more tokens than the context window (400).
+ * </ul>
+ *
+ * <p>A success is always the simulator's own schema-valid {@link City}.
  */
 class FaultMatrixTest {
 
@@ -119,15 +137,22 @@ class FaultMatrixTest {
     return env -> env.sim.addFault(fault);
   }
 
-  private static Setup scripted(Reply... replies) {
-    return env -> env.useScripted().enqueue(replies);
+  /** The simulator sends these replies once each, in order, then answers on its own. */
+  private static Setup raw(RawReply... replies) {
+    return env -> {
+      for (RawReply reply : replies) {
+        env.sim.enqueueRaw(reply);
+      }
+    };
   }
 
-  private static final String CITY_JSON =
-      "{\"name\":\"Lyon\",\"population\":522000,\"districts\":[\"Presqu'ile\"],\"size\":\"SMALL\"}";
+  /** The simulator answers every request with this reply. */
+  private static Setup rawEveryTime(RawReply reply) {
+    return env -> env.sim.respondAlways(reply);
+  }
 
-  private static Reply azureError(int status, String code, String message) {
-    return Reply.json(
+  private static RawReply azureError(int status, String code, String message) {
+    return RawReply.json(
         status, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}");
   }
 
@@ -160,30 +185,28 @@ class FaultMatrixTest {
               990),
           row(
               "429, Retry-After as an HTTP date (~1-2 s ahead)",
+              // The date is computed when the row runs, not when the table is built.
               env ->
-                  env.useScripted()
-                      .enqueue(
-                          azureError(429, "429", "Rate limit")
-                              .withHeader("Retry-After", httpDateIn(Duration.ofSeconds(1))))
-                      .enqueue(Reply.chat(CITY_JSON)),
+                  raw(azureError(429, "429", "Rate limit")
+                          .header("Retry-After", httpDateIn(Duration.ofSeconds(1))))
+                      .apply(env),
               ok(2),
               2,
               700,
               4_500),
           row(
               "429, x-ms-retry-after-ms: 300 (Azure's header; Retry-After: 5 would pass the cap)",
-              scripted(
+              raw(
                   azureError(429, "429", "Rate limit")
-                      .withHeader("x-ms-retry-after-ms", "300")
-                      .withHeader("Retry-After", "5"),
-                  Reply.chat(CITY_JSON)),
+                      .header("x-ms-retry-after-ms", "300")
+                      .header("Retry-After", "5")),
               ok(2),
               2,
               250,
               3_000),
           row(
               "429 without any retry header: the policy's backoff",
-              scripted(azureError(429, "429", "Rate limit"), Reply.chat(CITY_JSON)),
+              raw(azureError(429, "429", "Rate limit")),
               ok(2),
               2,
               0,
@@ -203,16 +226,10 @@ class FaultMatrixTest {
               90,
               2_000),
           row("408 once", sim(Fault.status(408).times(1)), ok(2), 2, 0, 1_500),
+          row("409 once (raw)", raw(azureError(409, "409", "Conflict")), ok(2), 2, 0, 3_000),
           row(
-              "409 once (scripted)",
-              scripted(azureError(409, "409", "Conflict"), Reply.chat(CITY_JSON)),
-              ok(2),
-              2,
-              0,
-              3_000),
-          row(
-              "409 every time (scripted): retries spent",
-              env -> env.useScripted().otherwise(() -> azureError(409, "409", "Conflict")),
+              "409 every time (raw): retries spent",
+              rawEveryTime(azureError(409, "409", "Conflict")),
               fails(ConflictException.class),
               3,
               0,
@@ -355,13 +372,9 @@ class FaultMatrixTest {
               0,
               3_000),
           row(
-              "403 (scripted): never retried",
-              env ->
-                  env.useScripted()
-                      .otherwise(
-                          () ->
-                              azureError(
-                                  403, "PermissionDenied", "The principal lacks the data action")),
+              "403 (raw): never retried",
+              rawEveryTime(
+                  azureError(403, "PermissionDenied", "The principal lacks the data action")),
               fails(AuthenticationException.class),
               1,
               0,
@@ -385,51 +398,38 @@ class FaultMatrixTest {
   static final class Env {
     final LlmSimulator sim;
     final LlmSimulator simMs;
-    final ScriptedServer scripted;
     URI root;
     String prompt = "Describe Lyon as JSON.";
     String apiKey = Canary.API_KEY;
     String model = TestClients.MODEL;
     Integer maxTokens = 1_000;
-    private int server; // 0 sim, 1 simMs, 2 scripted
+    private LlmSimulator server;
 
-    Env(LlmSimulator sim, LlmSimulator simMs, ScriptedServer scripted) {
+    Env(LlmSimulator sim, LlmSimulator simMs) {
       this.sim = sim;
       this.simMs = simMs;
-      this.scripted = scripted;
+      this.server = sim;
       this.root = sim.baseUri();
     }
 
     LlmSimulator useMsSimulator() {
-      server = 1;
+      server = simMs;
       root = simMs.baseUri();
       return simMs;
     }
 
-    ScriptedServer useScripted() {
-      server = 2;
-      root = scripted.baseUri();
-      return scripted;
-    }
-
     long serverRequests() {
-      return switch (server) {
-        case 0 -> sim.counters().requests(Route.CHAT_COMPLETIONS);
-        case 1 -> simMs.counters().requests(Route.CHAT_COMPLETIONS);
-        default -> scripted.requests();
-      };
+      return server.counters().requests(Route.CHAT_COMPLETIONS);
     }
   }
 
   private static LlmSimulator sim;
   private static LlmSimulator simMs;
-  private static ScriptedServer scripted;
 
   @BeforeAll
   static void startServers() {
     sim = newSimulator(false);
     simMs = newSimulator(true);
-    scripted = ScriptedServer.start();
     // Warm up class loading and schema generation, so that the first row's elapsed time measures
     // the fault and not the JVM (the lower bounds prove that server waits are honoured).
     for (Api api : Api.values()) {
@@ -453,7 +453,6 @@ class FaultMatrixTest {
   static void stopServers() {
     sim.close();
     simMs.close();
-    scripted.close();
     Canary.assertNotLogged();
   }
 
@@ -479,8 +478,7 @@ class FaultMatrixTest {
   void everyFaultEndsAsTheTableSays(Api api, Mode mode, Row row) throws Exception {
     sim.reset();
     simMs.reset();
-    scripted.reset();
-    Env env = new Env(sim, simMs, scripted);
+    Env env = new Env(sim, simMs);
     row.setup().apply(env);
 
     Map<String, String> settings = TestClients.settings(api, env.root, env.model, env.apiKey);

@@ -6,12 +6,12 @@ import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.Message;
 import dev.llmclient.core.RetryPolicy;
-import dev.llmclient.it.faults.ScriptedServer;
 import dev.llmclient.it.faults.TestClients;
 import dev.llmclient.it.faults.TestClients.Api;
 import dev.llmclient.it.faults.TestClients.City;
+import dev.llmclient.it.secrets.Canary;
 import dev.llmclient.it.secrets.CanaryLogWatcher;
-import java.nio.charset.StandardCharsets;
+import dev.llmclient.testkit.simulator.LlmSimulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Closing a client whose calls have all completed (here after broken replies, which make the client
- * drop connections) logs nothing at ERROR.
+ * drop connections) logs nothing at ERROR. The simulator sends the broken replies as raw bytes.
  */
 class CloseLogsNoErrorTest {
 
@@ -33,17 +33,18 @@ class CloseLogsNoErrorTest {
   void closingClientsAfterBrokenRepliesLogsNoError() throws Exception {
     ResponseMutator mutator = new ResponseMutator(77);
     long before = CanaryLogWatcher.errors();
-    try (ScriptedServer server = ScriptedServer.start()) {
-      server.respondWith(
-          body -> {
-            Matcher m = CASE.matcher(new String(body, StandardCharsets.UTF_8));
+    try (LlmSimulator sim = LlmSimulator.builder().apiKey(Canary.API_KEY).start()) {
+      sim.respond(
+          request -> true,
+          request -> {
+            Matcher m = CASE.matcher(request.body());
             return mutator.mutate(m.find() ? Integer.parseInt(m.group(1)) : 0).reply();
           });
       for (int round = 0; round < 40; round++) {
         LlmClient client =
             TestClients.client(
                 round % 2 == 0 ? Api.OPENAI : Api.AZURE,
-                server.baseUri(),
+                sim.baseUri(),
                 RetryPolicy.none(),
                 Map.of("LLM_HTTP_RESPONSE_TIMEOUT", "2s"));
         List<CompletableFuture<?>> calls = new ArrayList<>();
@@ -61,6 +62,7 @@ class CloseLogsNoErrorTest {
             .get(20, TimeUnit.SECONDS);
         client.close();
       }
+      assertThat(sim.counters().totalRequests()).isGreaterThanOrEqualTo(40 * 16);
     }
     assertThat(CanaryLogWatcher.errors() - before)
         .as("ERROR log events while closing clients: %s", CanaryLogWatcher.lastErrors())

@@ -10,13 +10,14 @@ import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.EmbeddingRequest;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.core.RetryPolicy;
-import dev.llmclient.it.faults.ScriptedServer;
 import dev.llmclient.it.faults.TestClients;
 import dev.llmclient.it.faults.TestClients.Api;
 import dev.llmclient.it.faults.TestClients.City;
 import dev.llmclient.it.secrets.Canary;
 import dev.llmclient.openai.OpenAiProvider;
-import java.nio.charset.StandardCharsets;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RecordedRequest;
+import dev.llmclient.testkit.simulator.Route;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +35,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Thousands of broken responses (see {@link ResponseMutator}), served by a loopback server to real
- * OpenAI and Azure clients and to a real embedding backend: every call ends in time, as a success
- * or an {@link LlmException} subtype, never as another exception, a hang or an OOM. Seeded: a
- * failure names its case number, which reproduces it.
+ * Thousands of broken responses (see {@link ResponseMutator}), sent byte for byte by the simulator
+ * (as {@link dev.llmclient.testkit.simulator.RawReply raw replies}) to real OpenAI and Azure
+ * clients and to a real embedding backend: every call ends in time, as a success or an {@link
+ * LlmException} subtype, never as another exception, a hang or an OOM. Seeded: a failure names its
+ * case number, which reproduces it.
  */
 class ResponseFuzzTest {
 
@@ -70,17 +72,17 @@ class ResponseFuzzTest {
             Integer.toString(ResponseMutator.MAX_RESPONSE_BYTES));
     ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     Map<String, Integer> outcomes = new TreeMap<>();
-    try (ScriptedServer server = ScriptedServer.start()) {
-      server.respondWith(
-          body -> {
-            Matcher m = CASE.matcher(new String(body, StandardCharsets.UTF_8));
-            int n = m.find() ? Integer.parseInt(m.group(1)) : -1;
+    try (LlmSimulator sim = simulator()) {
+      sim.respond(
+          request -> true,
+          request -> {
+            int n = caseNumber(request);
             ResponseMutator.Mutation mutation = mutator.mutate(n);
             descriptions.put(n, mutation.description());
             return mutation.reply();
           });
-      try (LlmClient openai = TestClients.client(Api.OPENAI, server.baseUri(), policy, transport);
-          LlmClient azure = TestClients.client(Api.AZURE, server.baseUri(), policy, transport)) {
+      try (LlmClient openai = TestClients.client(Api.OPENAI, sim.baseUri(), policy, transport);
+          LlmClient azure = TestClients.client(Api.AZURE, sim.baseUri(), policy, transport)) {
         Semaphore window = new Semaphore(IN_FLIGHT);
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (int n = 0; n < CHAT_CASES; n++) {
@@ -106,11 +108,14 @@ class ResponseFuzzTest {
         CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
             .get(60, TimeUnit.SECONDS);
 
-        // After all that garbage both clients still work.
-        server.respondWith(
-            body ->
-                ScriptedServer.Reply.chat(
-                    "{\"name\":\"Lyon\",\"population\":1,\"districts\":[],\"size\":\"SMALL\"}"));
+        assertThat(sim.counters().requests(Route.CHAT_COMPLETIONS))
+            .as("every case reached the simulator")
+            .isGreaterThanOrEqualTo(CHAT_CASES);
+
+        // After all that garbage both clients still work, against the simulator's own protocol.
+        sim.reset();
+        sim.script(
+            "a city", "{\"name\":\"Lyon\",\"population\":1,\"districts\":[],\"size\":\"SMALL\"}");
         for (LlmClient client : List.of(openai, azure)) {
           City city = client.generate(List.of(Message.user("a city")), City.class);
           assertThat(city.name()).isEqualTo("Lyon");
@@ -130,11 +135,11 @@ class ResponseFuzzTest {
   void brokenEmbeddingResponsesOnlyEverEndAsTypedExceptions() throws Exception {
     ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     Map<String, Integer> outcomes = new TreeMap<>();
-    try (ScriptedServer server = ScriptedServer.start()) {
-      server.respondWith(
-          body -> {
-            Matcher m = CASE.matcher(new String(body, StandardCharsets.UTF_8));
-            int n = m.find() ? Integer.parseInt(m.group(1)) : -1;
+    try (LlmSimulator sim = simulator()) {
+      sim.respond(
+          request -> true,
+          request -> {
+            int n = caseNumber(request);
             ResponseMutator.Mutation mutation = mutator.mutateEmbeddings(n, 2);
             descriptions.put(n, mutation.description());
             return mutation.reply();
@@ -145,7 +150,7 @@ class ResponseFuzzTest {
                   "OPENAI_API_KEY",
                   Canary.API_KEY,
                   "OPENAI_BASE_URL",
-                  server.baseUri().resolve("/v1").toString(),
+                  sim.openAiBaseUri().toString(),
                   "LLM_HTTP_RESPONSE_TIMEOUT",
                   "3s"));
       try (EmbeddingBackend backend = new OpenAiProvider().createEmbeddingBackend(settings)) {
@@ -173,10 +178,23 @@ class ResponseFuzzTest {
         CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
             .get(30, TimeUnit.SECONDS);
       }
+      assertThat(sim.counters().requests(Route.EMBEDDINGS))
+          .as("every case reached the simulator")
+          .isEqualTo(EMBEDDING_CASES);
     }
     System.out.printf("fuzzed embeddings: %d cases, outcomes %s%n", EMBEDDING_CASES, outcomes);
     assertThat(problems).as("cases that escaped as something else than an LlmException").isEmpty();
     Canary.assertNotLogged();
+  }
+
+  /** A simulator that accepts only the canary key and records no requests (thousands arrive). */
+  private static LlmSimulator simulator() {
+    return LlmSimulator.builder().apiKey(Canary.API_KEY).maxRecordedRequests(0).start();
+  }
+
+  private static int caseNumber(RecordedRequest request) {
+    Matcher m = CASE.matcher(request.body());
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
   private void record(

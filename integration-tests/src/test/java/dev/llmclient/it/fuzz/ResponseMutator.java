@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmclient.it.faults.ScriptedServer;
-import dev.llmclient.it.faults.ScriptedServer.Reply;
+import dev.llmclient.testkit.simulator.RawReply;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,7 +22,8 @@ import java.util.Random;
  * random source, so any failure is reproduced by its number alone). Starts from valid chat
  * completions, error bodies and embeddings results and breaks them: truncation, wrong types, huge
  * and odd numbers, deep nesting, invalid UTF-8, bodies over the client's size limit, random bytes,
- * missing fields, odd statuses and headers.
+ * missing fields, odd statuses and headers. The simulator sends each as a {@link RawReply}, byte
+ * for byte.
  */
 final class ResponseMutator {
 
@@ -43,7 +42,39 @@ final class ResponseMutator {
   }
 
   /** A mutated reply and a short description of what was done, for failure messages. */
-  record Mutation(Reply reply, String description) {}
+  record Mutation(RawReply reply, String description) {}
+
+  /** A minimal, valid OpenAI chat-completion body with this content. */
+  static String chatBody(String content) {
+    return "{\"id\":\"chatcmpl-scripted\",\"object\":\"chat.completion\",\"created\":1,"
+        + "\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+        + "\"content\":"
+        + jsonString(content)
+        + "},\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}";
+  }
+
+  /**
+   * {@code s} as a JSON string literal, written by hand so that odd characters pass as they are.
+   */
+  private static String jsonString(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    return sb.append('"').toString();
+  }
 
   Mutation mutate(int caseNumber) {
     Random r = new Random(seed * 1_000_003L + caseNumber);
@@ -110,22 +141,23 @@ final class ResponseMutator {
 
   static ObjectNode completion(String content) {
     try {
-      return (ObjectNode) JSON.readTree(ScriptedServer.chatBody(content));
+      return (ObjectNode) JSON.readTree(chatBody(content));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static Reply json(int status, JsonNode node) {
-    return Reply.json(status, node.toString());
+  private static RawReply json(int status, JsonNode node) {
+    return RawReply.json(status, node.toString());
   }
 
-  private static Reply bytes(int status, String contentType, byte[] body) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    if (contentType != null) {
-      headers.put("Content-Type", contentType);
-    }
-    return new Reply(status, headers, body, Duration.ZERO);
+  /**
+   * A reply with these bytes. A null content type (the server sent none) becomes {@code
+   * application/octet-stream}: the simulator always sends a {@code Content-Type}.
+   */
+  private static RawReply bytes(int status, String contentType, byte[] body) {
+    return RawReply.bytes(
+        status, contentType == null ? "application/octet-stream" : contentType, body);
   }
 
   // ---- mutations -------------------------------------------------------------------------------
@@ -197,7 +229,7 @@ final class ResponseMutator {
               + nested
               + "}";
     } else {
-      body = ScriptedServer.chatBody(nested);
+      body = chatBody(nested);
     }
     return new Mutation(
         bytes(200, "application/json", body.getBytes(StandardCharsets.UTF_8)),
@@ -236,7 +268,7 @@ final class ResponseMutator {
     }
     String body =
         r.nextBoolean()
-            ? ScriptedServer.chatBody(padding.toString())
+            ? chatBody(padding.toString())
             : "{\"error\":{\"message\":\"" + padding + "\"}}";
     int status = body.startsWith("{\"error") ? 500 : 200;
     return new Mutation(
@@ -292,7 +324,7 @@ final class ResponseMutator {
         status == 200
             ? completion(CITY).toString()
             : "{\"error\":{\"code\":\"" + status + "\",\"message\":\"slow down\"}}";
-    Reply reply =
+    RawReply reply =
         bytes(
             status,
             List.of(
@@ -327,12 +359,17 @@ final class ResponseMutator {
                 "x-ratelimit-reset-tokens",
                 "apim-request-id")
             .get(r.nextInt(7));
-    reply = reply.withHeader(header, value);
+    // One value per name, the later one winning, as the mutations are described.
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(header, value);
     if (r.nextInt(4) == 0) {
-      reply = reply.withHeader("x-request-id", "r".repeat(8_000));
+      headers.put("x-request-id", "r".repeat(8_000));
     }
     if (r.nextInt(6) == 0) {
-      reply = reply.withHeader("Content-Encoding", "gzip");
+      headers.put("Content-Encoding", "gzip");
+    }
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      reply = reply.header(h.getKey(), h.getValue());
     }
     return new Mutation(reply, "status " + status + ", " + header + ": '" + value + "'");
   }
