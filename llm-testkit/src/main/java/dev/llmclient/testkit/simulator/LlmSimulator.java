@@ -27,10 +27,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.http.config.CharCodingConfig;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.impl.DefaultConnectionReuseStrategy;
+import org.apache.hc.core5.http.impl.DefaultContentLengthStrategy;
+import org.apache.hc.core5.http.impl.HttpProcessors;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
+import org.apache.hc.core5.http.impl.nio.DefaultHttpRequestParserFactory;
+import org.apache.hc.core5.http.impl.nio.DefaultHttpResponseWriterFactory;
+import org.apache.hc.core5.http.impl.nio.ServerHttp1StreamDuplexerFactory;
 import org.apache.hc.core5.http.nio.AsyncServerExchangeHandler;
-import org.apache.hc.core5.http2.HttpVersionPolicy;
-import org.apache.hc.core5.http2.impl.nio.bootstrap.H2ServerBootstrap;
+import org.apache.hc.core5.http.nio.HandlerFactory;
+import org.apache.hc.core5.http2.config.H2Config;
+import org.apache.hc.core5.http2.impl.H2Processors;
+import org.apache.hc.core5.http2.impl.nio.ServerH2StreamMultiplexerFactory;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.reactor.IOSession;
@@ -41,8 +51,11 @@ import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A deterministic simulator of the Azure OpenAI and OpenAI HTTP APIs: a real HTTP/1.1 server on
- * loopback (httpcore5's asynchronous server), for tests, demos and the command line.
+ * A deterministic simulator of the Azure OpenAI and OpenAI HTTP APIs: a real HTTP server on
+ * loopback (httpcore5's asynchronous server), for tests, demos and the command line. One port
+ * serves HTTP/1.1 and cleartext HTTP/2 with prior knowledge (h2c, as {@code curl
+ * --http2-prior-knowledge} or httpclient5's HTTP/2 client speak it), told apart by the connection's
+ * first bytes; an HTTP/1.1 {@code Upgrade: h2c} request is answered in HTTP/1.1.
  *
  * <p>It serves OpenAI's {@code /v1/chat/completions}, {@code /v1/embeddings} and {@code
  * /v1/models}, Azure's {@code /openai/deployments/{deployment}/chat/completions|embeddings?
@@ -98,6 +111,9 @@ public final class LlmSimulator implements AutoCloseable {
           "2025-03-01-preview",
           "2025-04-01-preview");
 
+  /** How many HTTP/2 streams one h2c connection may have open at once. */
+  private static final int MAX_CONCURRENT_STREAMS = 1024;
+
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final Builder config;
@@ -129,15 +145,41 @@ public final class LlmSimulator implements AutoCloseable {
             .setSoTimeout(Timeout.ofMinutes(10))
             .setBacklogSize(4096)
             .build();
+    // One cleartext port for HTTP/1.1 and prior-knowledge h2c: PrefaceDetector picks the protocol
+    // from the first bytes (httpcore5's NEGOTIATE policy only means HTTP/1.1 without TLS).
+    HandlerFactory<AsyncServerExchangeHandler> exchanges =
+        (request, context) -> new SimulatorExchangeHandler(this);
+    ServerHttp1StreamDuplexerFactory http1 =
+        new ServerHttp1StreamDuplexerFactory(
+            HttpProcessors.server(),
+            exchanges,
+            Http1Config.DEFAULT,
+            CharCodingConfig.DEFAULT,
+            DefaultConnectionReuseStrategy.INSTANCE,
+            new DefaultHttpRequestParserFactory(Http1Config.DEFAULT),
+            new DefaultHttpResponseWriterFactory(Http1Config.DEFAULT),
+            DefaultContentLengthStrategy.INSTANCE,
+            DefaultContentLengthStrategy.INSTANCE,
+            null,
+            null);
+    ServerH2StreamMultiplexerFactory http2 =
+        new ServerH2StreamMultiplexerFactory(
+            H2Processors.server(),
+            exchanges,
+            H2Config.custom()
+                .setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                .setPushEnabled(false)
+                .build(),
+            CharCodingConfig.DEFAULT,
+            null);
     this.server =
-        H2ServerBootstrap.bootstrap()
-            .setIOReactorConfig(reactor)
-            .setVersionPolicy(HttpVersionPolicy.NEGOTIATE)
-            .setIOSessionListener(new SessionTracker())
-            .setRequestRouter(
-                (request, context) ->
-                    () -> (AsyncServerExchangeHandler) new SimulatorExchangeHandler(this))
-            .create();
+        new HttpAsyncServer(
+            PrefaceDetector.factory(http1, http2),
+            reactor,
+            null,
+            null,
+            new SessionTracker(),
+            "llm-simulator");
     boolean started = false;
     try {
       server.start();
