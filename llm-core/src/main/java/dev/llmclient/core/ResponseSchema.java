@@ -75,7 +75,12 @@ final class ResponseSchema {
           "jsonSchema '" + name + "' is not valid JSON: " + e.getOriginalMessage(), e);
     }
     requireStrict(node, "jsonSchema '" + name + "'");
-    ResponseSchema schema = new ResponseSchema(name, node, null);
+    ResponseSchema schema;
+    try {
+      schema = new ResponseSchema(name, node, null);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("jsonSchema '" + name + "': " + e.getMessage(), e);
+    }
     if (EXPLICIT.size() < MAX_EXPLICIT) {
       EXPLICIT.put(schemaJson, schema);
     }

@@ -221,6 +221,26 @@ class ResponseSchemaTest {
   }
 
   @Test
+  void explicitSchemasWithABadPatternOrDanglingReferenceNameTheSchemaAndPlace() {
+    assertThatThrownBy(
+            () ->
+                ResponseSchema.explicit(
+                    "bad",
+                    "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\","
+                        + "\"pattern\":\"(\"}},\"required\":[\"a\"],"
+                        + "\"additionalProperties\":false}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("jsonSchema 'bad': $.properties.a.pattern '(' is not a valid");
+    assertThatThrownBy(
+            () ->
+                ResponseSchema.explicit(
+                    "dangling",
+                    "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/X\"}},"
+                        + "\"required\":[\"a\"],\"additionalProperties\":false}"))
+        .hasMessageStartingWith("jsonSchema 'dangling': $.properties.a.$ref '#/$defs/X'");
+  }
+
+  @Test
   void explicitSchemasAreCheckedTheSameWay() {
     assertThatThrownBy(() -> ResponseSchema.explicit("Bad", "{\"type\":\"object\"}"))
         .isInstanceOf(IllegalArgumentException.class)
