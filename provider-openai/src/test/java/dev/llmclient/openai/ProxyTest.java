@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Requests go through a configured HTTP proxy, answering its basic-auth challenge. The simulator
- * plays the proxy: it receives the proxied request (absolute-form, {@code Host} of the real API)
- * and answers it with exact {@link RawReply}s, the 407 challenge included.
+ * plays the proxy: it receives the proxied request (absolute-form, {@code Host} of the real API),
+ * challenges it with an exact 407 {@link RawReply}, and answers the authenticated one itself.
  */
 class ProxyTest {
 
@@ -27,11 +27,13 @@ class ProxyTest {
   void requestsGoThroughTheProxyWithBasicAuthentication() throws Exception {
     String expected =
         "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
-    try (LlmSimulator proxy = LlmSimulator.start()) {
-      proxy.respond(
-          r -> expected.equals(r.header("proxy-authorization")),
-          r -> RawReply.json(200, Fixtures.COMPLETION));
-      proxy.respondAlways(CHALLENGE);
+    try (LlmSimulator proxy =
+        LlmSimulator.builder()
+            .requireJsonWordForJsonObject(false)
+            .script("Hi", "{\"a\":1}")
+            .start()) {
+      // Challenges every request without the right credentials; answers the others itself.
+      proxy.respond(r -> !expected.equals(r.header("proxy-authorization")), r -> CHALLENGE);
       HttpTransportSettings transport =
           HttpTransportSettings.builder()
               .proxy(URI.create("http://127.0.0.1:" + proxy.port()))
@@ -50,6 +52,8 @@ class ProxyTest {
       assertThat(seen).hasSizeGreaterThanOrEqualTo(1);
       assertThat(proxy.lastRequest().header("proxy-authorization")).isEqualTo(expected);
       assertThat(proxy.lastRequest().header("host")).isEqualTo("api.example.test");
+      assertThat(proxy.lastRequest().path()).isEqualTo("/v1/chat/completions");
+      assertThat(proxy.counters().responses(200)).isEqualTo(1);
     }
   }
 
