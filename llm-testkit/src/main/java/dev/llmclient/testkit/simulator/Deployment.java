@@ -1,5 +1,6 @@
 package dev.llmclient.testkit.simulator;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -166,5 +167,17 @@ public record Deployment(
         contextWindow,
         embeddingDimensions,
         isReasoning);
+  }
+
+  /**
+   * Whether embedding requests may send {@code dimensions}: true except for {@code
+   * text-embedding-ada-002} (any model whose name starts with {@code text-embedding-ada}), which
+   * the services answer with a 400 "This model does not support specifying dimensions." even when
+   * the value equals its size. {@code text-embedding-3-*} and other models accept it.
+   *
+   * @return whether {@code dimensions} is accepted
+   */
+  public boolean acceptsDimensions() {
+    return !model.toLowerCase(Locale.ROOT).startsWith("text-embedding-ada");
   }
 }

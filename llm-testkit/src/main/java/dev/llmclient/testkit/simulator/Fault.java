@@ -34,6 +34,17 @@ public final class Fault {
     GATEWAY_TIMEOUT_504,
     /** HTTP 408 with the service's error body. */
     REQUEST_TIMEOUT_408,
+    /**
+     * HTTP 409 in the service's error envelope ({@code conflict}); clients such as openai-java
+     * retry it.
+     */
+    CONFLICT_409,
+    /**
+     * HTTP 403: Azure's {@code {"error":{"code":"403","message":"Access denied due to Virtual
+     * Network/Firewall rules."}}} with {@code policy-id: ThrowExceptionDueToTrafficDenied}, or
+     * OpenAI's {@code unsupported_country_region_territory} ({@code type: request_forbidden}).
+     */
+    FORBIDDEN_403,
     /** HTTP 429 with {@code Retry-After} (and {@code retry-after-ms}) of the fault's wait. */
     RATE_LIMITED_429,
     /** The TCP connection is reset (RST) before any response byte. */
@@ -56,7 +67,7 @@ public final class Fault {
     REFUSAL
   }
 
-  private static final Set<Integer> STATUSES = Set.of(408, 500, 502, 503, 504);
+  private static final Set<Integer> STATUSES = Set.of(403, 408, 409, 500, 502, 503, 504);
 
   private final Kind kind;
   private final Duration duration;
@@ -101,14 +112,16 @@ public final class Fault {
   /**
    * An HTTP error status with the service's body.
    *
-   * @param status 408, 500, 502, 503 or 504
+   * @param status 403, 408, 409, 500, 502, 503 or 504
    * @return the fault
    * @throws IllegalArgumentException for another status (use {@link #rateLimited} for 429)
    */
   public static Fault status(int status) {
     return of(
         switch (status) {
+          case 403 -> Kind.FORBIDDEN_403;
           case 408 -> Kind.REQUEST_TIMEOUT_408;
+          case 409 -> Kind.CONFLICT_409;
           case 500 -> Kind.SERVER_ERROR_500;
           case 502 -> Kind.BAD_GATEWAY_502;
           case 503 -> Kind.SERVICE_UNAVAILABLE_503;

@@ -584,6 +584,8 @@ public final class LlmSimulator implements AutoCloseable {
     int tokenLimit = Deployment.DEFAULT_CONTEXT_WINDOW;
     Duration rateWindow = Duration.ofSeconds(10);
     boolean sendRetryAfterMs;
+    boolean retryAfterHttpDate;
+    boolean sendMsRetryAfter;
     @Nullable String promptFilterTrigger = DEFAULT_PROMPT_FILTER_TRIGGER;
     @Nullable String completionFilterTrigger = DEFAULT_COMPLETION_FILTER_TRIGGER;
     @Nullable String refusalTrigger = DEFAULT_REFUSAL_TRIGGER;
@@ -723,13 +725,39 @@ public final class LlmSimulator implements AutoCloseable {
 
     /**
      * Whether 429 responses also carry {@code retry-after-ms} (as provisioned deployments do);
-     * {@code Retry-After} in seconds is always sent.
+     * {@code Retry-After} is always sent, in seconds unless {@link #retryAfterHttpDate(boolean)}.
      *
      * @param send true to send it
      * @return this builder
      */
     public Builder retryAfterMs(boolean send) {
       this.sendRetryAfterMs = send;
+      return this;
+    }
+
+    /**
+     * Whether a 429 (quota or {@link Fault.Kind#RATE_LIMITED_429} fault) sends {@code Retry-After}
+     * as an HTTP date ({@code Fri, 27 Nov 2026 05:00:02 GMT}, rounded up to the next whole second
+     * on the simulator's clock) instead of whole seconds (default false). RFC 9110 allows both, and
+     * Azure's own SDKs parse both.
+     *
+     * @param asDate true for an HTTP date
+     * @return this builder
+     */
+    public Builder retryAfterHttpDate(boolean asDate) {
+      this.retryAfterHttpDate = asDate;
+      return this;
+    }
+
+    /**
+     * Whether a 429 (quota or {@link Fault.Kind#RATE_LIMITED_429} fault) also sends {@code
+     * x-ms-retry-after-ms}, the Azure SDKs' millisecond retry header (default false).
+     *
+     * @param send true to send it
+     * @return this builder
+     */
+    public Builder msRetryAfterHeader(boolean send) {
+      this.sendMsRetryAfter = send;
       return this;
     }
 

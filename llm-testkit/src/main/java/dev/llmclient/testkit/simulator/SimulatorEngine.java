@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -43,6 +46,11 @@ final class SimulatorEngine {
   static final String REFUSAL_TEXT = "I'm sorry, but I can't help with that request.";
   private static final int REASONING_TOKENS = 64;
   private static final int MAX_EMBEDDING_INPUTS = 2048;
+
+  /** IMF-fixdate (RFC 9110 section 5.6.7), always two-digit days and GMT. */
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
 
   /** One request as it arrived. */
   record Incoming(
@@ -506,6 +514,14 @@ final class SimulatorEngine {
           case SERVICE_UNAVAILABLE_503 -> error(503, WireErrors.serverStatus(style, 503));
           case GATEWAY_TIMEOUT_504 -> error(504, WireErrors.serverStatus(style, 504));
           case REQUEST_TIMEOUT_408 -> error(408, WireErrors.serverStatus(style, 408));
+          case CONFLICT_409 -> error(409, WireErrors.conflict(style));
+          case FORBIDDEN_403 -> {
+            Reply x = error(403, WireErrors.forbidden(style));
+            if (style != ApiStyle.OPENAI) {
+              x.header("policy-id", "ThrowExceptionDueToTrafficDenied");
+            }
+            yield x;
+          }
           case RATE_LIMITED_429 -> {
             long ms = Math.max(1, f.duration().toMillis());
             long seconds = (ms + 999) / 1000;
@@ -520,10 +536,7 @@ final class SimulatorEngine {
                         false,
                         0,
                         seconds));
-            x.header("retry-after", Long.toString(seconds));
-            if (config.sendRetryAfterMs) {
-              x.header("retry-after-ms", Long.toString(ms));
-            }
+            retryHeaders(x, ms);
             yield x;
           }
           case RESET_BEFORE_HEADERS -> Reply.reset(ttfb);
@@ -1152,6 +1165,13 @@ final class SimulatorEngine {
     }
     int dims = d.embeddingDimensions();
     JsonNode dn = req.get("dimensions");
+    if (dn != null && !dn.isNull() && !d.acceptsDimensions()) {
+      // What OpenAI and Azure answer for text-embedding-ada-002, even when dimensions is its size.
+      return error(
+          400,
+          WireErrors.invalidRequest(
+              "This model does not support specifying dimensions.", null, null));
+    }
     if (dn != null && !dn.isNull()) {
       if (!dn.isIntegralNumber() || dn.asInt() < 1 || dn.asInt() > d.embeddingDimensions()) {
         return error(
@@ -1259,11 +1279,29 @@ final class SimulatorEngine {
                 decision.tokensExhausted(),
                 limit,
                 seconds));
-    r.header("retry-after", Long.toString(seconds));
-    if (config.sendRetryAfterMs) {
-      r.header("retry-after-ms", Long.toString(ms));
-    }
+    retryHeaders(r, ms);
     return r;
+  }
+
+  /**
+   * Adds the retry headers the builder asks for: {@code Retry-After} in whole seconds (rounded up)
+   * or as an HTTP date, and optionally {@code retry-after-ms} and {@code x-ms-retry-after-ms}.
+   */
+  private void retryHeaders(Reply r, long waitMillis) {
+    long seconds = Math.max(1, (waitMillis + 999) / 1000);
+    if (config.retryAfterHttpDate) {
+      long at = clock.millis() + waitMillis;
+      long atSecond = (at + 999) / 1000;
+      r.header("retry-after", HTTP_DATE.format(Instant.ofEpochSecond(atSecond)));
+    } else {
+      r.header("retry-after", Long.toString(seconds));
+    }
+    if (config.sendRetryAfterMs) {
+      r.header("retry-after-ms", Long.toString(waitMillis));
+    }
+    if (config.sendMsRetryAfter) {
+      r.header("x-ms-retry-after-ms", Long.toString(waitMillis));
+    }
   }
 
   private void rateLimitHeaders(Reply reply, Deployment d, ApiStyle style) {

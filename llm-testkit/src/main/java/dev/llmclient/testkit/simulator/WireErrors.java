@@ -35,7 +35,39 @@ final class WireErrors {
           + "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
           + "</body>\r\n</html>\r\n";
 
+  /**
+   * Azure's answer when a resource's network rules reject the caller (observed with {@code
+   * policy-id: ThrowExceptionDueToTrafficDenied}; Azure-Samples/azure-sql-db-chatbot#3,
+   * Azure-Samples/azure-search-openai-demo#1494).
+   */
+  static final String AZURE_403_NETWORK = "Access denied due to Virtual Network/Firewall rules.";
+
   private WireErrors() {}
+
+  /** 403: Azure's network-rules denial, or OpenAI's unsupported-region denial. */
+  static ObjectNode forbidden(ApiStyle style) {
+    if (style == ApiStyle.OPENAI) {
+      return openAi(
+          "Country, region, or territory not supported",
+          "request_forbidden",
+          null,
+          "unsupported_country_region_territory");
+    }
+    return azure("403", AZURE_403_NETWORK);
+  }
+
+  /**
+   * 409 in each service's envelope. No captured service body is known, so the message is the
+   * simulator's own; clients should key on the status, as the reference clients do.
+   */
+  static ObjectNode conflict(ApiStyle style) {
+    String message =
+        "The request conflicts with another request in progress for this resource. Retry it.";
+    if (style == ApiStyle.OPENAI) {
+      return openAi(message, "invalid_request_error", null, "conflict");
+    }
+    return azure("Conflict", message);
+  }
 
   /** OpenAI's envelope, also what Azure relays for request-validation errors. */
   static ObjectNode openAi(
