@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +18,7 @@ import dev.llmclient.api.spi.ResponseFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -125,6 +129,161 @@ final class Json {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Reads a chat-completions response with a streaming parser: only the fields the backend uses are
+   * bound, everything else is skipped, and no reflection runs on a cold start.
+   *
+   * @throws IOException when the body is not JSON or a field has the wrong shape
+   */
+  static ChatBody readChat(byte[] body) throws IOException {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      expect(p.nextToken() == JsonToken.START_OBJECT, p, "a JSON object");
+      @Nullable String id = null;
+      @Nullable String model = null;
+      @Nullable List<ChoiceBody> choices = null;
+      @Nullable UsageBody usage = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "id" -> id = text(p, value);
+          case "model" -> model = text(p, value);
+          case "choices" -> choices = value == JsonToken.VALUE_NULL ? null : choices(p, value);
+          case "usage" -> usage = value == JsonToken.VALUE_NULL ? null : usage(p, value);
+          default -> p.skipChildren();
+        }
+      }
+      return new ChatBody(id, model, choices, usage);
+    }
+  }
+
+  private static List<ChoiceBody> choices(JsonParser p, JsonToken start) throws IOException {
+    expect(start == JsonToken.START_ARRAY, p, "an array of choices");
+    List<ChoiceBody> choices = new ArrayList<>(1);
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      expect(t == JsonToken.START_OBJECT, p, "a choice object");
+      int index = 0;
+      @Nullable MessageBody message = null;
+      @Nullable String finishReason = null;
+      @Nullable JsonNode filterResults = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "index" -> index = (int) number(p, value);
+          case "message" -> message = value == JsonToken.VALUE_NULL ? null : message(p, value);
+          case "finish_reason" -> finishReason = text(p, value);
+          case "content_filter_results" ->
+              filterResults = value == JsonToken.VALUE_NULL ? null : MAPPER.readTree(p);
+          default -> p.skipChildren();
+        }
+      }
+      choices.add(new ChoiceBody(index, message, finishReason, filterResults));
+    }
+    return choices;
+  }
+
+  private static MessageBody message(JsonParser p, JsonToken start) throws IOException {
+    expect(start == JsonToken.START_OBJECT, p, "a message object");
+    @Nullable String content = null;
+    @Nullable String refusal = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "content" -> content = text(p, value);
+        case "refusal" -> refusal = text(p, value);
+        default -> p.skipChildren();
+      }
+    }
+    return new MessageBody(content, refusal);
+  }
+
+  private static UsageBody usage(JsonParser p, JsonToken start) throws IOException {
+    expect(start == JsonToken.START_OBJECT, p, "a usage object");
+    long prompt = 0;
+    long completion = 0;
+    @Nullable PromptDetails promptDetails = null;
+    @Nullable CompletionDetails completionDetails = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "prompt_tokens" -> prompt = number(p, value);
+        case "completion_tokens" -> completion = number(p, value);
+        case "prompt_tokens_details" -> {
+          long cached = detail(p, value, "cached_tokens");
+          promptDetails = cached < 0 ? null : new PromptDetails(cached);
+        }
+        case "completion_tokens_details" -> {
+          long reasoning = detail(p, value, "reasoning_tokens");
+          completionDetails = reasoning < 0 ? null : new CompletionDetails(reasoning);
+        }
+        default -> p.skipChildren();
+      }
+    }
+    return new UsageBody(prompt, completion, promptDetails, completionDetails);
+  }
+
+  /** One count of a details object; -1 when the object is null, 0 when the count is absent. */
+  private static long detail(JsonParser p, JsonToken start, String name) throws IOException {
+    if (start == JsonToken.VALUE_NULL) {
+      return -1;
+    }
+    expect(start == JsonToken.START_OBJECT, p, "a details object");
+    long count = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (field.equals(name)) {
+        count = number(p, value);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return count;
+  }
+
+  /** A scalar as text (numbers and booleans as written, like Jackson's String binding). */
+  private static @Nullable String text(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expect(value.isScalarValue(), p, "a string");
+    return p.getText();
+  }
+
+  /** An integral count; null is 0, as for a primitive, and a numeric string is accepted. */
+  private static long number(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NULL) {
+      return 0;
+    }
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      return p.getLongValue();
+    }
+    if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+      return (long) p.getDoubleValue();
+    }
+    if (value == JsonToken.VALUE_STRING) {
+      try {
+        return Long.parseLong(p.getText().trim());
+      } catch (NumberFormatException e) {
+        throw new JsonParseException(p, "expected a number, got \"" + p.getText() + "\"", e);
+      }
+    }
+    throw new JsonParseException(p, "expected a number, got " + value);
+  }
+
+  private static void expect(boolean ok, JsonParser p, String what) throws IOException {
+    if (!ok) {
+      throw new JsonParseException(p, "expected " + what + ", got " + p.currentToken());
+    }
   }
 
   private static int estimate(List<Message> messages) {

@@ -377,7 +377,7 @@ public final class OpenAiWireClient implements AutoCloseable {
     ErrorContext context = errors.context(response.status(), header);
     Json.ChatBody body;
     try {
-      body = Json.MAPPER.readValue(response.body(), Json.ChatBody.class);
+      body = Json.readChat(response.body());
     } catch (IOException | RuntimeException e) {
       throw errors.invalidBody(
           context, "The response is not a chat completion", response.body(), e);
