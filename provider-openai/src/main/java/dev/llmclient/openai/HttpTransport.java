@@ -13,10 +13,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,6 +79,7 @@ final class HttpTransport implements AutoCloseable {
   private final AtomicInteger threads = new AtomicInteger();
   private final Set<CompletableFuture<Response>> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private final Queue<Thread> started = new ConcurrentLinkedQueue<>();
 
   HttpTransport(HttpTransportSettings settings) {
     this.settings = settings;
@@ -147,6 +150,7 @@ final class HttpTransport implements AutoCloseable {
                 runnable -> {
                   Thread t = new Thread(runnable, threadPrefix + threads.incrementAndGet());
                   t.setDaemon(true);
+                  started.add(t);
                   return t;
                 })
             .build();
@@ -238,6 +242,15 @@ final class HttpTransport implements AutoCloseable {
     client.close(CloseMode.IMMEDIATE);
     try {
       client.awaitShutdown(TimeValue.ofSeconds(3));
+      // The reactor reports shutdown before its helper executor's thread has ended; wait for
+      // every thread this client started, so that none outlives close().
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      for (Thread t : started) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
