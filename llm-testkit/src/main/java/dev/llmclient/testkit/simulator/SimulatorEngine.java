@@ -585,7 +585,7 @@ final class SimulatorEngine {
 
   private static String operation(Route route) {
     return switch (route) {
-      case EMBEDDINGS -> "Embeddings_Create";
+      case EMBEDDINGS -> "embeddings_create"; // the spec's operationId, lower case as it is
       case MODELS -> "Models_List";
       default -> "ChatCompletions_Create";
     };

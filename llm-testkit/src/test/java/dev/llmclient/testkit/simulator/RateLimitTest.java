@@ -105,4 +105,36 @@ class RateLimitTest {
           .isEqualTo(429);
     }
   }
+
+  @Test
+  void embeddingInputTokensCountAgainstTheDeploymentsTokenQuota() {
+    MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    try (LlmSimulator sim =
+        LlmSimulator.builder()
+            .deployment(
+                Deployment.of("emb").withModel("text-embedding-3-small").withTokensPerMinute(600))
+            .clock(clock)
+            .start()) {
+      SimHttp http = new SimHttp(sim);
+      String path = "/openai/deployments/emb/embeddings?api-version=2024-10-21";
+      // 600 TPM over 10 s windows = 100 tokens per window; 240 characters are 60 tokens
+      String body = "{\"input\":\"" + "a".repeat(240) + "\"}";
+
+      SimHttp.Response first = http.post(path, body);
+      SimHttp.Response second = http.post(path, body);
+
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.json().path("usage").path("prompt_tokens").asInt()).isEqualTo(60);
+      assertThat(first.header("x-ratelimit-remaining-tokens")).isEqualTo("40");
+      assertThat(second.status()).isEqualTo(429);
+      assertThat(second.json().path("error").path("code").asText()).isEqualTo("429");
+      assertThat(second.json().path("error").path("message").asText())
+          .startsWith(
+              "Requests to the embeddings_create Operation under Azure OpenAI API version"
+                  + " 2024-10-21 have exceeded token rate limit")
+          .contains("Please retry after 10 seconds");
+      assertThat(second.header("retry-after")).isEqualTo("10");
+      assertThat(sim.counters().rateLimited()).isEqualTo(1);
+    }
+  }
 }
