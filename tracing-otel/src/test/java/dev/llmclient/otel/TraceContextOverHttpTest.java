@@ -2,76 +2,56 @@ package dev.llmclient.otel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.llmclient.api.spi.Span;
 import dev.llmclient.api.spi.SpanKind;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.LlmSimulatorExtension;
+import dev.llmclient.testkit.simulator.RecordedRequest;
+import dev.llmclient.testkit.simulator.Route;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The headers of an attempt, copied onto a real HTTP request as a provider does, reach a loopback
- * server intact: what a gateway in front of Azure sees.
+ * The headers of an attempt, copied onto a real chat completions request as a provider does, reach
+ * the LLM simulator on loopback intact and the request is still served: what a gateway in front of
+ * Azure sees.
  */
 class TraceContextOverHttpTest {
 
-  private final OtelTestHarness otel = OtelTestHarness.create();
-  private final Map<String, String> received = new ConcurrentHashMap<>();
-  private HttpServer server;
-  private ExecutorService serverThreads;
+  private static final String KEY = "trace-key";
 
-  @BeforeEach
-  void startServer() throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/v1/chat/completions",
-        exchange -> {
-          String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
-          if (traceparent != null) {
-            received.put("traceparent", traceparent);
-          }
-          byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    serverThreads = Executors.newSingleThreadExecutor();
-    server.setExecutor(serverThreads);
-    server.start();
-  }
+  @RegisterExtension
+  static final LlmSimulatorExtension SIM =
+      LlmSimulatorExtension.create(b -> b.apiKey(KEY).deployment("gpt-4o"));
+
+  private final OtelTestHarness otel = OtelTestHarness.create();
 
   @AfterEach
-  void stopServer() {
-    server.stop(0);
-    serverThreads.shutdownNow();
+  void closeHarness() {
     otel.close();
   }
 
   @Test
   void theServerReceivesTheTraceparentOfTheAttemptSpan() throws Exception {
+    LlmSimulator sim = SIM.simulator();
     Span generate =
         OtelTracing.create(otel.openTelemetry())
             .startSpan("llmclient.llm.generate", SpanKind.INTERNAL);
     Span attempt = generate.startChild("chat gpt-4o", SpanKind.CLIENT);
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions"))
+        HttpRequest.newBuilder(sim.openAiBaseUri().resolve("/v1/chat/completions"))
             .timeout(Duration.ofSeconds(5))
-            .POST(HttpRequest.BodyPublishers.ofString("{}"));
+            .header("Authorization", "Bearer " + KEY)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"));
     attempt.propagationHeaders().forEach(request::header);
 
     HttpResponse<String> response =
@@ -83,8 +63,11 @@ class TraceContextOverHttpTest {
     generate.end();
 
     SpanData span = otel.span("chat gpt-4o");
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(received)
-        .containsEntry("traceparent", "00-" + span.getTraceId() + "-" + span.getSpanId() + "-01");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(sim.requests()).hasSize(1);
+    RecordedRequest received = sim.lastRequest();
+    assertThat(received.route()).isEqualTo(Route.CHAT_COMPLETIONS);
+    assertThat(received.header("traceparent"))
+        .isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-01");
   }
 }
