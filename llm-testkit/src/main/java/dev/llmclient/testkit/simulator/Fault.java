@@ -45,11 +45,21 @@ public final class Fault {
      * OpenAI's {@code unsupported_country_region_territory} ({@code type: request_forbidden}).
      */
     FORBIDDEN_403,
-    /** HTTP 429 with {@code Retry-After} (and {@code retry-after-ms}) of the fault's wait. */
+    /**
+     * HTTP 429 with {@code Retry-After} of the fault's wait (seconds, or an HTTP date with {@code
+     * retryAfterHttpDate}), plus {@code retry-after-ms} / {@code x-ms-retry-after-ms} when the
+     * builder asks for them.
+     */
     RATE_LIMITED_429,
-    /** The TCP connection is reset (RST) before any response byte. */
+    /**
+     * The TCP connection is reset (RST) before any response byte. Over h2c this resets the whole
+     * connection, so every stream on it fails, as when a proxy crashes.
+     */
     RESET_BEFORE_HEADERS,
-    /** Headers and half of the body are sent, then the connection is reset. */
+    /**
+     * Headers and half of the body are sent, then the connection is reset (over h2c: the whole
+     * connection, as for {@link #RESET_BEFORE_HEADERS}).
+     */
     RESET_MID_BODY,
     /** The headers come only after the fault's delay (longer than a client's timeout). */
     DELAYED_HEADERS,

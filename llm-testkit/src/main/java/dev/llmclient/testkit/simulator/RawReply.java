@@ -110,8 +110,9 @@ public final class RawReply {
   }
 
   /**
-   * Resets the connection (TCP RST) before any byte of a response is sent, as a crashed proxy does.
-   * Combine with {@link #after(Duration)} to reset after a while.
+   * Resets the connection (TCP RST) before any byte of a response is sent, as a crashed proxy does;
+   * over h2c every stream on that connection fails. Combine with {@link #after(Duration)} to reset
+   * after a while.
    *
    * @return the reply
    */

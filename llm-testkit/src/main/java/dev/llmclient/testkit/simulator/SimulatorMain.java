@@ -51,6 +51,7 @@ public final class SimulatorMain {
     System.out.println("LLM simulator listening on " + sim.baseUri());
     System.out.println("  OpenAI base URL:  " + sim.openAiBaseUri());
     System.out.println("  Azure endpoint:   " + sim.azureEndpoint());
+    System.out.println("  Protocols:        HTTP/1.1 and h2c with prior knowledge, one port");
     stopped.await();
   }
 
@@ -90,6 +91,9 @@ public final class SimulatorMain {
           case "--jitter" -> jitter = Double.parseDouble(value);
           case "--seed" -> b.seed(Long.parseLong(value));
           case "--fault" -> b.fault(fault(value));
+          case "--retry-after" -> b.retryAfterHttpDate(choice(option, value, "seconds", "date"));
+          case "--retry-after-ms" -> b.retryAfterMs(choice(option, value, "false", "true"));
+          case "--ms-retry-after" -> b.msRetryAfterHeader(choice(option, value, "false", "true"));
           default -> throw new IllegalArgumentException("unknown option " + option);
         }
       } catch (NumberFormatException e) {
@@ -98,6 +102,18 @@ public final class SimulatorMain {
     }
     b.latency(LatencyModel.of(Duration.ofMillis(latencyMs), Duration.ofMillis(perTokenMs), jitter));
     return b;
+  }
+
+  /** False for {@code no}, true for {@code yes}, else a usage error naming both. */
+  private static boolean choice(String option, String value, String no, String yes) {
+    if (value.equals(no)) {
+      return false;
+    }
+    if (value.equals(yes)) {
+      return true;
+    }
+    throw new IllegalArgumentException(
+        option + " takes " + no + " or " + yes + ", got '" + value + "'");
   }
 
   /** {@code KIND[:probability]}, e.g. {@code SERVICE_UNAVAILABLE_503:0.1}. */
@@ -128,6 +144,9 @@ public final class SimulatorMain {
           --jitter F          relative latency jitter, 0..1
           --seed N            seed of all generated output
           --fault KIND[:P]    inject a fault (Fault.Kind name), optionally with probability P
+          --retry-after seconds|date   Retry-After format on 429s (default seconds)
+          --retry-after-ms true|false  also send retry-after-ms on 429s
+          --ms-retry-after true|false  also send x-ms-retry-after-ms on 429s
         """);
   }
 }

@@ -1,7 +1,7 @@
 /**
- * A deterministic Azure OpenAI / OpenAI simulator: a real HTTP/1.1 server on loopback that answers
- * chat completions, embeddings and model listings the way the services do, including their errors,
- * rate limits, latency and failures.
+ * A deterministic Azure OpenAI / OpenAI simulator: a real HTTP/1.1 and h2c server on loopback that
+ * answers chat completions, embeddings and model listings the way the services do, including their
+ * errors, rate limits, latency and failures.
  *
  * <pre>{@code
  * try (LlmSimulator sim = LlmSimulator.builder().apiKey("test-key").deployment("gpt-4o").start()) {

@@ -66,4 +66,24 @@ class LlmSimulatorExtensionTest {
     assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--bogus", "1"}))
         .hasMessageContaining("unknown option --bogus");
   }
+
+  @Test
+  void theCommandLineChoosesTheRetryHeadersOf429s() {
+    LlmSimulator.Builder b =
+        SimulatorMain.parse(
+            new String[] {
+              "--retry-after", "date", "--retry-after-ms", "true", "--ms-retry-after", "true"
+            });
+    LlmSimulator.Builder defaults = SimulatorMain.parse(new String[] {"--seed", "1"});
+
+    assertThat(b).isNotNull();
+    assertThat(b.retryAfterHttpDate).isTrue();
+    assertThat(b.sendRetryAfterMs).isTrue();
+    assertThat(b.sendMsRetryAfter).isTrue();
+    assertThat(defaults).isNotNull();
+    assertThat(defaults.retryAfterHttpDate).isFalse();
+    assertThat(defaults.sendMsRetryAfter).isFalse();
+    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--retry-after", "minutes"}))
+        .hasMessageContaining("--retry-after takes seconds or date, got 'minutes'");
+  }
 }
