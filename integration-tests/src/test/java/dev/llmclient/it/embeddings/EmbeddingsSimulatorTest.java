@@ -3,7 +3,11 @@ package dev.llmclient.it.embeddings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmclient.api.EmbedderClient;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.Tracer;
@@ -12,22 +16,15 @@ import dev.llmclient.core.RetryPolicy;
 import dev.llmclient.core.TokenUsageTracker;
 import dev.llmclient.testkit.simulator.Fault;
 import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RawReply;
 import dev.llmclient.testkit.simulator.RecordedRequest;
 import dev.llmclient.testkit.simulator.Route;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +43,7 @@ import org.junit.jupiter.api.Timeout;
 class EmbeddingsSimulatorTest {
 
   private static final String KEY = "sim-key";
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static LlmSimulator sim;
 
   @BeforeAll
@@ -64,13 +62,9 @@ class EmbeddingsSimulatorTest {
   }
 
   private static EmbedderClient openAi(Map<String, String> extra) {
-    return openAi(extra, sim.openAiBaseUri());
-  }
-
-  private static EmbedderClient openAi(Map<String, String> extra, URI baseUri) {
     Map<String, String> settings = new HashMap<>(extra);
     settings.put("OPENAI_API_KEY", KEY);
-    settings.put("OPENAI_BASE_URL", baseUri.toString());
+    settings.put("OPENAI_BASE_URL", sim.openAiBaseUri().toString());
     return LlmClients.embedder()
         .provider("openai")
         .settings(ProviderSettings.of(settings))
@@ -269,77 +263,71 @@ class EmbeddingsSimulatorTest {
   // ---- wire encodings ------------------------------------------------------------------------
 
   @Test
-  void base64AndFloatReplyEncodingsGiveTheSameVectors() throws IOException {
+  void base64AndFloatReplyEncodingsGiveTheSameVectors() {
     float[] viaBase64;
     try (EmbedderClient embedder = openAi(Map.of("EMBEDDING_DIM", "64"))) {
       viaBase64 = embedder.create("Ada Lovelace");
     }
     assertThat(sim.lastRequest().json().path("encoding_format").asText()).isEqualTo("base64");
 
+    // The providers always ask for base64; a server may still answer with number arrays (as one
+    // that ignores encoding_format does). The rule answers in the float encoding with the
+    // simulator's own vectors, so the float reply path is exercised end to end.
+    List<String> floatReplies = new CopyOnWriteArrayList<>();
+    sim.respond(
+        r -> r.route() == Route.EMBEDDINGS,
+        r -> {
+          String body = floatEncodedEmbeddings(r.json());
+          floatReplies.add(body);
+          return RawReply.json(200, body);
+        });
     float[] viaFloat;
-    try (FloatEncodingProxy proxy = new FloatEncodingProxy(sim.baseUri());
-        EmbedderClient embedder = openAi(Map.of("EMBEDDING_DIM", "64"), proxy.openAiBaseUri())) {
+    try (EmbedderClient embedder = openAi(Map.of("EMBEDDING_DIM", "64"))) {
       viaFloat = embedder.create("Ada Lovelace");
-      assertThat(proxy.rewritten).isEqualTo(1);
     }
-    assertThat(sim.lastRequest().json().path("encoding_format").asText()).isEqualTo("float");
+    assertThat(floatReplies).hasSize(1);
+    JsonNode sentBack = readTree(floatReplies.get(0)).path("data").get(0).path("embedding");
+    assertThat(sentBack.isArray()).isTrue();
+    assertThat(sentBack).hasSize(64).allSatisfy(n -> assertThat(n.isNumber()).isTrue());
+    assertThat(sim.requests(Route.EMBEDDINGS)).hasSize(2);
+    assertThat(sim.lastRequest().json().path("dimensions").asInt()).isEqualTo(64);
     assertThat(viaFloat).containsExactly(viaBase64);
+    assertThat(viaFloat).containsExactly(LlmSimulator.embeddingOf("Ada Lovelace", 64));
   }
 
   /**
-   * A loopback proxy that asks the simulator for {@code encoding_format: float}: the providers
-   * always ask for base64, and this is how the float reply path gets exercised end to end.
+   * The simulator's embeddings reply for {@code request} in {@code encoding_format: float}: one
+   * number array per input, from {@link LlmSimulator#embeddingOf(String, int)}.
    */
-  static final class FloatEncodingProxy implements AutoCloseable {
-    private final HttpServer server;
-    private final HttpClient client = HttpClient.newHttpClient();
-    volatile int rewritten;
-
-    FloatEncodingProxy(URI target) throws IOException {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.createContext(
-          "/",
-          exchange -> {
-            try (InputStream in = exchange.getRequestBody()) {
-              String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-              String changed =
-                  body.replace("\"encoding_format\":\"base64\"", "\"encoding_format\":\"float\"");
-              if (!changed.equals(body)) {
-                rewritten++;
-              }
-              URI uri = target.resolve(exchange.getRequestURI().toString());
-              HttpRequest.Builder forward =
-                  HttpRequest.newBuilder(uri)
-                      .POST(HttpRequest.BodyPublishers.ofString(changed))
-                      .header("Content-Type", "application/json");
-              String auth = exchange.getRequestHeaders().getFirst("Authorization");
-              if (auth != null) {
-                forward.header("Authorization", auth);
-              }
-              HttpResponse<byte[]> reply =
-                  client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-              exchange.getResponseHeaders().add("Content-Type", "application/json");
-              exchange.sendResponseHeaders(reply.statusCode(), reply.body().length);
-              try (OutputStream out = exchange.getResponseBody()) {
-                out.write(reply.body());
-              }
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              exchange.sendResponseHeaders(502, -1);
-            } finally {
-              exchange.close();
-            }
-          });
-      server.start();
+  private static String floatEncodedEmbeddings(JsonNode request) {
+    int dims = request.path("dimensions").asInt();
+    ObjectNode body = JSON.createObjectNode().put("object", "list");
+    ArrayNode data = body.putArray("data");
+    JsonNode input = request.path("input");
+    List<String> inputs = new ArrayList<>();
+    if (input.isTextual()) {
+      inputs.add(input.asText());
+    } else {
+      input.forEach(item -> inputs.add(item.asText()));
     }
-
-    URI openAiBaseUri() {
-      return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+    for (int i = 0; i < inputs.size(); i++) {
+      ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+      ArrayNode vector = item.putArray("embedding");
+      for (float f : LlmSimulator.embeddingOf(inputs.get(i), dims)) {
+        vector.add(f);
+      }
     }
+    body.put("model", request.path("model").asText());
+    // One token per input: the count is not under test here.
+    body.putObject("usage").put("prompt_tokens", inputs.size()).put("total_tokens", inputs.size());
+    return body.toString();
+  }
 
-    @Override
-    public void close() {
-      server.stop(0);
+  private static JsonNode readTree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new AssertionError("The float reply is not JSON: " + json, e);
     }
   }
 }
