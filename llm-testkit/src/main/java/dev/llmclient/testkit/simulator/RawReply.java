@@ -59,7 +59,7 @@ public final class RawReply {
   /**
    * A JSON reply with {@code Content-Type: application/json}.
    *
-   * @param status the HTTP status, 100 to 599
+   * @param status the final HTTP status, 200 to 599 (204 and 304 only with an empty body)
    * @param body the body, sent as UTF-8 exactly as given (it need not be valid JSON)
    * @return the reply
    */
@@ -70,7 +70,7 @@ public final class RawReply {
   /**
    * A text reply.
    *
-   * @param status the HTTP status, 100 to 599
+   * @param status the final HTTP status, 200 to 599 (204 and 304 only with an empty body)
    * @param contentType the {@code Content-Type} value, e.g. {@code text/html; charset=utf-8}
    * @param body the body, sent as UTF-8
    * @return the reply
@@ -83,30 +83,29 @@ public final class RawReply {
   /**
    * A reply with exactly these body bytes.
    *
-   * @param status the HTTP status, 100 to 599
+   * @param status the final HTTP status, 200 to 599 (204 and 304 only with an empty body)
    * @param contentType the {@code Content-Type} value
    * @param body the body bytes (copied)
    * @return the reply
    */
   public static RawReply bytes(int status, String contentType, byte[] body) {
-    if (status < 100 || status > 599) {
+    Objects.requireNonNull(contentType, "contentType");
+    Objects.requireNonNull(body, "body");
+    if (status < 200 || status > 599) {
       throw new IllegalArgumentException(
-          "A raw reply's status must be between 100 and 599, got "
+          "A raw reply's status must be a final status between 200 and 599, got "
               + status
               + "; use RawReply.reset() to drop the connection instead");
     }
-    Objects.requireNonNull(contentType, "contentType");
+    if ((status == 204 || status == 304) && body.length > 0) {
+      throw new IllegalArgumentException(
+          "A " + status + " reply has no body; pass an empty body, or use another status");
+    }
     if (contentType.isBlank()) {
       throw new IllegalArgumentException(
           "A raw reply needs a Content-Type, e.g. application/json or text/plain");
     }
-    return new RawReply(
-        status,
-        contentType,
-        Objects.requireNonNull(body, "body").clone(),
-        List.of(),
-        Duration.ZERO,
-        false);
+    return new RawReply(status, contentType, body.clone(), List.of(), Duration.ZERO, false);
   }
 
   /**

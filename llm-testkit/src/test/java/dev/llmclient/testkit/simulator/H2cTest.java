@@ -80,6 +80,27 @@ class H2cTest {
   }
 
   @Test
+  void rawRepliesGoOutOverHttp2Too() throws Exception {
+    try (LlmSimulator sim = LlmSimulator.start();
+        CloseableHttpAsyncClient client = multiplexingClient()) {
+      sim.enqueueRaw(
+          RawReply.text(418, "text/plain; charset=utf-8", "short and stout")
+              .header("X-Teapot", "yes")
+              .after(Duration.ofMillis(50)));
+
+      SimpleHttpResponse r = client.execute(chat(sim, "tea?"), null).get(10, TimeUnit.SECONDS);
+
+      assertThat(r.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(r.getCode()).isEqualTo(418);
+      assertThat(r.getFirstHeader("x-teapot").getValue()).isEqualTo("yes");
+      assertThat(r.getFirstHeader("content-type").getValue())
+          .isEqualTo("text/plain; charset=utf-8");
+      assertThat(r.getBodyText()).isEqualTo("short and stout");
+      assertThat(sim.counters().responses(418)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void twoHundredConcurrentStreamsShareOneConnection() throws Exception {
     int streams = 200;
     try (LlmSimulator sim =

@@ -182,7 +182,9 @@ class RawReplyTest {
   void withoutRulesTheSimulatorAnswersNormally() {
     SimHttp http = start();
     sim.enqueueRaw(RawReply.json(204, ""));
-    http.get("/v1/models");
+    SimHttp.Response empty = http.get("/v1/models");
+    assertThat(empty.status()).isEqualTo(204);
+    assertThat(empty.body()).isEmpty();
 
     SimHttp.Response normal = http.post(CHAT, SimHttp.chat("m", "x"));
 
@@ -339,6 +341,12 @@ class RawReplyTest {
     assertThatThrownBy(() -> RawReply.json(600, "{}"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("RawReply.reset()");
+    assertThatThrownBy(() -> RawReply.json(101, ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("final status");
+    assertThatThrownBy(() -> RawReply.json(204, "{}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("204 reply has no body");
     assertThatThrownBy(() -> RawReply.reset().header("X", "y"))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> r.after(Duration.ofMillis(-1)))
