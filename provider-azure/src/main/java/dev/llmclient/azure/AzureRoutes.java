@@ -4,6 +4,8 @@ import dev.llmclient.openai.OpenAiRoutes;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Azure's two routes: {@code {endpoint}/openai/deployments/{deployment}/...?api-version=} (no model
@@ -11,9 +13,16 @@ import java.nio.charset.StandardCharsets;
  */
 final class AzureRoutes implements OpenAiRoutes {
 
+  private static final int MAX_CACHED = 256;
+
   private final String root;
   private final boolean v1;
   private final String apiVersion;
+
+  /** Deployment → URI per operation; a handful of deployments is usual, so this stays small. */
+  private final Map<String, URI> chatUris = new ConcurrentHashMap<>();
+
+  private final Map<String, URI> embeddingUris = new ConcurrentHashMap<>();
 
   /**
    * @param endpoint the resource endpoint, with or without a trailing slash or {@code /openai}
@@ -61,12 +70,24 @@ final class AzureRoutes implements OpenAiRoutes {
 
   @Override
   public URI chatCompletions(String deployment) {
-    return operation(deployment, "chat/completions");
+    return cached(chatUris, deployment, "chat/completions");
   }
 
   @Override
   public URI embeddings(String deployment) {
-    return operation(deployment, "embeddings");
+    return cached(embeddingUris, deployment, "embeddings");
+  }
+
+  /** Building a URI parses it, which costs more than the rest of a call's request line. */
+  private URI cached(Map<String, URI> uris, String deployment, String operation) {
+    URI uri = uris.get(deployment);
+    if (uri == null) {
+      uri = operation(deployment, operation);
+      if (uris.size() < MAX_CACHED) {
+        uris.put(deployment, uri);
+      }
+    }
+    return uri;
   }
 
   @Override
