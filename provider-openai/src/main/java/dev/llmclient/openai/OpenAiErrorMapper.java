@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one place where an HTTP status and error body become a typed {@link LlmException}.
  *
- * <p>{@link #TABLE} is read top to bottom and the first matching row wins. Every row is covered by
- * a test with the exact body the service sends (see {@code azure-openai-errors.md}).
+ * <p>{@code Table.ROWS} is read top to bottom and the first matching row wins. Every row is covered
+ * by a test with the exact body the service sends (see {@code azure-openai-errors.md}).
  */
 final class OpenAiErrorMapper {
 
@@ -71,131 +71,139 @@ final class OpenAiErrorMapper {
     }
   }
 
-  private static final List<Row> TABLE =
-      List.of(
-          new Row(
-              "400 content_filter (prompt filtered)",
-              f -> f.status() == 400 && f.isContentFilter(),
-              f ->
-                  new ContentFilterException(
-                      "The content filter blocked the prompt: "
-                          + f.detail()
-                          + " Change the input; the same text is filtered on every retry.",
-                      f.context(),
-                      ContentFilterException.Side.PROMPT,
-                      filterResults(f.filterResults()),
-                      null)),
-          new Row(
-              "400 context_length_exceeded",
-              f -> f.status() == 400 && f.isContextLength(),
-              f ->
-                  new ContextLengthExceededException(
-                      "The prompt and output cap exceed the model's context window: "
-                          + f.detail()
-                          + " Shorten the messages or lower maxTokens.",
-                      f.context(),
-                      f.param(),
-                      null)),
-          new Row(
-              "401 / 403",
-              f -> f.status() == 401 || f.status() == 403,
-              f ->
-                  new AuthenticationException(
-                      (f.status() == 401 ? "Authentication failed: " : "Access denied: ")
-                          + f.detail()
-                          + " "
-                          + f.mapper().authHint,
-                      f.context(),
-                      null)),
-          new Row(
-              "404 / DeploymentNotFound",
-              f -> f.status() == 404 || "DeploymentNotFound".equals(f.code()),
-              f ->
-                  new NotFoundException(
-                      "No "
-                          + f.mapper().targetNoun
-                          + " '"
-                          + f.target().model()
-                          + "' at "
-                          + f.target()
-                          + ": "
-                          + f.detail()
-                          + " "
-                          + f.mapper().notFoundHint,
-                      f.context(),
-                      null)),
-          new Row(
-              "408",
-              f -> f.status() == 408,
-              f ->
-                  new LlmTimeoutException(
-                      "The server timed out waiting for the request: " + f.detail(),
-                      f.context(),
-                      null)),
-          new Row(
-              "409",
-              f -> f.status() == 409,
-              f -> new ConflictException("Conflict: " + f.detail(), f.context(), null)),
-          new Row(
-              "429",
-              f -> f.status() == 429,
-              f ->
-                  new RateLimitException(
-                      "Rate limit exceeded: "
-                          + f.detail()
-                          + " Lower the concurrency or raise the deployment's quota.",
-                      f.context(),
-                      RetryAfter.parse(f.header(), f.mapper().clock),
-                      null)),
-          new Row(
-              "407 proxy authentication",
-              f -> f.status() == 407,
-              f ->
-                  new AuthenticationException(
-                      "The proxy "
-                          + (f.mapper().proxies.isEmpty() ? "" : f.mapper().proxies + " ")
-                          + "refused the credentials (407 Proxy Authentication Required). Set "
-                          + HttpTransportSettings.PROXY_USER
-                          + " and "
-                          + HttpTransportSettings.PROXY_PASSWORD
-                          + ", or put user:password in the proxy URL (HTTPS_PROXY / HTTP_PROXY).",
-                      f.context(),
-                      null)),
-          new Row(
-              "other 4xx (400, 422, ...)",
-              f -> f.status() >= 400 && f.status() < 500,
-              f ->
-                  new InvalidRequestException(
-                      "The server rejected the request"
-                          + (f.param() == null ? "" : " (param '" + f.param() + "')")
-                          + ": "
-                          + f.detail(),
-                      f.context(),
-                      f.param(),
-                      f.code(),
-                      null)),
-          new Row(
-              "5xx",
-              f -> f.status() >= 500,
-              f ->
-                  new ServerException(
-                      "The server failed (" + f.status() + "): " + f.detail(),
-                      f.context(),
-                      RetryAfter.parse(f.header(), f.mapper().clock),
-                      null)),
-          new Row(
-              "anything else (1xx, 3xx)",
-              f -> true,
-              f ->
-                  new InvalidResponseException(
-                      "Unexpected HTTP status "
-                          + f.status()
-                          + " from "
-                          + f.target()
-                          + ": "
-                          + f.detail(),
-                      f.context(),
-                      null)));
+  /**
+   * The table, in a holder class so that its two dozen lambdas are only bootstrapped when the first
+   * error is mapped, not on every client's cold start.
+   */
+  private static final class Table {
+    static final List<Row> ROWS =
+        List.of(
+            new Row(
+                "400 content_filter (prompt filtered)",
+                f -> f.status() == 400 && f.isContentFilter(),
+                f ->
+                    new ContentFilterException(
+                        "The content filter blocked the prompt: "
+                            + f.detail()
+                            + " Change the input; the same text is filtered on every retry.",
+                        f.context(),
+                        ContentFilterException.Side.PROMPT,
+                        filterResults(f.filterResults()),
+                        null)),
+            new Row(
+                "400 context_length_exceeded",
+                f -> f.status() == 400 && f.isContextLength(),
+                f ->
+                    new ContextLengthExceededException(
+                        "The prompt and output cap exceed the model's context window: "
+                            + f.detail()
+                            + " Shorten the messages or lower maxTokens.",
+                        f.context(),
+                        f.param(),
+                        null)),
+            new Row(
+                "401 / 403",
+                f -> f.status() == 401 || f.status() == 403,
+                f ->
+                    new AuthenticationException(
+                        (f.status() == 401 ? "Authentication failed: " : "Access denied: ")
+                            + f.detail()
+                            + " "
+                            + f.mapper().authHint,
+                        f.context(),
+                        null)),
+            new Row(
+                "404 / DeploymentNotFound",
+                f -> f.status() == 404 || "DeploymentNotFound".equals(f.code()),
+                f ->
+                    new NotFoundException(
+                        "No "
+                            + f.mapper().targetNoun
+                            + " '"
+                            + f.target().model()
+                            + "' at "
+                            + f.target()
+                            + ": "
+                            + f.detail()
+                            + " "
+                            + f.mapper().notFoundHint,
+                        f.context(),
+                        null)),
+            new Row(
+                "408",
+                f -> f.status() == 408,
+                f ->
+                    new LlmTimeoutException(
+                        "The server timed out waiting for the request: " + f.detail(),
+                        f.context(),
+                        null)),
+            new Row(
+                "409",
+                f -> f.status() == 409,
+                f -> new ConflictException("Conflict: " + f.detail(), f.context(), null)),
+            new Row(
+                "429",
+                f -> f.status() == 429,
+                f ->
+                    new RateLimitException(
+                        "Rate limit exceeded: "
+                            + f.detail()
+                            + " Lower the concurrency or raise the deployment's quota.",
+                        f.context(),
+                        RetryAfter.parse(f.header(), f.mapper().clock),
+                        null)),
+            new Row(
+                "407 proxy authentication",
+                f -> f.status() == 407,
+                f ->
+                    new AuthenticationException(
+                        "The proxy "
+                            + (f.mapper().proxies.isEmpty() ? "" : f.mapper().proxies + " ")
+                            + "refused the credentials (407 Proxy Authentication Required). Set "
+                            + HttpTransportSettings.PROXY_USER
+                            + " and "
+                            + HttpTransportSettings.PROXY_PASSWORD
+                            + ", or put user:password in the proxy URL (HTTPS_PROXY / HTTP_PROXY).",
+                        f.context(),
+                        null)),
+            new Row(
+                "other 4xx (400, 422, ...)",
+                f -> f.status() >= 400 && f.status() < 500,
+                f ->
+                    new InvalidRequestException(
+                        "The server rejected the request"
+                            + (f.param() == null ? "" : " (param '" + f.param() + "')")
+                            + ": "
+                            + f.detail(),
+                        f.context(),
+                        f.param(),
+                        f.code(),
+                        null)),
+            new Row(
+                "5xx",
+                f -> f.status() >= 500,
+                f ->
+                    new ServerException(
+                        "The server failed (" + f.status() + "): " + f.detail(),
+                        f.context(),
+                        RetryAfter.parse(f.header(), f.mapper().clock),
+                        null)),
+            new Row(
+                "anything else (1xx, 3xx)",
+                f -> true,
+                f ->
+                    new InvalidResponseException(
+                        "Unexpected HTTP status "
+                            + f.status()
+                            + " from "
+                            + f.target()
+                            + ": "
+                            + f.detail(),
+                        f.context(),
+                        null)));
+
+    private Table() {}
+  }
 
   private final String providerId;
   private final String targetNoun;
@@ -285,7 +293,7 @@ final class OpenAiErrorMapper {
               filter,
               detail);
     }
-    for (Row row : TABLE) {
+    for (Row row : Table.ROWS) {
       if (row.matches().test(failure)) {
         return row.create().apply(failure);
       }
