@@ -51,23 +51,30 @@ public record Usage(
   /**
    * Input plus output tokens.
    *
-   * @return the total
+   * @return the total, at most {@link Long#MAX_VALUE}
    */
   public long totalTokens() {
-    return inputTokens + outputTokens;
+    return saturatedSum(inputTokens, outputTokens);
   }
 
   /**
-   * Adds two usages field by field, for example the attempts of one call.
+   * Adds two usages field by field, for example the attempts of one call. A count that would exceed
+   * {@link Long#MAX_VALUE} (only a broken server reports such numbers) stays at the maximum instead
+   * of wrapping around to a negative count.
    *
    * @param other the usage to add
    * @return the sum
    */
   public Usage plus(Usage other) {
     return new Usage(
-        inputTokens + other.inputTokens,
-        outputTokens + other.outputTokens,
-        cachedInputTokens + other.cachedInputTokens,
-        reasoningTokens + other.reasoningTokens);
+        saturatedSum(inputTokens, other.inputTokens),
+        saturatedSum(outputTokens, other.outputTokens),
+        saturatedSum(cachedInputTokens, other.cachedInputTokens),
+        saturatedSum(reasoningTokens, other.reasoningTokens));
+  }
+
+  private static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum; // both are >= 0, so a negative sum is an overflow
   }
 }

@@ -74,6 +74,10 @@ class LlmExceptionTest {
   void usageAddsUpAndRejectsNegativeCounts() {
     assertThat(Usage.of(10, 5).plus(new Usage(1, 2, 3, 4))).isEqualTo(new Usage(11, 7, 3, 4));
     assertThat(Usage.of(10, 5).totalTokens()).isEqualTo(15);
+    assertThat(Usage.of(Long.MAX_VALUE, 2).plus(Usage.of(Long.MAX_VALUE, 3)))
+        .as("a broken server's huge counts saturate instead of wrapping negative")
+        .isEqualTo(Usage.of(Long.MAX_VALUE, 5));
+    assertThat(Usage.of(Long.MAX_VALUE, 1).totalTokens()).isEqualTo(Long.MAX_VALUE);
     assertThatThrownBy(() -> Usage.of(-1, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 }

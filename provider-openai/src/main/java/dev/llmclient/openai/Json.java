@@ -268,7 +268,11 @@ final class Json {
       return p.getLongValue();
     }
     if (value == JsonToken.VALUE_NUMBER_FLOAT) {
-      return (long) p.getDoubleValue();
+      double d = p.getDoubleValue();
+      if (!(d >= Long.MIN_VALUE && d <= Long.MAX_VALUE)) { // also rejects NaN and infinities
+        throw new JsonParseException(p, "number " + p.getText() + " is out of range of a count");
+      }
+      return (long) d;
     }
     if (value == JsonToken.VALUE_STRING) {
       try {

@@ -66,6 +66,10 @@ class ChatBodyReaderTest {
         .hasMessageContaining("expected a string");
     assertThatThrownBy(() -> read("{'usage':{'prompt_tokens':'many'}}"))
         .hasMessageContaining("expected a number, got \"many\"");
+    assertThatThrownBy(() -> read("{'usage':{'prompt_tokens':1e400}}"))
+        .hasMessageContaining("out of range of a count");
+    assertThatThrownBy(() -> read("{'usage':{'prompt_tokens':" + "9".repeat(30) + "}}"))
+        .hasMessageContaining("out of range of long");
     assertThatThrownBy(() -> read("{'choices':[{'index':0")).isInstanceOf(IOException.class);
     assertThatThrownBy(() -> read("")).isInstanceOf(IOException.class);
   }
