@@ -5,6 +5,7 @@ import dev.llmclient.api.ErrorContext;
 import dev.llmclient.openai.RequestAuthenticator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,20 @@ final class TokenCache implements RequestAuthenticator {
   /** How long one token fetch may take before callers fail instead of waiting on it. */
   static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * After a failed early refresh the still-valid token is used without asking the source again for
+   * this long, doubling with each further failure up to {@link #MAX_EARLY_BACKOFF}, so a failing
+   * identity endpoint is not asked once per call for the last five minutes.
+   */
+  static final Duration EARLY_BACKOFF = Duration.ofSeconds(15);
+
+  static final Duration MAX_EARLY_BACKOFF = Duration.ofMinutes(1);
+
+  /** When an early refresh may next be tried; guarded by the refresh slot. */
+  private volatile Instant nextEarlyRefresh = Instant.MIN;
+
+  private volatile int earlyFailures;
+
   TokenCache(AzureTokenSource source, String scope, Clock clock) {
     this.source = source;
     this.scope = scope;
@@ -42,7 +57,7 @@ final class TokenCache implements RequestAuthenticator {
   CompletableFuture<AzureAccessToken> token() {
     while (true) {
       AzureAccessToken token = current.get();
-      if (fresh(token)) {
+      if (fresh(token) || backingOff(token)) {
         return CompletableFuture.completedFuture(token);
       }
       CompletableFuture<AzureAccessToken> running = refreshing.get();
@@ -79,11 +94,19 @@ final class TokenCache implements RequestAuthenticator {
               (t, failure) -> {
                 if (failure == null && t != null) {
                   current.set(t);
+                  earlyFailures = 0;
+                  nextEarlyRefresh = Instant.MIN;
                   refreshing.set(null);
                   mine.complete(t);
                 } else if (again != null && clock.instant().isBefore(again.expiresAt())) {
                   // The early refresh failed but the token has not expired: keep using it, and
-                  // try again on the next call.
+                  // try again after a backoff (never later than the token's expiry).
+                  int failures = ++earlyFailures;
+                  Duration wait = EARLY_BACKOFF.multipliedBy(1L << Math.min(failures - 1, 10));
+                  nextEarlyRefresh =
+                      clock
+                          .instant()
+                          .plus(wait.compareTo(MAX_EARLY_BACKOFF) > 0 ? MAX_EARLY_BACKOFF : wait);
                   refreshing.set(null);
                   mine.complete(again);
                 } else {
@@ -93,6 +116,15 @@ final class TokenCache implements RequestAuthenticator {
               });
       return mine;
     }
+  }
+
+  /** Whether a still-valid token is being served without retrying a failed early refresh yet. */
+  private boolean backingOff(@Nullable AzureAccessToken token) {
+    if (token == null) {
+      return false;
+    }
+    Instant now = clock.instant();
+    return now.isBefore(nextEarlyRefresh) && now.isBefore(token.expiresAt());
   }
 
   private boolean fresh(@Nullable AzureAccessToken token) {

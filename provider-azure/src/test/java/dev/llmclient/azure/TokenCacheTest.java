@@ -185,6 +185,37 @@ class TokenCacheTest {
   }
 
   @Test
+  void aFailingEarlyRefreshIsRetriedWithBackoffNotOnEveryCall() throws Exception {
+    MutableClock clock = new MutableClock();
+    FakeCredential credential = new FakeCredential(clock);
+    TokenCache cache = new TokenCache(credential, AzureOpenAiProvider.SCOPE, clock);
+    assertThat(cache.token().get().token()).isEqualTo("token-1");
+
+    credential.fail = true;
+    clock.advance(Duration.ofMinutes(56)); // refresh due; the identity endpoint is failing
+    for (int i = 0; i < 100; i++) {
+      assertThat(cache.token().get().token()).isEqualTo("token-1");
+    }
+    assertThat(credential.calls).as("one failed refresh, then 15 s of backoff").hasValue(2);
+
+    clock.advance(Duration.ofSeconds(15));
+    cache.token().get();
+    assertThat(credential.calls).hasValue(3);
+    clock.advance(Duration.ofSeconds(29)); // the second failure doubled the backoff to 30 s
+    cache.token().get();
+    assertThat(credential.calls).hasValue(3);
+    clock.advance(Duration.ofSeconds(1));
+    cache.token().get();
+    assertThat(credential.calls).hasValue(4);
+
+    credential.fail = false;
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(cache.token().get().token()).isEqualTo("token-5");
+    assertThat(cache.token().get().token()).isEqualTo("token-5");
+    assertThat(credential.calls).as("a fresh token ends the backoff").hasValue(5);
+  }
+
+  @Test
   void aSourceThatReturnsNoFutureIsTypedAndDoesNotBlockLaterCalls() {
     AtomicInteger calls = new AtomicInteger();
     TokenCache cache =
