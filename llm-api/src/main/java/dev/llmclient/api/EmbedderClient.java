@@ -22,6 +22,8 @@ public interface EmbedderClient extends AutoCloseable {
    * @param input the text; must not be blank
    * @return the vector
    * @throws LlmException when the call fails after the configured retries
+   * @throws IllegalStateException when called on a thread that delivers llmclient answers, where
+   *     waiting could block the answer itself; chain the async method instead
    */
   float[] create(String input);
 
@@ -31,6 +33,8 @@ public interface EmbedderClient extends AutoCloseable {
    * @param inputs the texts; none may be null or blank
    * @return one vector per input, in input order
    * @throws LlmException when the call fails after the configured retries
+   * @throws IllegalStateException when called on a thread that delivers llmclient answers, where
+   *     waiting could block the answer itself; chain the async method instead
    */
   List<float[]> createBatch(List<String> inputs);
 

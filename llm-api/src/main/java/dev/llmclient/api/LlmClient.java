@@ -32,6 +32,9 @@ public interface LlmClient extends AutoCloseable {
    * @param <T> the request's response type, or {@code Map<String,Object>} when it has none
    * @return the answer with its usage and attempt count
    * @throws LlmException when the call fails after the configured retries and re-asks
+   * @throws IllegalStateException when called on a thread that delivers llmclient answers (inside a
+   *     dependent stage of {@link #generateAsync(LlmRequest)}), where waiting could block the
+   *     answer itself; chain {@code generateAsync} with {@code thenCompose} instead
    */
   <T> LlmResponse<T> generate(LlmRequest request);
 
@@ -41,7 +44,8 @@ public interface LlmClient extends AutoCloseable {
    * <p>The future may be completed on one of the client's I/O or timer threads. Do not block in a
    * dependent stage (for example by calling {@link #generate(LlmRequest)} inside {@code
    * thenApply}): chain with {@code thenApplyAsync(fn, yourExecutor)} or {@code thenCompose}
-   * instead.
+   * instead. The blocking methods refuse to run on those threads with an {@link
+   * IllegalStateException} rather than wait for themselves until the deadline.
    *
    * @param request the request
    * @param <T> the request's response type, or {@code Map<String,Object>} when it has none

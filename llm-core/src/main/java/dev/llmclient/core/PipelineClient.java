@@ -104,11 +104,33 @@ final class PipelineClient implements LlmClient {
 
   @Override
   public <T> LlmResponse<T> generate(LlmRequest request) {
+    refuseToBlockAClientThread("generate()");
     CompletableFuture<LlmResponse<T>> future = generateAsync(request);
     try {
       return future.join();
     } catch (CompletionException e) {
       throw unchecked(e.getCause() == null ? e : e.getCause());
+    }
+  }
+
+  /**
+   * Refuses a blocking call on a thread that delivers llmclient answers (an I/O thread of the
+   * bundled providers or a client's scheduler): the answer it would wait for may need that very
+   * thread, so the call would hang until its deadline.
+   *
+   * @throws IllegalStateException on such a thread, saying what to do instead
+   */
+  static void refuseToBlockAClientThread(String method) {
+    String name = Thread.currentThread().getName();
+    if (name.startsWith("llmclient-io-") || name.startsWith("llmclient-scheduler-")) {
+      throw new IllegalStateException(
+          method
+              + " waits for the answer, but it was called on "
+              + name
+              + ", a thread that delivers llmclient answers, where it could wait for itself until"
+              + " the deadline. Chain the async call instead (thenCompose(r ->"
+              + " client.generateAsync(...))), or continue on your own executor with"
+              + " thenApplyAsync(fn, executor).");
     }
   }
 

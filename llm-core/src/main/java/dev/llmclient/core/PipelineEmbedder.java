@@ -96,11 +96,13 @@ final class PipelineEmbedder implements EmbedderClient {
 
   @Override
   public float[] create(String input) {
+    PipelineClient.refuseToBlockAClientThread("create()");
     return join(createAsync(input));
   }
 
   @Override
   public List<float[]> createBatch(List<String> inputs) {
+    PipelineClient.refuseToBlockAClientThread("createBatch()");
     return join(createBatchAsync(inputs));
   }
 
