@@ -89,7 +89,12 @@ final class ResponseSchema {
 
   /** Error messages of validating an answer, at most five; empty when valid. */
   List<String> validate(JsonNode instance) {
-    List<String> errors = validator.validate(instance);
+    List<String> errors;
+    try {
+      errors = validator.validate(instance);
+    } catch (RuntimeException e) { // never expected; an answer that breaks the validator is invalid
+      return List.of("the reply could not be validated: " + e);
+    }
     if (errors.size() <= MAX_ERRORS_SHOWN) {
       return errors;
     }

@@ -6,9 +6,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
@@ -23,15 +26,22 @@ import org.jspecify.annotations.Nullable;
  * default; other annotations are ignored.
  *
  * <p>Compiling resolves every pattern once, so a bad regular expression is reported before the call
- * is sent. Validation allocates only for errors. Instances are immutable and thread-safe.
+ * is sent. Every validation is bounded by a step budget and stops at a reference cycle that does
+ * not consume the value. Instances are immutable and thread-safe.
  *
  * <p>Written for this pipeline instead of using a general-purpose validator: a general validator
  * costs about 95 ms of class loading on a cold start for keywords strict mode never allows.
  */
 final class SchemaValidator {
 
-  /** Guards against {@code $ref} cycles that never consume any of the instance. */
+  /** The deepest nesting of schema levels followed for one value. */
   private static final int MAX_DEPTH = 256;
+
+  /**
+   * Schema applications one validation may make: far above any real schema and answer, low enough
+   * that a pathological explicit schema (anyOf over shared references) ends in milliseconds.
+   */
+  private static final int MAX_STEPS = 1_000_000;
 
   private final JsonNode root;
   private final Map<String, Pattern> patterns;
@@ -56,9 +66,15 @@ final class SchemaValidator {
 
   /** Every violation, each starting with the JSON path of the offending value; empty if valid. */
   List<String> validate(JsonNode instance) {
-    List<String> errors = new ArrayList<>(0);
-    check(root, instance, "$", errors, 0);
-    return errors;
+    Run run = new Run(new ArrayList<>(0), new int[1], new HashSet<>());
+    check(root, instance, "$", run, 0);
+    if (run.exhausted()) {
+      run.fail(
+          "$: the schema is too complex to validate within "
+              + MAX_STEPS
+              + " steps; simplify its anyOf and $ref structure");
+    }
+    return run.errors;
   }
 
   private void prepare(JsonNode schema, String where, int depth) {
@@ -108,75 +124,80 @@ final class SchemaValidator {
     }
   }
 
-  private void check(JsonNode schema, JsonNode value, String path, List<String> errors, int depth) {
+  private void check(JsonNode schema, JsonNode value, String path, Run run, int depth) {
     if (schema.isBoolean()) {
       if (!schema.booleanValue()) {
-        errors.add(path + ": no value is allowed here");
+        run.fail(path + ": no value is allowed here");
       }
       return;
     }
     if (!schema.isObject()) {
       return;
     }
-    if (depth > MAX_DEPTH) {
-      errors.add(path + ": the schema's references nest deeper than " + MAX_DEPTH);
+    if (!run.step() || depth > MAX_DEPTH) {
+      if (depth > MAX_DEPTH) {
+        run.fail(path + ": the schema nests deeper than " + MAX_DEPTH + " levels here");
+      }
+      return;
+    }
+    if (value.isNumber() && decimal(value) == null) {
+      run.fail(path + ": " + value.asText() + " is not a finite number");
       return;
     }
     JsonNode ref = schema.get("$ref");
     if (ref != null) {
       JsonNode target = resolve(ref.asText());
       if (target != null) {
-        check(target, value, path, errors, depth + 1);
+        run.follow(target, value, path, depth, this);
       }
     }
     JsonNode type = schema.get("type");
     if (type != null && !typeMatches(type, value)) {
-      errors.add(path + ": " + typeName(value) + " found, " + expected(type) + " expected");
+      run.fail(path + ": " + typeName(value) + " found, " + expected(type) + " expected");
       return; // the remaining keywords would only repeat the mismatch
     }
     JsonNode values = schema.get("enum");
     if (values != null && values.isArray() && !contains(values, value)) {
-      errors.add(path + ": " + brief(value) + " is not one of " + values);
+      run.fail(path + ": " + brief(value) + " is not one of " + values);
     }
     JsonNode constant = schema.get("const");
     if (constant != null && !jsonEquals(constant, value)) {
-      errors.add(path + ": must be the constant " + constant);
+      run.fail(path + ": must be the constant " + constant);
     }
     JsonNode anyOf = schema.get("anyOf");
     if (anyOf != null && anyOf.isArray()) {
-      checkAnyOf(anyOf, value, path, errors, depth);
+      checkAnyOf(anyOf, value, path, run, depth);
     }
     if (value.isObject()) {
-      checkObject(schema, value, path, errors, depth);
+      checkObject(schema, value, path, run, depth);
     } else if (value.isArray()) {
-      checkArray(schema, value, path, errors, depth);
+      checkArray(schema, value, path, run, depth);
     } else if (value.isTextual()) {
       JsonNode pattern = schema.get("pattern");
       if (pattern != null && pattern.isTextual()) {
         Pattern compiled = patterns.get(pattern.textValue());
         if (compiled != null && !compiled.matcher(value.textValue()).find()) {
-          errors.add(path + ": " + brief(value) + " does not match the pattern " + pattern);
+          run.fail(path + ": " + brief(value) + " does not match the pattern " + pattern);
         }
       }
     } else if (value.isNumber()) {
-      checkNumber(schema, value, path, errors);
+      checkNumber(schema, value, path, run);
     }
   }
 
-  private void checkAnyOf(
-      JsonNode anyOf, JsonNode value, String path, List<String> errors, int depth) {
+  private void checkAnyOf(JsonNode anyOf, JsonNode value, String path, Run run, int depth) {
     @Nullable List<String> closest = null;
     for (JsonNode alternative : anyOf) {
-      List<String> attempt = new ArrayList<>(0);
+      Run attempt = run.fork();
       check(alternative, value, path, attempt, depth + 1);
-      if (attempt.isEmpty()) {
+      if (attempt.errors.isEmpty() && !run.exhausted()) {
         return;
       }
-      if (closest == null || rank(attempt, path) < rank(closest, path)) {
-        closest = attempt;
+      if (closest == null || rank(attempt.errors, path) < rank(closest, path)) {
+        closest = attempt.errors;
       }
     }
-    errors.add(
+    run.fail(
         path
             + ": matches none of the "
             + anyOf.size()
@@ -193,14 +214,13 @@ final class SchemaValidator {
     return wrongType ? Integer.MAX_VALUE : attempt.size();
   }
 
-  private void checkObject(
-      JsonNode schema, JsonNode value, String path, List<String> errors, int depth) {
+  private void checkObject(JsonNode schema, JsonNode value, String path, Run run, int depth) {
     JsonNode properties = schema.path("properties");
     JsonNode required = schema.get("required");
     if (required != null && required.isArray()) {
       for (JsonNode name : required) {
         if (!value.has(name.asText())) {
-          errors.add(path + ": required property '" + name.asText() + "' is missing");
+          run.fail(path + ": required property '" + name.asText() + "' is missing");
         }
       }
     }
@@ -209,44 +229,43 @@ final class SchemaValidator {
       String childPath = child(path, e.getKey());
       JsonNode propertySchema = properties.get(e.getKey());
       if (propertySchema != null) {
-        check(propertySchema, e.getValue(), childPath, errors, depth + 1);
+        check(propertySchema, e.getValue(), childPath, run, depth + 1);
       } else if (additional != null && additional.isBoolean() && !additional.booleanValue()) {
-        errors.add(path + ": property '" + e.getKey() + "' is not defined in the schema");
+        run.fail(path + ": property '" + e.getKey() + "' is not defined in the schema");
       } else if (additional != null && additional.isObject()) {
-        check(additional, e.getValue(), childPath, errors, depth + 1);
+        check(additional, e.getValue(), childPath, run, depth + 1);
       }
     }
   }
 
-  private void checkArray(
-      JsonNode schema, JsonNode value, String path, List<String> errors, int depth) {
+  private void checkArray(JsonNode schema, JsonNode value, String path, Run run, int depth) {
     JsonNode items = schema.get("items");
     if (items != null) {
       for (int i = 0; i < value.size(); i++) {
-        check(items, value.get(i), path + "[" + i + "]", errors, depth + 1);
+        check(items, value.get(i), path + "[" + i + "]", run, depth + 1);
       }
     }
     JsonNode min = schema.get("minItems");
     if (min != null && min.canConvertToLong() && value.size() < min.asLong()) {
-      errors.add(path + ": has " + value.size() + " items, at least " + min.asLong() + " needed");
+      run.fail(path + ": has " + value.size() + " items, at least " + min.asLong() + " needed");
     }
     JsonNode max = schema.get("maxItems");
     if (max != null && max.canConvertToLong() && value.size() > max.asLong()) {
-      errors.add(path + ": has " + value.size() + " items, at most " + max.asLong() + " allowed");
+      run.fail(path + ": has " + value.size() + " items, at most " + max.asLong() + " allowed");
     }
   }
 
-  private static void checkNumber(
-      JsonNode schema, JsonNode value, String path, List<String> errors) {
-    BigDecimal number = value.decimalValue();
-    bound(schema, "minimum", number, path, errors, c -> c >= 0, "at least");
-    bound(schema, "maximum", number, path, errors, c -> c <= 0, "at most");
-    bound(schema, "exclusiveMinimum", number, path, errors, c -> c > 0, "greater than");
-    bound(schema, "exclusiveMaximum", number, path, errors, c -> c < 0, "less than");
+  private static void checkNumber(JsonNode schema, JsonNode value, String path, Run run) {
+    BigDecimal number = Objects.requireNonNull(decimal(value)); // check() refused non-finite ones
+    bound(schema, "minimum", number, path, run, c -> c >= 0, "at least");
+    bound(schema, "maximum", number, path, run, c -> c <= 0, "at most");
+    bound(schema, "exclusiveMinimum", number, path, run, c -> c > 0, "greater than");
+    bound(schema, "exclusiveMaximum", number, path, run, c -> c < 0, "less than");
     JsonNode multipleOf = schema.get("multipleOf");
-    if (multipleOf != null && multipleOf.isNumber() && multipleOf.decimalValue().signum() > 0) {
-      if (number.remainder(multipleOf.decimalValue()).signum() != 0) {
-        errors.add(path + ": " + value + " is not a multiple of " + multipleOf);
+    BigDecimal step = multipleOf == null ? null : decimal(multipleOf);
+    if (step != null && step.signum() > 0) {
+      if (number.remainder(step).signum() != 0) {
+        run.fail(path + ": " + value + " is not a multiple of " + multipleOf);
       }
     }
   }
@@ -260,12 +279,13 @@ final class SchemaValidator {
       String keyword,
       BigDecimal number,
       String path,
-      List<String> errors,
+      Run run,
       Comparison ok,
       String words) {
     JsonNode limit = schema.get(keyword);
-    if (limit != null && limit.isNumber() && !ok.holds(number.compareTo(limit.decimalValue()))) {
-      errors.add(path + ": " + number.toPlainString() + " must be " + words + " " + limit);
+    BigDecimal bound = limit == null ? null : decimal(limit);
+    if (bound != null && !ok.holds(number.compareTo(bound))) {
+      run.fail(path + ": " + number.toPlainString() + " must be " + words + " " + limit);
     }
   }
 
@@ -294,6 +314,76 @@ final class SchemaValidator {
     return node;
   }
 
+  /** A number's exact value; null for a non-number or a non-finite double (e.g. 1e400). */
+  private static @Nullable BigDecimal decimal(JsonNode number) {
+    if (!number.isNumber()) {
+      return null;
+    }
+    if ((number.isDouble() || number.isFloat()) && !Double.isFinite(number.doubleValue())) {
+      return null;
+    }
+    return number.decimalValue();
+  }
+
+  /**
+   * The state of one validation: its errors, a step budget shared with every anyOf attempt, and the
+   * ($ref target, value) pairs being followed, so a schema that refers back to itself without
+   * consuming any of the value ends with an error instead of recursing until the budget is spent.
+   */
+  private record Run(List<String> errors, int[] steps, Set<Visit> following) {
+
+    Run fork() {
+      return new Run(new ArrayList<>(0), steps, following);
+    }
+
+    void fail(String error) {
+      errors.add(error);
+    }
+
+    /** Counts a step; false once the budget is spent (validate() then reports it). */
+    boolean step() {
+      return ++steps[0] <= MAX_STEPS;
+    }
+
+    boolean exhausted() {
+      return steps[0] > MAX_STEPS;
+    }
+
+    void follow(JsonNode target, JsonNode value, String path, int depth, SchemaValidator v) {
+      Visit visit = new Visit(target, value);
+      if (!following.add(visit)) {
+        fail(path + ": the schema refers back to itself here without consuming the value");
+        return;
+      }
+      try {
+        v.check(target, value, path, this, depth + 1);
+      } finally {
+        following.remove(visit);
+      }
+    }
+  }
+
+  /** A schema node applied to a value node, compared by identity. */
+  private static final class Visit {
+    private final JsonNode schema;
+    private final JsonNode value;
+
+    Visit(JsonNode schema, JsonNode value) {
+      this.schema = schema;
+      this.value = value;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Visit v && v.schema == schema && v.value == value;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * System.identityHashCode(schema) + System.identityHashCode(value);
+    }
+  }
+
   private static boolean typeMatches(JsonNode type, JsonNode value) {
     if (type.isTextual()) {
       return isOfType(type.textValue(), value);
@@ -318,7 +408,7 @@ final class SchemaValidator {
       case "string" -> value.isTextual();
       case "number" -> value.isNumber();
       case "integer" ->
-          value.isIntegralNumber() || (value.isNumber() && isWhole(value.decimalValue()));
+          value.isIntegralNumber() || (decimal(value) != null && isWhole(decimal(value)));
       default -> false;
     };
   }
@@ -339,7 +429,9 @@ final class SchemaValidator {
   /** JSON equality: numbers compare by value (1 equals 1.0), objects ignore member order. */
   private static boolean jsonEquals(JsonNode a, JsonNode b) {
     if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue()) == 0;
+      BigDecimal x = decimal(a);
+      BigDecimal y = decimal(b);
+      return x != null && y != null ? x.compareTo(y) == 0 : a.equals(b);
     }
     if (a.isArray() && b.isArray()) {
       if (a.size() != b.size()) {

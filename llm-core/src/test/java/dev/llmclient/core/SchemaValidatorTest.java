@@ -128,7 +128,51 @@ class SchemaValidatorTest {
     assertThat(errors("{'$defs':{'a':{'$ref':'#/$defs/a'}},'$ref':'#/$defs/a'}", "1"))
         .singleElement()
         .asString()
-        .contains("nest deeper than");
+        .contains("refers back to itself here without consuming the value");
+  }
+
+  @Test
+  void numbersBeyondADoubleAreErrorsNotExceptions() {
+    assertThat(errors("{'type':'object','properties':{'n':{'type':'number'}}}", "{'n':1e400}"))
+        .containsExactly("$.n: Infinity is not a finite number");
+    assertThat(errors("{'type':'integer','minimum':0}", "-1e400"))
+        .containsExactly("$: -Infinity is not a finite number");
+    assertThat(errors("{'enum':[1e400,2]}", "2")).isEmpty();
+    assertThat(errors("{'type':'number','maximum':1e400,'multipleOf':1e400}", "5")).isEmpty();
+  }
+
+  @Test
+  void anAnyOfWhoseBranchesReferBackToTheSameSchemaEndsAtOnce() {
+    String selfReferring =
+        "{'type':'object','properties':{},'required':[],'additionalProperties':false,"
+            + "'anyOf':[{'$ref':'#'},{'$ref':'#'}]}";
+
+    assertThat(errors(selfReferring, "{}"))
+        .singleElement()
+        .asString()
+        .contains("refers back to itself here without consuming the value");
+  }
+
+  @Test
+  void aSchemaThatWouldTakeExponentialWorkStopsAtTheStepBudget() {
+    StringBuilder defs = new StringBuilder("{'$defs':{'d0':{'type':'string'}");
+    for (int i = 1; i <= 40; i++) {
+      defs.append(",'d")
+          .append(i)
+          .append("':{'anyOf':[{'$ref':'#/$defs/d")
+          .append(i - 1)
+          .append("','maxItems':0},{'$ref':'#/$defs/d")
+          .append(i - 1)
+          .append("'}]}");
+    }
+    String schema = defs.append("},'$ref':'#/$defs/d40'}").toString();
+
+    long start = System.nanoTime();
+    List<String> found = errors(schema, "1");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+
+    assertThat(found).anyMatch(e -> e.contains("too complex to validate within 1000000 steps"));
+    assertThat(millis).as("bounded, not 2^40 steps").isLessThan(10_000);
   }
 
   // --- Differential: every verdict equals networknt's on the same schema and instance. ---
