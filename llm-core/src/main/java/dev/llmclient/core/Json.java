@@ -3,8 +3,10 @@ package dev.llmclient.core;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,12 +21,33 @@ final class Json {
    * Configured once. Unknown properties are accepted because the schema has already checked the
    * answer; Optional fields map through the JDK 8 module.
    */
-  static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .addModule(new Jdk8Module())
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  static final ObjectMapper MAPPER = builder().build();
+
+  private static JsonMapper.Builder builder() {
+    return JsonMapper.builder()
+        .addModule(new Jdk8Module())
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /**
+   * The same mapper with {@code java.time} support, for response types that have such fields; built
+   * on first use so that types without them do not pay for the module's start-up.
+   */
+  static ObjectMapper withJavaTime() {
+    return JavaTime.MAPPER;
+  }
+
+  private static final class JavaTime {
+    static final ObjectMapper MAPPER =
+        builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .build();
+
+    private JavaTime() {}
+  }
 
   private Json() {}
 

@@ -2,6 +2,7 @@ package dev.llmclient.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmclient.api.spi.ResponseFormat;
@@ -124,9 +125,11 @@ final class ResponseSchema {
     if (Map.class.isAssignableFrom(type)) {
       throw mapRejected(type.getName() + " is a Map");
     }
-    ObjectNode node = TypeSchemas.generate(type);
+    TypeSchemas.Generated generated = TypeSchemas.generateWithDetails(type);
+    ObjectNode node = generated.schema();
     requireStrict(node, "the response type " + type.getName());
-    return new ResponseSchema(nameOf(type), node, Json.MAPPER.readerFor(type));
+    ObjectMapper mapper = generated.usesJavaTime() ? Json.withJavaTime() : Json.MAPPER;
+    return new ResponseSchema(nameOf(type), node, mapper.readerFor(type));
   }
 
   private static void requireStrict(JsonNode node, String what) {

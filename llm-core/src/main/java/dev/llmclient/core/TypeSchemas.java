@@ -20,6 +20,17 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.Period;
+import java.time.Year;
+import java.time.YearMonth;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,14 +63,44 @@ final class TypeSchemas {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+  /**
+   * The {@code java.time} types a response may hold, with the text form Jackson's time module
+   * reads, told to the model as a description (every strict-mode service accepts descriptions; not
+   * all accept {@code format}). {@link Year} is a number.
+   */
+  private static final Map<Class<?>, String> TIME_HINTS =
+      Map.ofEntries(
+          Map.entry(Instant.class, "ISO-8601 instant in UTC, e.g. 2024-05-01T10:15:30Z"),
+          Map.entry(
+              OffsetDateTime.class,
+              "ISO-8601 date-time with offset, e.g. 2024-05-01T10:15:30+02:00"),
+          Map.entry(
+              ZonedDateTime.class,
+              "ISO-8601 date-time with offset, e.g. 2024-05-01T10:15:30+02:00"),
+          Map.entry(LocalDateTime.class, "ISO-8601 local date-time, e.g. 2024-05-01T10:15:30"),
+          Map.entry(LocalDate.class, "ISO-8601 date, e.g. 2024-05-01"),
+          Map.entry(LocalTime.class, "ISO-8601 local time, e.g. 10:15:30"),
+          Map.entry(OffsetTime.class, "ISO-8601 time with offset, e.g. 10:15:30+02:00"),
+          Map.entry(YearMonth.class, "ISO-8601 year and month, e.g. 2024-05"),
+          Map.entry(Year.class, "year, e.g. 2024"),
+          Map.entry(Duration.class, "ISO-8601 duration, e.g. PT1H30M"),
+          Map.entry(Period.class, "ISO-8601 period, e.g. P1Y2M10D"));
+
   private final JavaType root;
   private final Map<JavaType, Integer> uses = new LinkedHashMap<>();
   private final Map<JavaType, String> defNames = new LinkedHashMap<>();
   private final Map<String, ObjectNode> defs = new LinkedHashMap<>();
+  private boolean usesJavaTime;
 
   private TypeSchemas(JavaType root) {
     this.root = root;
   }
+
+  /**
+   * A generated schema, and whether the type has {@code java.time} values (which need a mapper with
+   * the time module to be read).
+   */
+  record Generated(ObjectNode schema, boolean usesJavaTime) {}
 
   /**
    * The schema of a type.
@@ -68,6 +109,16 @@ final class TypeSchemas {
    *     to change
    */
   static ObjectNode generate(Class<?> type) {
+    return generateWithDetails(type).schema();
+  }
+
+  /**
+   * The schema of a type, and whether it uses {@code java.time}.
+   *
+   * @throws IllegalArgumentException when the type cannot be expressed in strict mode, saying what
+   *     to change
+   */
+  static Generated generateWithDetails(Class<?> type) {
     JavaType javaType = Json.MAPPER.constructType(type);
     TypeSchemas generator = new TypeSchemas(javaType);
     generator.countUses(javaType, type.getName(), new HashSet<>());
@@ -81,9 +132,9 @@ final class TypeSchemas {
       ObjectNode defsNode = withDefs.putObject("$defs");
       generator.defs.forEach(defsNode::set);
       withDefs.setAll(schema);
-      return withDefs;
+      return new Generated(withDefs, generator.usesJavaTime);
     }
-    return schema;
+    return new Generated(schema, generator.usesJavaTime);
   }
 
   /** Counts how often each bean type is referenced, descending into each type once. */
@@ -125,6 +176,14 @@ final class TypeSchemas {
     ObjectNode schema;
     switch (kindOf(type, where)) {
       case STRING -> schema = typed("string");
+      case TIME -> {
+        usesJavaTime = true;
+        schema = typed("string");
+        String hint = TIME_HINTS.get(type.getRawClass());
+        if (hint != null) {
+          schema.put("description", hint);
+        }
+      }
       case INTEGER -> schema = typed("integer");
       case NUMBER -> schema = typed("number");
       case BOOLEAN -> schema = typed("boolean");
@@ -173,7 +232,10 @@ final class TypeSchemas {
               fieldContext(property, type));
       String text = property.getMetadata().getDescription();
       if (text != null && !text.isEmpty()) {
-        propertySchema = ((ObjectNode) propertySchema.deepCopy()).put("description", text);
+        ObjectNode described = (ObjectNode) propertySchema.deepCopy();
+        JsonNode hint = described.get("description");
+        described.put("description", hint == null ? text : text + " (" + hint.asText() + ")");
+        propertySchema = described;
       }
       properties.set(property.getName(), propertySchema);
       required.add(property.getName());
@@ -238,6 +300,7 @@ final class TypeSchemas {
 
   private enum Kind {
     STRING,
+    TIME,
     INTEGER,
     NUMBER,
     BOOLEAN,
@@ -259,10 +322,12 @@ final class TypeSchemas {
         || raw == UUID.class
         || raw == byte[].class
         || raw == char[].class
-        || raw.getName().startsWith("java.time.")
         || raw.getName().equals("java.net.URI")
         || raw.getName().equals("java.net.URL")) {
       return Kind.STRING;
+    }
+    if (TIME_HINTS.containsKey(raw)) {
+      return Kind.TIME;
     }
     if (raw == int.class
         || raw == Integer.class

@@ -10,6 +10,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.Year;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -97,6 +104,16 @@ class TypeSchemasTest {
 
   record SameNames(Outer.Value first, Outer.Value second, Other.Value third, Other.Value fourth) {}
 
+  record Event(
+      @JsonPropertyDescription("when it began") Instant start,
+      LocalDate day,
+      @Nullable OffsetDateTime reported,
+      Duration length,
+      Year year,
+      List<LocalTime> times) {}
+
+  record WithZone(ZoneId zone) {}
+
   record Untyped(Object anything) {}
 
   record Generic<T>(T value) {}
@@ -149,6 +166,44 @@ class TypeSchemasTest {
     assertThat(p.get("described").toString())
         .isEqualTo("{\"type\":\"integer\",\"description\":\"described\"}");
     assertThat(StrictSchemaCheck.problems(s)).isEmpty();
+  }
+
+  @Test
+  void javaTimeValuesAreStringsDescribedByTheirIsoFormAndAreReadBack() throws Exception {
+    TypeSchemas.Generated generated = TypeSchemas.generateWithDetails(Event.class);
+    JsonNode p = generated.schema().get("properties");
+
+    assertThat(generated.usesJavaTime()).isTrue();
+    assertThat(TypeSchemas.generateWithDetails(Inner.class).usesJavaTime()).isFalse();
+    assertThat(p.get("start").toString())
+        .isEqualTo(
+            "{\"type\":\"string\",\"description\":\"when it began (ISO-8601 instant in UTC,"
+                + " e.g. 2024-05-01T10:15:30Z)\"}");
+    assertThat(p.at("/day/description").asText()).isEqualTo("ISO-8601 date, e.g. 2024-05-01");
+    assertThat(p.at("/reported/type").toString()).isEqualTo("[\"string\",\"null\"]");
+    assertThat(p.at("/length/description").asText()).startsWith("ISO-8601 duration");
+    assertThat(p.at("/year/type").asText()).isEqualTo("string");
+    assertThat(p.at("/times/items/type").asText()).isEqualTo("string");
+    assertThat(StrictSchemaCheck.problems(generated.schema())).isEmpty();
+
+    ResponseSchema schema = ResponseSchema.forType(Event.class);
+    String answer =
+        "{\"start\":\"2024-05-01T10:15:30Z\",\"day\":\"2024-05-01\",\"reported\":null,"
+            + "\"length\":\"PT1H30M\",\"year\":\"2024\",\"times\":[\"10:15:30\"]}";
+    assertThat(schema.validate(Json.MAPPER.readTree(answer))).isEmpty();
+    Event read = java.util.Objects.requireNonNull(schema.reader).readValue(answer);
+    assertThat(read.start()).isEqualTo(Instant.parse("2024-05-01T10:15:30Z"));
+    assertThat(read.day()).isEqualTo(LocalDate.of(2024, 5, 1));
+    assertThat(read.length()).isEqualTo(Duration.ofMinutes(90));
+    assertThat(read.year()).isEqualTo(Year.of(2024));
+  }
+
+  @Test
+  void otherJavaTimeTypesAreRejectedWithWhatToUse() {
+    assertThatThrownBy(() -> schemaOf(WithZone.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Field 'zone'")
+        .hasMessageContaining("Use a concrete record, String");
   }
 
   @Test
@@ -227,6 +282,15 @@ class TypeSchemasTest {
     ObjectNodeCheck.validAgainst(Everything.class, value);
     ObjectNodeCheck.validAgainst(A.class, new A("a", new B(List.of(new A("b", null)))));
     ObjectNodeCheck.validAgainst(Root.class, new Root(new A("a", new B(List.of()))));
+    ObjectNodeCheck.validAgainst(
+        Event.class,
+        new Event(
+            Instant.EPOCH,
+            LocalDate.of(2024, 2, 29),
+            null,
+            Duration.ofSeconds(90),
+            Year.of(1815),
+            List.of(LocalTime.NOON)));
   }
 
   /** Validates with the pipeline's validator and round-trips through Jackson's reader. */
@@ -234,13 +298,13 @@ class TypeSchemasTest {
     static void validAgainst(Class<?> type, Object value) {
       JsonNode written;
       try {
-        written = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(value));
+        written = Json.MAPPER.readTree(Json.withJavaTime().writeValueAsString(value));
       } catch (Exception e) {
         throw new AssertionError(e);
       }
       ResponseSchema schema = ResponseSchema.forType(type);
       assertThat(schema.validate(written)).isEmpty();
-      assertThat(Json.MAPPER.convertValue(written, type)).isNotNull();
+      assertThat(Json.withJavaTime().convertValue(written, type)).isNotNull();
     }
   }
 }
