@@ -114,6 +114,13 @@ final class PipelineClient implements LlmClient {
   }
 
   /**
+   * Name prefixes of the threads that complete llmclient futures: the bundled providers' I/O
+   * threads, the clients' schedulers and the deployment pool's timer.
+   */
+  static final List<String> CLIENT_THREAD_PREFIXES =
+      List.of("llmclient-io-", "llmclient-scheduler-", "llmclient-pool-");
+
+  /**
    * Refuses a blocking call on a thread that delivers llmclient answers (an I/O thread of the
    * bundled providers or a client's scheduler): the answer it would wait for may need that very
    * thread, so the call would hang until its deadline.
@@ -122,7 +129,7 @@ final class PipelineClient implements LlmClient {
    */
   static void refuseToBlockAClientThread(String method) {
     String name = Thread.currentThread().getName();
-    if (name.startsWith("llmclient-io-") || name.startsWith("llmclient-scheduler-")) {
+    if (CLIENT_THREAD_PREFIXES.stream().anyMatch(name::startsWith)) {
       throw new IllegalStateException(
           method
               + " waits for the answer, but it was called on "

@@ -15,6 +15,7 @@ import dev.llmclient.testkit.ScriptedChatBackend;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,9 +24,13 @@ import org.junit.jupiter.api.Test;
 
 class BlockingOnClientThreadsTest {
 
-  /** Answers like the scripted backend, but on a thread named like a provider's I/O thread. */
+  /**
+   * Answers like the scripted backend, but on a thread named like a provider's I/O thread, and only
+   * once the test releases it, so dependent stages are attached before the answer arrives.
+   */
   private static final class IoThreadBackend implements ChatBackend {
     final ScriptedChatBackend scripted = new ScriptedChatBackend();
+    final CountDownLatch release = new CountDownLatch(1);
     final ExecutorService io =
         Executors.newSingleThreadExecutor(r -> new Thread(r, "llmclient-io-7-1"));
 
@@ -36,7 +41,18 @@ class BlockingOnClientThreadsTest {
 
     @Override
     public CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request) {
-      return scripted.complete(request).thenApplyAsync(c -> c, io);
+      return scripted
+          .complete(request)
+          .thenApplyAsync(
+              c -> {
+                try {
+                  release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                return c;
+              },
+              io);
     }
 
     @Override
@@ -57,6 +73,7 @@ class BlockingOnClientThreadsTest {
         LlmClients.builder().backend(backend).settings(ProviderSettings.empty()).build()) {
       CompletableFuture<Object> nested =
           client.generateAsync(ask("first")).thenApply(r -> client.generate(ask("second")));
+      backend.release.countDown();
 
       Throwable failure =
           org.assertj.core.api.Assertions.catchThrowable(() -> nested.get(5, TimeUnit.SECONDS));
@@ -76,11 +93,12 @@ class BlockingOnClientThreadsTest {
     backend.scripted.enqueueContent("{\"a\":1}").enqueueContent("{\"b\":2}");
     try (LlmClient client =
         LlmClients.builder().backend(backend).settings(ProviderSettings.empty()).build()) {
-      LlmResponse<Map<String, Object>> second =
+      CompletableFuture<LlmResponse<Map<String, Object>>> chained =
           client
               .<Map<String, Object>>generateAsync(ask("first"))
-              .thenCompose(r -> client.<Map<String, Object>>generateAsync(ask("second")))
-              .get(5, TimeUnit.SECONDS);
+              .thenCompose(r -> client.<Map<String, Object>>generateAsync(ask("second")));
+      backend.release.countDown();
+      LlmResponse<Map<String, Object>> second = chained.get(5, TimeUnit.SECONDS);
 
       assertThat(second.value()).containsEntry("b", 2);
     }
