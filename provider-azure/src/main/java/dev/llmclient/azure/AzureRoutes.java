@@ -24,6 +24,11 @@ final class AzureRoutes implements OpenAiRoutes {
 
   private final Map<String, URI> embeddingUris = new ConcurrentHashMap<>();
 
+  /** On the v1 route the deployment goes in the body, so each operation has one URI. */
+  private final URI v1Chat;
+
+  private final URI v1Embeddings;
+
   /**
    * @param endpoint the resource endpoint, with or without a trailing slash or {@code /openai}
    * @param v1 true for the {@code /openai/v1/} route
@@ -33,6 +38,8 @@ final class AzureRoutes implements OpenAiRoutes {
     this.root = normalise(endpoint.toString());
     this.v1 = v1;
     this.apiVersion = apiVersion;
+    this.v1Chat = URI.create(root + "/openai/v1/chat/completions");
+    this.v1Embeddings = URI.create(root + "/openai/v1/embeddings");
   }
 
   /** {@code https://x.openai.azure.com/openai/} becomes {@code https://x.openai.azure.com}. */
@@ -80,6 +87,9 @@ final class AzureRoutes implements OpenAiRoutes {
 
   /** Building a URI parses it, which costs more than the rest of a call's request line. */
   private URI cached(Map<String, URI> uris, String deployment, String operation) {
+    if (v1) {
+      return operation.equals("embeddings") ? v1Embeddings : v1Chat;
+    }
     URI uri = uris.get(deployment);
     if (uri == null) {
       uri = operation(deployment, operation);

@@ -70,7 +70,7 @@ final class TokenCache implements RequestAuthenticator {
       }
       // Another refresh may have finished between our read of current and winning the slot.
       AzureAccessToken again = current.get();
-      if (fresh(again)) {
+      if (fresh(again) || backingOff(again)) {
         refreshing.set(null);
         mine.complete(again);
         return mine;
@@ -94,19 +94,20 @@ final class TokenCache implements RequestAuthenticator {
               (t, failure) -> {
                 if (failure == null && t != null) {
                   current.set(t);
-                  earlyFailures = 0;
-                  nextEarlyRefresh = Instant.MIN;
+                  if (fresh(t)) {
+                    earlyFailures = 0;
+                    nextEarlyRefresh = Instant.MIN;
+                  } else {
+                    // A source that hands out tokens already inside the refresh window (a cache
+                    // in front of it, a short lifetime) is asked again only after a backoff too.
+                    backOff();
+                  }
                   refreshing.set(null);
                   mine.complete(t);
                 } else if (again != null && clock.instant().isBefore(again.expiresAt())) {
                   // The early refresh failed but the token has not expired: keep using it, and
                   // try again after a backoff (never later than the token's expiry).
-                  int failures = ++earlyFailures;
-                  Duration wait = EARLY_BACKOFF.multipliedBy(1L << Math.min(failures - 1, 10));
-                  nextEarlyRefresh =
-                      clock
-                          .instant()
-                          .plus(wait.compareTo(MAX_EARLY_BACKOFF) > 0 ? MAX_EARLY_BACKOFF : wait);
+                  backOff();
                   refreshing.set(null);
                   mine.complete(again);
                 } else {
@@ -116,6 +117,14 @@ final class TokenCache implements RequestAuthenticator {
               });
       return mine;
     }
+  }
+
+  /** Waits 15 s, 30 s, 60 s, 60 s, ... before the next early refresh. */
+  private void backOff() {
+    int failures = ++earlyFailures;
+    Duration wait = EARLY_BACKOFF.multipliedBy(1L << Math.min(failures - 1, 10));
+    nextEarlyRefresh =
+        clock.instant().plus(wait.compareTo(MAX_EARLY_BACKOFF) > 0 ? MAX_EARLY_BACKOFF : wait);
   }
 
   /** Whether a still-valid token is being served without retrying a failed early refresh yet. */

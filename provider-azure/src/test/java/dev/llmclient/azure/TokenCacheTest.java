@@ -216,6 +216,26 @@ class TokenCacheTest {
   }
 
   @Test
+  void aSourceThatOnlyHasShortLivedTokensIsAlsoAskedWithBackoff() throws Exception {
+    MutableClock clock = new MutableClock();
+    AtomicInteger calls = new AtomicInteger();
+    AzureTokenSource shortLived =
+        scope ->
+            CompletableFuture.completedFuture(
+                new AzureAccessToken(
+                    "short-" + calls.incrementAndGet(),
+                    clock.instant().plus(Duration.ofMinutes(3))));
+    TokenCache cache = new TokenCache(shortLived, AzureOpenAiProvider.SCOPE, clock);
+
+    for (int i = 0; i < 50; i++) {
+      assertThat(cache.token().get().token()).isEqualTo("short-1");
+    }
+    assertThat(calls).as("the 3-minute token is used, not re-fetched per call").hasValue(1);
+    clock.advance(Duration.ofSeconds(15));
+    assertThat(cache.token().get().token()).isEqualTo("short-2");
+  }
+
+  @Test
   void aSourceThatReturnsNoFutureIsTypedAndDoesNotBlockLaterCalls() {
     AtomicInteger calls = new AtomicInteger();
     TokenCache cache =

@@ -31,6 +31,7 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
+import org.apache.hc.client5.http.impl.IdleConnectionEvictor;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
@@ -75,6 +76,7 @@ final class HttpTransport implements AutoCloseable {
 
   private final HttpTransportSettings settings;
   private final CloseableHttpAsyncClient client;
+  private final IdleConnectionEvictor evictor;
   private final String threadPrefix = "llmclient-io-" + INSTANCES.incrementAndGet() + "-";
   private final AtomicInteger threads = new AtomicInteger();
   private final Set<CompletableFuture<Response>> inFlight = ConcurrentHashMap.newKeySet();
@@ -140,21 +142,26 @@ final class HttpTransport implements AutoCloseable {
             .disableAutomaticRetries()
             .disableRedirectHandling()
             .disableCookieManagement()
-            .evictIdleConnections(TimeValue.ofSeconds(60))
             .setUserAgent("llmclient-java")
             // httpclient5 checks timeouts once per select cycle, one second by default, so a
             // 300 ms response timeout would fire after about a second.
             .setIOReactorConfig(
                 IOReactorConfig.custom().setSelectInterval(TimeValue.ofMilliseconds(50)).build())
-            .setThreadFactory(
-                runnable -> {
-                  Thread t = new Thread(runnable, threadPrefix + threads.incrementAndGet());
-                  t.setDaemon(true);
-                  started.add(t);
-                  return t;
-                })
+            .setThreadFactory(this::newThread)
             .build();
+    // Our own evictor (httpclient5's builder option starts one on a thread close() cannot join).
+    this.evictor =
+        new IdleConnectionEvictor(
+            pool, this::newThread, TimeValue.ofSeconds(60), TimeValue.ofSeconds(60));
     client.start();
+    evictor.start();
+  }
+
+  private Thread newThread(Runnable runnable) {
+    Thread t = new Thread(runnable, threadPrefix + threads.incrementAndGet());
+    t.setDaemon(true);
+    started.add(t);
+    return t;
   }
 
   HttpTransportSettings settings() {
@@ -228,6 +235,7 @@ final class HttpTransport implements AutoCloseable {
           new ConnectionClosedException("the client was closed while the request was in flight"));
     }
     if (Thread.currentThread().getName().startsWith(threadPrefix)) {
+      evictor.shutdown();
       client.close(CloseMode.IMMEDIATE); // cannot wait for our own I/O thread
       return;
     }
@@ -240,6 +248,7 @@ final class HttpTransport implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     client.close(CloseMode.IMMEDIATE);
+    evictor.shutdown();
     try {
       client.awaitShutdown(TimeValue.ofSeconds(3));
       // The reactor reports shutdown before its helper executor's thread has ended; wait for

@@ -176,7 +176,7 @@ final class Json {
         String field = p.currentName();
         JsonToken value = p.nextToken();
         switch (field) {
-          case "index" -> index = (int) number(p, value);
+          case "index" -> index = Math.toIntExact(number(p, value));
           case "message" -> message = value == JsonToken.VALUE_NULL ? null : message(p, value);
           case "finish_reason" -> finishReason = text(p, value);
           case "content_filter_results" ->
