@@ -373,8 +373,8 @@ public final class LlmSimulator implements AutoCloseable {
    * gets a 500 naming the exception.
    *
    * <pre>{@code
-   * sim.respond(r -> r.route() == Route.EMBEDDINGS && r.body().contains(""dimensions""),
-   *     r -> RawReply.json(400, "{"error":{"code":"invalid"}}"));
+   * sim.respond(r -> r.route() == Route.EMBEDDINGS && r.body().contains("\"dimensions\""),
+   *     r -> RawReply.json(400, "{\"error\":{\"code\":\"invalid\"}}"));
    * }</pre>
    *
    * @param when which recorded requests the rule answers; called on an I/O thread, so keep it fast

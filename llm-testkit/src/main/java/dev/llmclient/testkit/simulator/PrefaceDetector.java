@@ -68,12 +68,13 @@ final class PrefaceDetector implements IOEventHandler {
       seen.write(more, 0, more.length);
     }
     ByteBuffer buffer = ByteBuffer.allocate(PREFACE.length);
-    while (seen.size() < PREFACE.length) {
+    boolean ended = false;
+    while (seen.size() < PREFACE.length && prefaceSoFar()) {
       buffer.clear().limit(PREFACE.length - seen.size());
       int n = ioSession.read(buffer);
       if (n < 0) {
-        ioSession.close(CloseMode.GRACEFUL);
-        return;
+        ended = true;
+        break;
       }
       if (n == 0) {
         break;
@@ -81,11 +82,15 @@ final class PrefaceDetector implements IOEventHandler {
       seen.write(buffer.array(), 0, n);
     }
     byte[] bytes = seen.toByteArray();
-    int compared = Math.min(bytes.length, PREFACE.length);
-    boolean prefaceSoFar = Arrays.equals(bytes, 0, compared, PREFACE, 0, compared);
-    if (prefaceSoFar && compared < PREFACE.length) {
+    boolean prefaceSoFar = prefaceSoFar();
+    if (prefaceSoFar && bytes.length < PREFACE.length) {
+      if (ended) {
+        ioSession.close(CloseMode.GRACEFUL); // a cut preface (or nothing at all): nothing to serve
+      }
       return; // wait for more bytes
     }
+    // Decided as soon as the bytes stop matching the preface, so a short HTTP/1.x request that
+    // half-closes right after it is still answered.
     IOEventHandler next =
         prefaceSoFar
             ? new ServerH2PrefaceHandler(session, http2, e -> {})
@@ -93,6 +98,12 @@ final class PrefaceDetector implements IOEventHandler {
     session.upgrade(next);
     next.connected(session);
     next.inputReady(session, ByteBuffer.wrap(bytes));
+  }
+
+  private boolean prefaceSoFar() {
+    byte[] bytes = seen.toByteArray();
+    int compared = Math.min(bytes.length, PREFACE.length);
+    return Arrays.equals(bytes, 0, compared, PREFACE, 0, compared);
   }
 
   @Override

@@ -32,7 +32,16 @@ import org.jspecify.annotations.Nullable;
 public final class RawReply {
 
   private static final Set<String> FRAMING_HEADERS =
-      Set.of("content-length", "transfer-encoding", "connection");
+      Set.of(
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "upgrade",
+          "proxy-connection");
+
+  /** Longer than any test would wait, and far from overflowing the timer's milliseconds. */
+  private static final Duration MAX_DELAY = Duration.ofDays(1);
 
   private final int status;
   private final String contentType;
@@ -91,6 +100,9 @@ public final class RawReply {
   public static RawReply bytes(int status, String contentType, byte[] body) {
     Objects.requireNonNull(contentType, "contentType");
     Objects.requireNonNull(body, "body");
+    if (contentType.indexOf('\r') >= 0 || contentType.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("A Content-Type cannot contain CR or LF: " + contentType);
+    }
     if (status < 200 || status > 599) {
       throw new IllegalArgumentException(
           "A raw reply's status must be a final status between 200 and 599, got "
@@ -126,8 +138,10 @@ public final class RawReply {
    * @param name the header name
    * @param value the header value
    * @return the copy
-   * @throws IllegalArgumentException for {@code Content-Length}, {@code Transfer-Encoding} or
-   *     {@code Connection}, which the simulator sets itself, or for a malformed name or value
+   * @throws IllegalArgumentException for {@code Content-Length}, {@code Transfer-Encoding}, {@code
+   *     Connection}, {@code Keep-Alive}, {@code Upgrade} or {@code Proxy-Connection}, which belong
+   *     to the connection the simulator manages (HTTP/2 forbids them), or for a malformed name or
+   *     value
    * @throws IllegalStateException on a {@link #reset()} reply, which sends no headers
    */
   public RawReply header(String name, String value) {
@@ -159,13 +173,15 @@ public final class RawReply {
    * A copy sent after {@code delay}: the simulator holds the request on its timer (no thread
    * sleeps), then sends the reply or resets the connection.
    *
-   * @param delay how long to wait before the first byte, zero or more
+   * @param delay how long to wait before the first byte, zero to one day
    * @return the copy
+   * @throws IllegalArgumentException for a negative delay or one longer than a day
    */
   public RawReply after(Duration delay) {
     Objects.requireNonNull(delay, "delay");
-    if (delay.isNegative()) {
-      throw new IllegalArgumentException("A raw reply's delay cannot be negative, got " + delay);
+    if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
+      throw new IllegalArgumentException(
+          "A raw reply's delay must be between zero and one day, got " + delay);
     }
     return new RawReply(status, contentType, body, headers, delay, reset);
   }

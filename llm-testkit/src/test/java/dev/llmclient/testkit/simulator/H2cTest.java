@@ -144,6 +144,10 @@ class H2cTest {
       assertThat(sim.requests().get(0).protocol()).isEqualTo("HTTP/1.1");
       assertThat(http10).startsWith("HTTP/1.");
       assertThat(http10).contains("200").endsWith("\"data\":[]}");
+      assertThat(exchange(sim.port(), "GET /v1/models HTTP/1.0\r\n\r\n", true))
+          .as("a short request followed by a half-close (nc -N) is still answered")
+          .contains("200")
+          .endsWith("\"data\":[]}");
     }
   }
 
@@ -181,9 +185,16 @@ class H2cTest {
   }
 
   private static String exchange(int port, String request) throws IOException {
+    return exchange(port, request, false);
+  }
+
+  private static String exchange(int port, String request, boolean halfClose) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(5000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      if (halfClose) {
+        socket.shutdownOutput();
+      }
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }

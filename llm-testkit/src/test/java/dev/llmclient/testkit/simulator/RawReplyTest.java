@@ -351,5 +351,15 @@ class RawReplyTest {
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> r.after(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> r.after(Duration.ofDays(365 * 1000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("between zero and one day");
+    for (String connectionHeader : new String[] {"Upgrade", "Keep-Alive", "Proxy-Connection"}) {
+      assertThatThrownBy(() -> r.header(connectionHeader, "x"))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> RawReply.text(200, "text/plain\r\nX-Injected: 1", "hi"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot contain CR or LF");
   }
 }
