@@ -129,15 +129,17 @@ final class PipelineClient implements LlmClient {
    */
   static void refuseToBlockAClientThread(String method) {
     String name = Thread.currentThread().getName();
-    if (CLIENT_THREAD_PREFIXES.stream().anyMatch(name::startsWith)) {
-      throw new IllegalStateException(
-          method
-              + " waits for the answer, but it was called on "
-              + name
-              + ", a thread that delivers llmclient answers, where it could wait for itself until"
-              + " the deadline. Chain the async call instead (thenCompose(r ->"
-              + " client.generateAsync(...))), or continue on your own executor with"
-              + " thenApplyAsync(fn, executor).");
+    for (String prefix : CLIENT_THREAD_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        throw new IllegalStateException(
+            method
+                + " waits for the answer, but it was called on "
+                + name
+                + ", a thread that delivers llmclient answers, where it could wait for itself"
+                + " until the deadline. Chain the async call instead (thenCompose(r ->"
+                + " client.generateAsync(...))), or continue on your own executor with"
+                + " thenApplyAsync(fn, executor).");
+      }
     }
   }
 

@@ -20,11 +20,10 @@ interface ProviderCandidate {
   /** Instantiates the provider; called only when the selection needs it. */
   LlmProvider instantiate();
 
-  /** Wraps a {@link ServiceLoader.Provider}, reading the annotation from its type. */
+  /** Wraps a {@link ServiceLoader.Provider}, reading the annotation from its type's class file. */
   static ProviderCandidate of(ServiceLoader.Provider<LlmProvider> provider) {
     Class<? extends LlmProvider> type = provider.type();
-    ProviderId annotation = type.getAnnotation(ProviderId.class);
-    String id = annotation == null ? null : annotation.value();
+    String id = ProviderIds.of(type);
     return new ProviderCandidate() {
       @Override
       public String className() {

@@ -128,7 +128,7 @@ final class ResponseSchema {
     TypeSchemas.Generated generated = TypeSchemas.generateWithDetails(type);
     ObjectNode node = generated.schema();
     requireStrict(node, "the response type " + type.getName());
-    ObjectMapper mapper = generated.usesJavaTime() ? Json.withJavaTime() : Json.MAPPER;
+    ObjectMapper mapper = generated.needsModules() ? Json.withModules() : Json.MAPPER;
     return new ResponseSchema(nameOf(type), node, mapper.readerFor(type));
   }
 

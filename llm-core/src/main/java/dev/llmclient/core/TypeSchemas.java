@@ -68,39 +68,43 @@ final class TypeSchemas {
    * reads, told to the model as a description (every strict-mode service accepts descriptions; not
    * all accept {@code format}). {@link Year} is a number.
    */
-  private static final Map<Class<?>, String> TIME_HINTS =
-      Map.ofEntries(
-          Map.entry(Instant.class, "ISO-8601 instant in UTC, e.g. 2024-05-01T10:15:30Z"),
-          Map.entry(
-              OffsetDateTime.class,
-              "ISO-8601 date-time with offset, e.g. 2024-05-01T10:15:30+02:00"),
-          Map.entry(
-              ZonedDateTime.class,
-              "ISO-8601 date-time with offset, e.g. 2024-05-01T10:15:30+02:00"),
-          Map.entry(LocalDateTime.class, "ISO-8601 local date-time, e.g. 2024-05-01T10:15:30"),
-          Map.entry(LocalDate.class, "ISO-8601 date, e.g. 2024-05-01"),
-          Map.entry(LocalTime.class, "ISO-8601 local time, e.g. 10:15:30"),
-          Map.entry(OffsetTime.class, "ISO-8601 time with offset, e.g. 10:15:30+02:00"),
-          Map.entry(YearMonth.class, "ISO-8601 year and month, e.g. 2024-05"),
-          Map.entry(Year.class, "year, e.g. 2024"),
-          Map.entry(Duration.class, "ISO-8601 duration, e.g. PT1H30M"),
-          Map.entry(Period.class, "ISO-8601 period, e.g. P1Y2M10D"));
+  private static final class TimeHints {
+    static final Map<Class<?>, String> BY_TYPE =
+        Map.ofEntries(
+            Map.entry(Instant.class, "ISO-8601 instant in UTC, e.g. 2024-05-01T10:15:30Z"),
+            Map.entry(
+                OffsetDateTime.class,
+                "ISO-8601 date-time with offset, e.g. 2024-05-01T10:15:30+02:00"),
+            Map.entry(
+                ZonedDateTime.class,
+                "ISO-8601 date-time with offset, e.g. 2024-05-01T10:15:30+02:00"),
+            Map.entry(LocalDateTime.class, "ISO-8601 local date-time, e.g. 2024-05-01T10:15:30"),
+            Map.entry(LocalDate.class, "ISO-8601 date, e.g. 2024-05-01"),
+            Map.entry(LocalTime.class, "ISO-8601 local time, e.g. 10:15:30"),
+            Map.entry(OffsetTime.class, "ISO-8601 time with offset, e.g. 10:15:30+02:00"),
+            Map.entry(YearMonth.class, "ISO-8601 year and month, e.g. 2024-05"),
+            Map.entry(Year.class, "year, e.g. 2024"),
+            Map.entry(Duration.class, "ISO-8601 duration, e.g. PT1H30M"),
+            Map.entry(Period.class, "ISO-8601 period, e.g. P1Y2M10D"));
+
+    private TimeHints() {}
+  }
 
   private final JavaType root;
   private final Map<JavaType, Integer> uses = new LinkedHashMap<>();
   private final Map<JavaType, String> defNames = new LinkedHashMap<>();
   private final Map<String, ObjectNode> defs = new LinkedHashMap<>();
-  private boolean usesJavaTime;
+  private boolean needsModules;
 
   private TypeSchemas(JavaType root) {
     this.root = root;
   }
 
   /**
-   * A generated schema, and whether the type has {@code java.time} values (which need a mapper with
-   * the time module to be read).
+   * A generated schema, and whether the type has {@code Optional} or {@code java.time} values
+   * (which need {@link Json#withModules()} to be read).
    */
-  record Generated(ObjectNode schema, boolean usesJavaTime) {}
+  record Generated(ObjectNode schema, boolean needsModules) {}
 
   /**
    * The schema of a type.
@@ -113,7 +117,7 @@ final class TypeSchemas {
   }
 
   /**
-   * The schema of a type, and whether it uses {@code java.time}.
+   * The schema of a type, and whether reading it needs the Optional and java.time modules.
    *
    * @throws IllegalArgumentException when the type cannot be expressed in strict mode, saying what
    *     to change
@@ -132,9 +136,9 @@ final class TypeSchemas {
       ObjectNode defsNode = withDefs.putObject("$defs");
       generator.defs.forEach(defsNode::set);
       withDefs.setAll(schema);
-      return new Generated(withDefs, generator.usesJavaTime);
+      return new Generated(withDefs, generator.needsModules);
     }
-    return new Generated(schema, generator.usesJavaTime);
+    return new Generated(schema, generator.needsModules);
   }
 
   /** Counts how often each bean type is referenced, descending into each type once. */
@@ -173,13 +177,16 @@ final class TypeSchemas {
   private JsonNode schemaOf(JavaType declared, boolean nullable, String where) {
     JavaType type = unwrap(declared);
     boolean isNullable = nullable || isOptional(declared);
+    if (isOptional(declared)) {
+      needsModules = true;
+    }
     ObjectNode schema;
     switch (kindOf(type, where)) {
       case STRING -> schema = typed("string");
       case TIME -> {
-        usesJavaTime = true;
+        needsModules = true;
         schema = typed("string");
-        String hint = TIME_HINTS.get(type.getRawClass());
+        String hint = TimeHints.BY_TYPE.get(type.getRawClass());
         if (hint != null) {
           schema.put("description", hint);
         }
@@ -326,7 +333,7 @@ final class TypeSchemas {
         || raw.getName().equals("java.net.URL")) {
       return Kind.STRING;
     }
-    if (TIME_HINTS.containsKey(raw)) {
+    if (raw.getName().startsWith("java.time.") && TimeHints.BY_TYPE.containsKey(raw)) {
       return Kind.TIME;
     }
     if (raw == int.class
@@ -380,10 +387,19 @@ final class TypeSchemas {
     return Kind.BEAN;
   }
 
+  /**
+   * The value type inside any {@code Optional}; with or without the JDK 8 module registered (the
+   * introspecting mapper has none), so Optional may be a reference type or a plain generic one.
+   */
   private static JavaType unwrap(JavaType type) {
     JavaType current = type;
-    while (current.isReferenceType() && isOptional(current)) {
-      current = current.getReferencedType();
+    while (current.hasRawClass(Optional.class)) {
+      JavaType inner =
+          current.isReferenceType() ? current.getReferencedType() : current.containedType(0);
+      if (inner == null) {
+        return Json.MAPPER.constructType(Object.class);
+      }
+      current = inner;
     }
     return current;
   }

@@ -173,8 +173,8 @@ class TypeSchemasTest {
     TypeSchemas.Generated generated = TypeSchemas.generateWithDetails(Event.class);
     JsonNode p = generated.schema().get("properties");
 
-    assertThat(generated.usesJavaTime()).isTrue();
-    assertThat(TypeSchemas.generateWithDetails(Inner.class).usesJavaTime()).isFalse();
+    assertThat(generated.needsModules()).isTrue();
+    assertThat(TypeSchemas.generateWithDetails(Inner.class).needsModules()).isFalse();
     assertThat(p.get("start").toString())
         .isEqualTo(
             "{\"type\":\"string\",\"description\":\"when it began (ISO-8601 instant in UTC,"
@@ -196,6 +196,19 @@ class TypeSchemasTest {
     assertThat(read.day()).isEqualTo(LocalDate.of(2024, 5, 1));
     assertThat(read.length()).isEqualTo(Duration.ofMinutes(90));
     assertThat(read.year()).isEqualTo(Year.of(2024));
+  }
+
+  @Test
+  void optionalValuesAreReadThroughTheMapperWithModules() throws Exception {
+    ResponseSchema schema = ResponseSchema.forType(Single.class);
+    com.fasterxml.jackson.databind.ObjectReader reader =
+        java.util.Objects.requireNonNull(schema.reader);
+
+    assertThat(TypeSchemas.generateWithDetails(Single.class).needsModules()).isTrue();
+    assertThat(TypeSchemas.generateWithDetails(Bean.class).needsModules()).isFalse();
+    assertThat(reader.<Single>readValue("{\"only\":null}").only()).isEmpty();
+    assertThat(reader.<Single>readValue("{\"only\":{\"value\":\"x\"}}").only())
+        .contains(new Inner("x"));
   }
 
   @Test
@@ -298,13 +311,13 @@ class TypeSchemasTest {
     static void validAgainst(Class<?> type, Object value) {
       JsonNode written;
       try {
-        written = Json.MAPPER.readTree(Json.withJavaTime().writeValueAsString(value));
+        written = Json.MAPPER.readTree(Json.withModules().writeValueAsString(value));
       } catch (Exception e) {
         throw new AssertionError(e);
       }
       ResponseSchema schema = ResponseSchema.forType(type);
       assertThat(schema.validate(written)).isEmpty();
-      assertThat(Json.withJavaTime().convertValue(written, type)).isNotNull();
+      assertThat(Json.withModules().convertValue(written, type)).isNotNull();
     }
   }
 }
