@@ -66,7 +66,7 @@ final class TypeSchemas {
   /**
    * The {@code java.time} types a response may hold, with the text form Jackson's time module
    * reads, told to the model as a description (every strict-mode service accepts descriptions; not
-   * all accept {@code format}). {@link Year} is a number.
+   * all accept {@code format}). In a holder, so types without them load no time classes.
    */
   private static final class TimeHints {
     static final Map<Class<?>, String> BY_TYPE =
