@@ -105,12 +105,7 @@ final class PipelineClient implements LlmClient {
   @Override
   public <T> LlmResponse<T> generate(LlmRequest request) {
     refuseToBlockAClientThread("generate()");
-    CompletableFuture<LlmResponse<T>> future = generateAsync(request);
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      throw unchecked(e.getCause() == null ? e : e.getCause());
-    }
+    return await(generateAsync(request));
   }
 
   /**
@@ -307,16 +302,24 @@ final class PipelineClient implements LlmClient {
     return current;
   }
 
-  private static RuntimeException unchecked(Throwable t) {
-    Throwable cause = unwrap(t);
-    if (cause instanceof RuntimeException r) {
-      return r;
+  /**
+   * Waits for a call's future and rethrows its failure as it was raised: an {@link LlmException} or
+   * other unchecked exception as is, a checked one wrapped in an {@link LlmException}.
+   */
+  static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new LlmException(
+          "The call failed: " + cause, dev.llmclient.api.ErrorContext.NONE, cause);
     }
-    if (cause instanceof Error e) {
-      throw e;
-    }
-    return new LlmException(
-        "The call failed: " + cause, dev.llmclient.api.ErrorContext.NONE, cause);
   }
 
   @Override

@@ -1,9 +1,7 @@
 package dev.llmclient.core;
 
 import dev.llmclient.api.EmbedderClient;
-import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.LlmConnectionException;
-import dev.llmclient.api.LlmException;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.ResponseCache;
@@ -15,7 +13,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.DoubleSupplier;
@@ -97,13 +94,13 @@ final class PipelineEmbedder implements EmbedderClient {
   @Override
   public float[] create(String input) {
     PipelineClient.refuseToBlockAClientThread("create()");
-    return join(createAsync(input));
+    return PipelineClient.await(createAsync(input));
   }
 
   @Override
   public List<float[]> createBatch(List<String> inputs) {
     PipelineClient.refuseToBlockAClientThread("createBatch()");
-    return join(createBatchAsync(inputs));
+    return PipelineClient.await(createBatchAsync(inputs));
   }
 
   /**
@@ -185,21 +182,6 @@ final class PipelineEmbedder implements EmbedderClient {
     return new LlmConnectionException(
         "This EmbedderClient is closed; build a new one with LlmClients.embedder() or"
             + " LlmClients.embedderFromEnvironment().");
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      Throwable cause = PipelineClient.unwrap(e);
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new LlmException("The call failed: " + cause, ErrorContext.NONE, cause);
-    }
   }
 
   @Override
