@@ -32,6 +32,7 @@ import java.time.Year;
 import java.time.YearMonth;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +95,7 @@ final class TypeSchemas {
   private final Map<JavaType, Integer> uses = new LinkedHashMap<>();
   private final Map<JavaType, String> defNames = new LinkedHashMap<>();
   private final Map<String, ObjectNode> defs = new LinkedHashMap<>();
+  private final Map<JavaType, BeanDescription> descriptions = new HashMap<>();
   private boolean needsModules;
 
   private TypeSchemas(JavaType root) {
@@ -150,7 +152,7 @@ final class TypeSchemas {
       case BEAN -> {
         uses.merge(target, 1, Integer::sum);
         if (visited.add(target)) {
-          for (BeanPropertyDefinition property : properties(target)) {
+          for (BeanPropertyDefinition property : properties(describe(target))) {
             countUses(property.getPrimaryType(), fieldContext(property, target), visited);
           }
         }
@@ -224,14 +226,14 @@ final class TypeSchemas {
 
   private ObjectNode beanSchema(JavaType type) {
     ObjectNode schema = typed("object");
-    BeanDescription description = Json.MAPPER.getDeserializationConfig().introspect(type);
+    BeanDescription description = describe(type);
     String classDescription = description.findClassDescription();
     if (classDescription != null && !classDescription.isEmpty()) {
       schema.put("description", classDescription);
     }
     ObjectNode properties = schema.putObject("properties");
     ArrayNode required = NODES.arrayNode();
-    for (BeanPropertyDefinition property : properties(type)) {
+    for (BeanPropertyDefinition property : properties(description)) {
       JsonNode propertySchema =
           schemaOf(
               property.getPrimaryType(),
@@ -252,8 +254,13 @@ final class TypeSchemas {
     return schema;
   }
 
-  private static List<BeanPropertyDefinition> properties(JavaType type) {
-    BeanDescription description = Json.MAPPER.getDeserializationConfig().introspect(type);
+  /** Jackson's view of a bean type, introspected once per generation (it is not cached). */
+  private BeanDescription describe(JavaType type) {
+    return descriptions.computeIfAbsent(
+        type, t -> Json.MAPPER.getDeserializationConfig().introspect(t));
+  }
+
+  private static List<BeanPropertyDefinition> properties(BeanDescription description) {
     List<BeanPropertyDefinition> result = new ArrayList<>();
     for (BeanPropertyDefinition property : description.findProperties()) {
       if (property.couldDeserialize() && !property.getPrimaryType().hasRawClass(Void.class)) {
