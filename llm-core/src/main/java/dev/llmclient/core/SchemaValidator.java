@@ -44,11 +44,13 @@ final class SchemaValidator {
   private static final int MAX_STEPS = 1_000_000;
 
   private final JsonNode root;
-  private final Map<String, Pattern> patterns;
+  private final Map<String, Pattern> patterns = new HashMap<>();
 
-  private SchemaValidator(JsonNode root, Map<String, Pattern> patterns) {
+  /** Every {@code $ref} of the schema, resolved once when compiling. */
+  private final Map<String, JsonNode> refs = new HashMap<>();
+
+  private SchemaValidator(JsonNode root) {
     this.root = root;
-    this.patterns = patterns;
   }
 
   /**
@@ -58,8 +60,7 @@ final class SchemaValidator {
    *     {@code $ref} does not resolve, naming the place
    */
   static SchemaValidator compile(JsonNode schema) {
-    Map<String, Pattern> patterns = new HashMap<>();
-    SchemaValidator validator = new SchemaValidator(schema, patterns);
+    SchemaValidator validator = new SchemaValidator(schema);
     validator.prepare(schema, "$", 0);
     return validator;
   }
@@ -96,7 +97,10 @@ final class SchemaValidator {
       }
     }
     JsonNode ref = schema.get("$ref");
-    if (ref != null && resolve(ref.asText()) == null) {
+    JsonNode resolved = ref == null ? null : resolve(ref.asText());
+    if (resolved != null) {
+      refs.put(ref.asText(), resolved);
+    } else if (ref != null) {
       throw new IllegalArgumentException(
           where
               + ".$ref '"
@@ -146,7 +150,10 @@ final class SchemaValidator {
     }
     JsonNode ref = schema.get("$ref");
     if (ref != null) {
-      JsonNode target = resolve(ref.asText());
+      JsonNode target = refs.get(ref.asText());
+      if (target == null) {
+        target = resolve(ref.asText()); // only below the depth compile() looks at
+      }
       if (target != null) {
         run.follow(target, value, path, depth, this);
       }
