@@ -29,9 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class RequestSchemaTest {
 
-  private static final Path OPENAI = Path.of("/work/shared/specs/openai-openapi.yaml");
-  private static final Path AZURE =
-      Path.of("/work/shared/specs/azure-openai-inference-2024-10-21.json");
+  private static final Path OPENAI = Path.of("../specs/openai-openapi.yaml");
+  private static final Path AZURE = Path.of("../specs/azure-openai-inference-2024-10-21.json");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STRICT_SCHEMA =
       "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"age\":{\"type\":"
