@@ -9,12 +9,12 @@ import org.junit.jupiter.api.AfterAll;
 
 /**
  * provider-azure on the {@code /openai/v1/} route, whose bodies have the OpenAI shape: validated
- * against the official OpenAI spec through {@link V1Bridge} (Azure's 2024-10-21 spec has no v1
- * paths). Subclassed for api-key and bearer authentication; each checks the header the SDK sent.
+ * against the official OpenAI spec through {@link RecordingBridge} (Azure's 2024-10-21 spec has no
+ * v1 paths). Subclassed for api-key and bearer authentication; each checks the header the SDK sent.
  */
 abstract class AzureV1Conformance extends ConformanceContract {
 
-  V1Bridge bridge;
+  RecordingBridge bridge;
 
   @Override
   PrismMock.Spec spec() {
@@ -23,7 +23,7 @@ abstract class AzureV1Conformance extends ConformanceContract {
 
   @Override
   void afterPrismStarted() {
-    bridge = V1Bridge.start(prism.baseUri());
+    bridge = RecordingBridge.azureV1(prism.baseUri());
   }
 
   @AfterAll

@@ -1,5 +1,7 @@
 package dev.llmclient.it.conformance;
 
+import static dev.llmclient.it.conformance.PrismMock.ONE_VECTOR_1536;
+import static dev.llmclient.it.conformance.PrismMock.THREE_VECTORS_256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmclient.api.LlmClient;
@@ -8,6 +10,7 @@ import dev.llmclient.api.Message;
 import dev.llmclient.api.ModelSize;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.EmbeddingRequest;
+import dev.llmclient.api.spi.EmbeddingResult;
 import dev.llmclient.core.LlmClients;
 import dev.llmclient.core.LlmConfig;
 import dev.llmclient.core.RetryPolicy;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,8 +28,11 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every request shape the SDK emits, sent by a real {@link LlmClient} (or, for embeddings, the
- * provider's real embedding backend) to Prism running an official spec, which must accept it.
- * Extend it once per route and authentication; each subclass starts its Prism once.
+ * provider's real embedding backend) to Prism running an official spec, which must accept it;
+ * embedding answers (spec-shaped examples) must decode into the vectors asked for. Extend it once
+ * per route and authentication; each subclass starts its Prism once. Every case here runs on every
+ * route: a case only some routes have (the legacy {@code max_tokens} parameter of provider-openai)
+ * lives in those subclasses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ConformanceContract {
@@ -76,11 +83,6 @@ abstract class ConformanceContract {
   /** The provider's embedding backend for the route. */
   abstract EmbeddingBackend embeddingBackend(String model);
 
-  /** Whether the route sends the OpenAI-only {@code max_tokens} alternative. */
-  boolean supportsLegacyMaxTokensParameter() {
-    return false;
-  }
-
   /** Hook for route-specific checks on the last request, e.g. the authentication header. */
   void checkLastRequest() {}
 
@@ -105,12 +107,11 @@ abstract class ConformanceContract {
     return clientBuilder(extra).config(config).retryPolicy(POLICY).build();
   }
 
-  private void accepted(String shape, LlmConfig config, LlmRequest request) {
+  void accepted(String shape, LlmConfig config, LlmRequest request) {
     accepted(shape, config, Map.of(), request);
   }
 
-  private void accepted(
-      String shape, LlmConfig config, Map<String, String> extra, LlmRequest request) {
+  void accepted(String shape, LlmConfig config, Map<String, String> extra, LlmRequest request) {
     try (LlmClient client = client(config, extra)) {
       int received =
           PrismVerdict.assertAccepted(
@@ -120,7 +121,7 @@ abstract class ConformanceContract {
     checkLastRequest();
   }
 
-  private static LlmConfig config() {
+  static LlmConfig config() {
     return LlmConfig.builder().model("gpt-4o").smallModel("gpt-4o-mini").build();
   }
 
@@ -216,58 +217,63 @@ abstract class ConformanceContract {
   }
 
   @Test
-  void theLegacyMaxTokensParameterIsAccepted() {
-    if (!supportsLegacyMaxTokensParameter()) {
-      return;
-    }
-    accepted(
-        "max_tokens instead of max_completion_tokens",
-        config(),
-        Map.of("OPENAI_MAX_TOKENS_PARAM", "max_tokens"),
-        LlmRequest.builder()
-            .messages(List.of(Message.user("Invent a customer.")))
-            .responseType(Customer.class)
-            .maxTokens(300)
-            .build());
-  }
-
-  @Test
-  void embeddingsWithoutDimensionsAreAccepted() {
+  void embeddingsWithoutDimensionsAreAcceptedAndDecoded() {
     embeddingAccepted(
         "embeddings (base64, one input)",
-        new EmbeddingRequest("text-embedding-3-small", List.of("Ada Lovelace"), null, Map.of()));
+        new EmbeddingRequest(
+            "text-embedding-3-small", List.of("Ada Lovelace"), null, prefer(ONE_VECTOR_1536)),
+        1536);
   }
 
   @Test
-  void embeddingsWithDimensionsAndABatchAreAccepted() {
+  void embeddingsWithDimensionsAndABatchAreAcceptedAndDecoded() {
     embeddingAccepted(
         "embeddings (base64, dimensions 256, three inputs)",
         new EmbeddingRequest(
-            "text-embedding-3-large", List.of("one", "two", "three"), 256, Map.of()));
+            "text-embedding-3-large",
+            List.of("one", "two", "three"),
+            256,
+            prefer(THREE_VECTORS_256)),
+        256);
   }
 
-  private void embeddingAccepted(String shape, EmbeddingRequest request) {
-    java.util.concurrent.atomic.AtomicReference<Object> result =
-        new java.util.concurrent.atomic.AtomicReference<>();
+  /** Asks Prism for one of the spec examples {@link PrismMock} added, by name. */
+  private static Map<String, String> prefer(String example) {
+    return Map.of("Prefer", "example=" + example);
+  }
+
+  /**
+   * Sends {@code request} through the route's embedding backend; Prism must accept it and answer
+   * with the example the request asked for, which the backend must decode into one finite vector of
+   * {@code dimensions} numbers per input.
+   */
+  private void embeddingAccepted(String shape, EmbeddingRequest request, int dimensions) {
+    AtomicReference<EmbeddingResult> result = new AtomicReference<>();
     try (EmbeddingBackend backend = embeddingBackend(request.model())) {
-      PrismVerdict.assertAccepted(
-          prism,
-          shape,
-          () -> {
-            result.set(backend.embed(request).get(60, TimeUnit.SECONDS));
-            return null;
-          });
+      int received =
+          PrismVerdict.assertAccepted(
+              prism,
+              shape,
+              () -> {
+                result.set(backend.embed(request).get(60, TimeUnit.SECONDS));
+                return null;
+              });
+      assertThat(received).as("requests Prism validated for %s", shape).isEqualTo(1);
     }
-    // Prism answers with the spec's example (float arrays) or a placeholder; either way the
-    // request was valid. Show which, so the report can say what the decoder met.
-    System.out.printf("%s %s: %s%n", getClass().getSimpleName(), shape, describe(result.get()));
+    EmbeddingResult decoded = result.get();
+    assertThat(decoded).as("the decoded answer to %s", shape).isNotNull();
+    assertThat(decoded.vectors()).as("vectors for %s", shape).hasSize(request.inputs().size());
+    for (int i = 0; i < decoded.vectors().size(); i++) {
+      float[] vector = decoded.vectors().get(i);
+      assertThat(vector).as("dimensions of vector %d for %s", i, shape).hasSize(dimensions);
+      for (int d = 0; d < vector.length; d++) {
+        assertThat(Float.isFinite(vector[d]))
+            .as("vector %d, dimension %d for %s is finite: %s", i, d, shape, vector[d])
+            .isTrue();
+      }
+    }
+    // the example's values, so a decoder that misreads the numbers is caught too
+    assertThat(decoded.vectors().get(0)[1]).isEqualTo(-31 / 64f);
     checkLastRequest();
-  }
-
-  private static String describe(Object result) {
-    if (result instanceof dev.llmclient.api.spi.EmbeddingResult r) {
-      return "decoded " + r.vectors().size() + " vector(s)";
-    }
-    return "no result (the placeholder answer did not decode)";
   }
 }

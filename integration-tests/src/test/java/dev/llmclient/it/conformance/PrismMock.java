@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Prism is installed with npm at a pinned version into a cache folder ({@code
  * ~/.cache/llmclient/prism-5.16.1}, once per machine), the spec is prepared with {@code
  * specs/tools/prism-prep.js} (strict nullable handling, Azure's {@code /openai} prefix, only the
- * chat and embeddings paths, for a start-up of seconds), and the server listens on a free loopback
+ * chat and embeddings paths, for a start-up of seconds) and given named embeddings examples that a
+ * client can decode (see {@link #addEmbeddingExamples}), and the server listens on a free loopback
  * port. Without Node.js the tests fail and say what to install: they never skip.
  */
 final class PrismMock implements AutoCloseable {
@@ -31,25 +32,42 @@ final class PrismMock implements AutoCloseable {
 
   /** Which official spec to serve. */
   enum Spec {
-    OPENAI("openai-openapi.yaml", "openai.min.yaml", "/chat/completions,/embeddings", ""),
+    OPENAI(
+        "openai-openapi.yaml",
+        "openai.min.examples.json",
+        "/chat/completions,/embeddings",
+        "",
+        "/embeddings"),
     AZURE(
         "azure-openai-inference-2024-10-21.json",
-        "azure.min.patched.json",
+        "azure.min.patched.examples.json",
         "/deployments/{deployment-id}/chat/completions,/deployments/{deployment-id}/embeddings",
-        "/openai");
+        "/openai",
+        "/openai/deployments/{deployment-id}/embeddings");
 
     final String source;
     final String prepared;
     final String paths;
     final String prefix;
+    final String embeddingsPath;
 
-    Spec(String source, String prepared, String paths, String prefix) {
+    Spec(String source, String prepared, String paths, String prefix, String embeddingsPath) {
       this.source = source;
       this.prepared = prepared;
       this.paths = paths;
       this.prefix = prefix;
+      this.embeddingsPath = embeddingsPath;
     }
   }
+
+  /**
+   * The embeddings example with one vector of 1,536 dimensions (text-embedding-3-small's size),
+   * chosen with {@code Prefer: example=...}; it is the default answer too.
+   */
+  static final String ONE_VECTOR_1536 = "one-vector-1536";
+
+  /** The embeddings example with three vectors of 256 dimensions. */
+  static final String THREE_VECTORS_256 = "three-vectors-256";
 
   private final Process process;
   private final Path log;
@@ -161,11 +179,14 @@ final class PrismMock implements AutoCloseable {
     if (Files.exists(out)) {
       return out;
     }
+    // Prepared and patched under a temporary name, then moved: a run that stops half-way never
+    // leaves an unpatched file under the name later runs reuse.
+    Path work = workDir.resolve(spec.prepared + ".tmp.json");
     List<String> command = new ArrayList<>();
     command.add("node");
     command.add(specs.resolve("tools/prism-prep.js").toString());
     command.add(specs.resolve(spec.source).toString());
-    command.add(out.toString());
+    command.add(work.toString());
     if (spec == Spec.AZURE) {
       command.add("--strip-x-ms-examples");
     }
@@ -178,9 +199,15 @@ final class PrismMock implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().put("NODE_PATH", install.resolve("node_modules").toString());
     run(pb, Duration.ofMinutes(2));
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode root = json.readTree(work.toFile());
     if (spec == Spec.AZURE) {
-      patchAzureJsonSchemaRequired(out);
+      patchAzureJsonSchemaRequired(root, work);
     }
+    addEmbeddingExamples(root, spec);
+    json.writeValue(work.toFile(), root);
+    Files.move(work, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     return out;
   }
 
@@ -190,10 +217,8 @@ final class PrismMock implements AutoCloseable {
    * slip; the service and the OpenAI spec require only {@code name}). Without the fix Prism rejects
    * every json_schema request. Fails if the spec no longer has the defect, so the patch can go.
    */
-  private static void patchAzureJsonSchemaRequired(Path prepared) throws IOException {
-    com.fasterxml.jackson.databind.ObjectMapper json =
-        new com.fasterxml.jackson.databind.ObjectMapper();
-    com.fasterxml.jackson.databind.JsonNode root = json.readTree(prepared.toFile());
+  private static void patchAzureJsonSchemaRequired(
+      com.fasterxml.jackson.databind.JsonNode root, Path prepared) throws IOException {
     com.fasterxml.jackson.databind.JsonNode required =
         root.at("/components/schemas/ResponseFormatJsonSchema/properties/json_schema/required");
     if (!required.toString().equals("[\"type\",\"name\"]")) {
@@ -204,7 +229,58 @@ final class PrismMock implements AutoCloseable {
               + ": remove PrismMock.patchAzureJsonSchemaRequired, the defect it fixes is gone");
     }
     ((com.fasterxml.jackson.databind.node.ArrayNode) required).remove(0);
-    json.writeValue(prepared.toFile(), root);
+  }
+
+  /**
+   * Gives the embeddings answer two named examples in the spec's own shape ({@code object: list},
+   * {@code data} of {@code {object: embedding, index, embedding: [numbers]}}, {@code model}, {@code
+   * usage}): {@value #ONE_VECTOR_1536} and {@value #THREE_VECTORS_256}. Without them Prism answers
+   * with a placeholder (one vector of one number) that no real request matches, so the decoded
+   * vectors could not be checked. A request picks one with {@code Prefer: example=<name>}.
+   */
+  private static void addEmbeddingExamples(
+      com.fasterxml.jackson.databind.JsonNode root, Spec spec) {
+    com.fasterxml.jackson.databind.JsonNode media =
+        root.path("paths")
+            .path(spec.embeddingsPath)
+            .path("post")
+            .path("responses")
+            .path("200")
+            .path("content")
+            .path("application/json");
+    if (!media.isObject() || !media.has("schema")) {
+      throw new IllegalStateException(
+          "The prepared "
+              + spec.source
+              + " has no JSON 200 answer for "
+              + spec.embeddingsPath
+              + "; update PrismMock.Spec.embeddingsPath");
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode examples =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) media).putObject("examples");
+    examples.putObject(ONE_VECTOR_1536).set("value", embeddingsExample(1, 1536));
+    examples.putObject(THREE_VECTORS_256).set("value", embeddingsExample(3, 256));
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode embeddingsExample(
+      int vectors, int dimensions) {
+    com.fasterxml.jackson.databind.node.ObjectNode body =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    body.put("object", "list");
+    com.fasterxml.jackson.databind.node.ArrayNode data = body.putArray("data");
+    for (int v = 0; v < vectors; v++) {
+      com.fasterxml.jackson.databind.node.ObjectNode item = data.addObject();
+      item.put("object", "embedding");
+      item.put("index", v);
+      com.fasterxml.jackson.databind.node.ArrayNode embedding = item.putArray("embedding");
+      for (int d = 0; d < dimensions; d++) {
+        // small, distinct, exactly representable as float32
+        embedding.add(((v * 7 + d) % 64 - 32) / 64.0);
+      }
+    }
+    body.put("model", dimensions == 1536 ? "text-embedding-3-small" : "text-embedding-3-large");
+    body.putObject("usage").put("prompt_tokens", 3 * vectors).put("total_tokens", 3 * vectors);
+    return body;
   }
 
   static Path repoRoot() {

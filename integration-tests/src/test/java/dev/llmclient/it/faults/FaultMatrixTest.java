@@ -29,9 +29,11 @@ import dev.llmclient.testkit.simulator.Deployment;
 import dev.llmclient.testkit.simulator.Fault;
 import dev.llmclient.testkit.simulator.LlmSimulator;
 import dev.llmclient.testkit.simulator.RawReply;
+import dev.llmclient.testkit.simulator.RecordedRequest;
 import dev.llmclient.testkit.simulator.Route;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -41,7 +43,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +60,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Read {@link #TABLE} as documentation. Each row: the fault, how it is produced, the outcome
  * (success with {@code attempts()} / {@code reasks()}, or the exact exception type), the number of
  * requests the server saw, and the elapsed-time bounds (a lower bound where a server-sent wait must
- * be honoured, an upper bound everywhere: no hang).
+ * be honoured, an upper bound everywhere: no hang). Both are measured from when the simulator
+ * received the call's first request, on its clock, to when the call ended, so a slow client
+ * start-up can never make a wait look honoured; the upper bound also holds for the whole call
+ * including the client's construction and close.
  *
  * <p>Every row is served by an {@link LlmSimulator} (the client's only server), in one of three
  * ways:
@@ -421,6 +428,12 @@ class FaultMatrixTest {
     long serverRequests() {
       return server.counters().requests(Route.CHAT_COMPLETIONS);
     }
+
+    /** When the server received the call's first request, on the simulator's clock, or null. */
+    @Nullable Instant firstRequestReceivedAt() {
+      List<RecordedRequest> received = server.requests(Route.CHAT_COMPLETIONS);
+      return received.isEmpty() ? null : received.get(0).receivedAt();
+    }
   }
 
   private static LlmSimulator sim;
@@ -492,6 +505,7 @@ class FaultMatrixTest {
 
     LlmResponse<City> response = null;
     Throwable failure = null;
+    AtomicReference<Instant> ended = new AtomicReference<>();
     long start = System.nanoTime();
     try (LlmClient client =
         LlmClients.builder()
@@ -501,9 +515,14 @@ class FaultMatrixTest {
             .build()) {
       try {
         if (mode == Mode.SYNC) {
-          response = client.generate(request);
+          try {
+            response = client.generate(request);
+          } finally {
+            ended.set(Instant.now());
+          }
         } else {
-          CompletableFuture<LlmResponse<City>> future = client.generateAsync(request);
+          CompletableFuture<LlmResponse<City>> future =
+              client.<City>generateAsync(request).whenComplete((r, e) -> ended.set(Instant.now()));
           response = future.get(row.maxElapsed().toMillis() + 2_000, TimeUnit.MILLISECONDS);
         }
       } catch (TimeoutException hang) {
@@ -513,8 +532,22 @@ class FaultMatrixTest {
       }
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    Instant firstRequest = env.firstRequestReceivedAt();
+    // a call that never reached the server (none in the table yet) is timed from its start
+    Duration sinceFirstRequest =
+        firstRequest == null ? elapsed : Duration.between(firstRequest, ended.get());
 
-    String context = row + " [" + api + " " + mode + "], elapsed " + elapsed.toMillis() + " ms";
+    String context =
+        row
+            + " ["
+            + api
+            + " "
+            + mode
+            + "], "
+            + sinceFirstRequest.toMillis()
+            + " ms from the first request, "
+            + elapsed.toMillis()
+            + " ms with the client's construction";
     if (row.outcome() instanceof Succeeds s) {
       if (failure != null) {
         throw new AssertionError(context + ": expected success but got " + failure, failure);
@@ -544,9 +577,12 @@ class FaultMatrixTest {
     assertThat(env.serverRequests())
         .as("requests the server saw, " + context)
         .isEqualTo(row.serverRequests());
-    assertThat(elapsed)
-        .as("elapsed, " + context)
+    assertThat(sinceFirstRequest)
+        .as("from the server receiving the first request to the end of the call, " + context)
         .isGreaterThanOrEqualTo(row.minElapsed())
+        .isLessThanOrEqualTo(row.maxElapsed());
+    assertThat(elapsed)
+        .as("elapsed with the client's construction, " + context)
         .isLessThanOrEqualTo(row.maxElapsed());
   }
 }

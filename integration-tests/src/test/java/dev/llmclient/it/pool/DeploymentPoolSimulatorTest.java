@@ -20,6 +20,7 @@ import dev.llmclient.testkit.simulator.Deployment;
 import dev.llmclient.testkit.simulator.Fault;
 import dev.llmclient.testkit.simulator.LatencyModel;
 import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RecordedRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -206,7 +207,8 @@ class DeploymentPoolSimulatorTest {
   void aDeploymentThatIsDownIsBrokenOffThenProbedAndUsedAgainAfterItRecovers() throws Exception {
     LlmSimulator a = simulator();
     LlmSimulator b = simulator();
-    LlmSimulator down = simulator(s -> s.deployment("gpt-4o").fault(Fault.status(503)));
+    LlmSimulator down =
+        simulator(s -> s.deployment("gpt-4o").fault(Fault.status(503)).maxRecordedRequests(1_000));
     List<LlmSimulator> sims = List.of(a, b, down);
     DeploymentPool pool =
         pool(
@@ -221,8 +223,14 @@ class DeploymentPoolSimulatorTest {
     DeploymentStats m3 = member(pool, "m3");
     assertThat(m3.breakerState()).isIn("OPEN", "HALF_OPEN");
     assertThat(m3.successes()).isZero();
-    // five failures open it; afterwards at most two probes per half-second reach it
-    long probeWindows = outage.millis() / 500 + 1;
+    // five failures open it; afterwards at most two probes per half-second reach it, counted over
+    // the time the member was being hit, on its simulator's clock
+    List<RecordedRequest> hits = down.requests();
+    assertThat(hits).hasSize((int) down.counters().totalRequests());
+    long hitMillis =
+        Duration.between(hits.get(0).receivedAt(), hits.get(hits.size() - 1).receivedAt())
+            .toMillis();
+    long probeWindows = hitMillis / 500 + 1;
     assertThat(down.counters().totalRequests()).isBetween(5L, 5 + 2 * probeWindows + 5);
 
     down.clearFaults();

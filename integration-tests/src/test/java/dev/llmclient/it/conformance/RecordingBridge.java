@@ -22,37 +22,51 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Puts Azure's {@code /openai/v1/...} route in front of the Prism mock of the OpenAI spec.
+ * Sits in front of a Prism mock, forwards each request and records the headers, path and body
+ * exactly as the SDK sent them, so tests can check what went on the wire (which authentication,
+ * which token parameter) besides Prism's verdict.
  *
- * <p>Azure's 2024-10-21 spec only describes the {@code /deployments/...} routes, and the v1 route
- * takes the OpenAI request shape (the deployment goes in {@code model}). So v1 bodies are validated
- * against the official OpenAI spec: this bridge strips the {@code /openai/v1} prefix, and since the
- * OpenAI spec only knows bearer authentication it turns an {@code api-key} header into {@code
- * Authorization: Bearer}. It records the headers exactly as the SDK sent them, so tests can check
- * which authentication the SDK used.
+ * <p>{@link #azureV1(URI)} puts Azure's {@code /openai/v1/...} route in front of the Prism mock of
+ * the OpenAI spec. Azure's 2024-10-21 spec only describes the {@code /deployments/...} routes, and
+ * the v1 route takes the OpenAI request shape (the deployment goes in {@code model}). So v1 bodies
+ * are validated against the official OpenAI spec: the bridge strips the {@code /openai/v1} prefix,
+ * and since the OpenAI spec only knows bearer authentication it turns an {@code api-key} header
+ * into {@code Authorization: Bearer}. {@link #openAi(URI)} forwards the OpenAI route unchanged.
  */
-final class V1Bridge implements AutoCloseable {
+final class RecordingBridge implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final HttpClient http;
   private final URI target;
+  private final String prefix;
   private final List<Map<String, String>> received = new ArrayList<>();
+  private final List<String> bodies = new ArrayList<>();
 
-  private V1Bridge(HttpServer server, ExecutorService executor, URI target) {
+  private RecordingBridge(HttpServer server, ExecutorService executor, URI target, String prefix) {
     this.server = server;
     this.executor = executor;
     this.target = target;
+    this.prefix = prefix;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
-  /** Starts a bridge to the OpenAI Prism at {@code target}. */
-  static V1Bridge start(URI target) {
+  /** Starts a bridge from Azure's {@code /openai/v1/...} route to the OpenAI Prism at target. */
+  static RecordingBridge azureV1(URI target) {
+    return start(target, "/openai/v1");
+  }
+
+  /** Starts a bridge that forwards the OpenAI route unchanged to the OpenAI Prism at target. */
+  static RecordingBridge openAi(URI target) {
+    return start(target, "");
+  }
+
+  private static RecordingBridge start(URI target, String prefix) {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
       ExecutorService executor = Executors.newFixedThreadPool(2);
-      V1Bridge bridge = new V1Bridge(server, executor, target);
+      RecordingBridge bridge = new RecordingBridge(server, executor, target, prefix);
       server.createContext("/", bridge::handle);
       server.setExecutor(executor);
       server.start();
@@ -62,7 +76,7 @@ final class V1Bridge implements AutoCloseable {
     }
   }
 
-  /** The Azure endpoint to configure: {@code http://127.0.0.1:port}. */
+  /** The endpoint or base URL to configure: {@code http://127.0.0.1:port}. */
   URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -84,6 +98,13 @@ final class V1Bridge implements AutoCloseable {
     }
   }
 
+  /** The body of the last request, as UTF-8 text. */
+  String lastBody() {
+    synchronized (received) {
+      return bodies.get(bodies.size() - 1);
+    }
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body;
@@ -99,12 +120,13 @@ final class V1Bridge implements AutoCloseable {
       synchronized (received) {
         received.add(headers);
         paths.add(path + (query == null ? "" : "?" + query));
+        bodies.add(new String(body, java.nio.charset.StandardCharsets.UTF_8));
       }
-      if (!path.startsWith("/openai/v1/")) {
+      if (!path.startsWith(prefix + "/")) {
         exchange.sendResponseHeaders(404, -1);
         return;
       }
-      String forwarded = path.substring("/openai/v1".length());
+      String forwarded = path.substring(prefix.length());
       HttpRequest.Builder request =
           HttpRequest.newBuilder(target.resolve(forwarded))
               .timeout(Duration.ofSeconds(30))
@@ -116,6 +138,11 @@ final class V1Bridge implements AutoCloseable {
       }
       if (auth != null) {
         request.header("Authorization", auth);
+      }
+      String prefer = headers.get("prefer");
+      if (prefer != null) {
+        // which of the spec's examples Prism answers with
+        request.header("Prefer", prefer);
       }
       HttpResponse<byte[]> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
