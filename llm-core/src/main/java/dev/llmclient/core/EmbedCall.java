@@ -80,7 +80,7 @@ final class EmbedCall {
     this.span = span;
     this.vectors = new float[texts.size()][];
     this.keys = new String[texts.size()];
-    this.deadline = client.clock.instant().plus(client.policy.deadline());
+    this.deadline = TransportRetries.after(client.clock.instant(), client.policy.deadline());
   }
 
   CompletableFuture<List<float[]>> start() {
@@ -99,7 +99,9 @@ final class EmbedCall {
     try {
       deadlineTimer =
           client.scheduler.schedule(
-              this::deadlinePassed, client.policy.deadline().toNanos(), TimeUnit.NANOSECONDS);
+              this::deadlinePassed,
+              TransportRetries.nanos(client.policy.deadline()),
+              TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       fail(PipelineEmbedder.closedException());
       return result;
@@ -309,7 +311,7 @@ final class EmbedCall {
       try {
         client.scheduler.schedule(
             () -> client.limiter.submit(() -> attempt(part)),
-            retry.delay().toNanos(),
+            TransportRetries.nanos(retry.delay()),
             TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         fail(PipelineEmbedder.closedException());

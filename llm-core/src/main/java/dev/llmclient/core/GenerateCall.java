@@ -82,7 +82,7 @@ final class GenerateCall<T> {
     this.promptName = promptName;
     this.request = prepared.base();
     this.conversation = prepared.base().messages();
-    this.deadline = client.clock.instant().plus(client.policy.deadline());
+    this.deadline = TransportRetries.after(client.clock.instant(), client.policy.deadline());
   }
 
   CompletableFuture<LlmResponse<T>> start() {
@@ -94,7 +94,9 @@ final class GenerateCall<T> {
     try {
       deadlineTimer =
           client.scheduler.schedule(
-              this::deadlinePassed, client.policy.deadline().toNanos(), TimeUnit.NANOSECONDS);
+              this::deadlinePassed,
+              TransportRetries.nanos(client.policy.deadline()),
+              TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       fail(PipelineClient.closedException());
       return result;
@@ -223,7 +225,7 @@ final class GenerateCall<T> {
             "llmclient.wait_ms", wait.toMillis(),
             "error.type", error.getClass().getName()));
     try {
-      client.scheduler.schedule(this::send, wait.toNanos(), TimeUnit.NANOSECONDS);
+      client.scheduler.schedule(this::send, TransportRetries.nanos(wait), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       fail(PipelineClient.closedException());
     }
