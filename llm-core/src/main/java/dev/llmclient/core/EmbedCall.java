@@ -234,8 +234,21 @@ final class EmbedCall {
     } else {
       for (int k = 0; k < got.size() && problem == null; k++) {
         float[] v = got.get(k);
+        int bad;
         if (v == null || v.length == 0) {
           problem = invalid("The server returned an empty vector for one input", r);
+        } else if ((bad = EmbeddingVectors.firstNonFinite(v)) >= 0) {
+          problem =
+              invalid(
+                  "The server returned a vector with "
+                      + v[bad]
+                      + " at position "
+                      + bad
+                      + " (for input "
+                      + part.indexes[k]
+                      + "); such a vector cannot be compared, so nothing of this request was"
+                      + " cached. Try again, or report it to the provider",
+                  r);
         } else {
           fitted[k] = fit(v);
           if (fitted[k] == null) {
