@@ -33,9 +33,10 @@ import org.jspecify.annotations.Nullable;
  * for ever: a string longer than {@value #MAX_PATTERN_INPUT} characters is not matched, each match
  * may read at most {@value #PATTERN_STEPS_PER_CHAR} characters per character of its input (plus
  * {@value #PATTERN_STEPS_BASE}), and all matches of one validation together at most {@value
- * #MAX_PATTERN_STEPS}; a match that runs out is a validation error that names the pattern. Measured
- * on a 2-core machine, a validation that spends the whole budget takes about 30 ms. Instances are
- * immutable and thread-safe.
+ * #MAX_PATTERN_STEPS}; a match that runs out, or overflows the stack, is a validation error that
+ * names the pattern. Measured on a shared 2-core machine, an answer of 1,000 strings of 10,000
+ * characters against backtracking patterns, which spends the whole budget, validated in 1 to 75 ms.
+ * Instances are immutable and thread-safe.
  *
  * <p>Written for this pipeline instead of using a general-purpose validator: a general validator
  * costs about 95 ms of class loading on a cold start for keywords strict mode never allows.
