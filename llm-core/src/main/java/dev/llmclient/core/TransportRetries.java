@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The transport-retry decision of a {@link RetryPolicy} for one failed exchange, shared by every
  * call type that retries on the core's scheduler: retry a retryable {@link LlmException} after the
- * server's wait (capped by {@link RetryPolicy#maxRetryAfter()}, plus up to {@link
+ * server's wait (capped by {@link RetryPolicy#maxRetryAfter()}; from a second up plus up to {@link
  * #SERVER_WAIT_JITTER} of it at random) or the policy's jittered backoff, unless the retries are
  * spent or the wait would pass the call's deadline.
  *
@@ -26,6 +26,13 @@ final class TransportRetries {
    * that long.
    */
   static final double SERVER_WAIT_JITTER = 0.1;
+
+  /**
+   * The shortest server wait that gets jitter. {@code Retry-After} counts whole seconds, so every
+   * client throttled in the same second is told to come back at the same second; a millisecond wait
+   * ({@code retry-after-ms}) is honoured exactly, as 10% of it would spread nothing.
+   */
+  static final Duration JITTER_FROM = Duration.ofSeconds(1);
 
   private TransportRetries() {}
 
@@ -100,10 +107,13 @@ final class TransportRetries {
   }
 
   /**
-   * The server's wait plus up to {@link #SERVER_WAIT_JITTER} of it, never past the deadline (the
-   * wait itself fits before it).
+   * The server's wait plus up to {@link #SERVER_WAIT_JITTER} of it from {@link #JITTER_FROM} up,
+   * never past the deadline (the wait itself fits before it).
    */
   static Duration withJitter(Duration wait, double random, Duration left) {
+    if (wait.compareTo(JITTER_FROM) < 0) {
+      return wait;
+    }
     long extra = (long) (nanos(wait) * SERVER_WAIT_JITTER * random);
     if (extra <= 0) {
       return wait;

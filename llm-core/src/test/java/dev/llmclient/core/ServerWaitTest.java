@@ -22,8 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * A server's wait gets jitter on top (never less than asked, never past the deadline), and no wait
- * or deadline, however long, overflows the arithmetic on it. Virtual time; the random is injected.
+ * A server's wait of a second or more gets jitter on top (never less than asked, never past the
+ * deadline), and no wait or deadline, however long, overflows the arithmetic on it. Virtual time;
+ * the random is injected.
  */
 class ServerWaitTest {
 
@@ -88,6 +89,22 @@ class ServerWaitTest {
       waits.add(wait);
     }
     assertThat(waits).hasSize(6);
+  }
+
+  @Test
+  void aSubSecondServerWaitIsHonouredExactlyWhateverTheRandom() {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    for (double random : new double[] {0.0, 0.5, 0.999}) {
+      TransportRetries.Decision d =
+          TransportRetries.decide(
+              RetryPolicy.getDefault(),
+              rateLimited(Duration.ofMillis(999)),
+              0,
+              now,
+              now.plus(Duration.ofMinutes(10)),
+              random);
+      assertThat(((TransportRetries.Retry) d).delay()).isEqualTo(Duration.ofMillis(999));
+    }
   }
 
   @Test
