@@ -151,7 +151,11 @@ final class GenerateCall<T> implements Runnable {
       deadlinePassed();
       return;
     }
-    send();
+    try {
+      send();
+    } catch (RuntimeException | Error e) {
+      fail(e); // returns the permit: the limiter's task must never throw
+    }
   }
 
   private void returnPermit() {
