@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,8 +33,12 @@ import org.slf4j.LoggerFactory;
  * One {@code createBatch} call: per-text cache lookups, the split of the misses into requests, each
  * request run under the client's concurrency limit with its own transport retries, the vectors
  * fitted to the configured length, cached and put back in input order. One request that fails for
- * good fails the whole call; the call-wide deadline timer and {@code close()} can finish it too,
- * guarded by {@link #done}.
+ * good fails the whole call; the call-wide deadline timer, {@code close()} and a caller who cancels
+ * the future can finish it too, guarded by {@link #done}.
+ *
+ * <p>The call is admitted to the client's queue whole when it arrives (its requests may then exceed
+ * the queue's bound by the rest of its own batch); a retry waits its backoff on the scheduler, then
+ * queues ahead of everything else, since it belongs to work already accepted.
  */
 final class EmbedCall {
 
@@ -62,11 +67,18 @@ final class EmbedCall {
   private final SafeSpan span;
   private final float[][] vectors;
   private final @Nullable String[] keys;
-  private final CompletableFuture<List<float[]>> result = new CompletableFuture<>();
+  private final CallFuture<List<float[]>> result =
+      new CallFuture<>() {
+        @Override
+        void abandoned(@Nullable Throwable reason) {
+          abandon(reason);
+        }
+      };
   private final AtomicBoolean done = new AtomicBoolean();
   private final AtomicInteger remaining = new AtomicInteger();
   private final AtomicInteger attempts = new AtomicInteger();
   private final Set<CompletableFuture<EmbeddingResult>> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<ScheduledFuture<?>> retryTimers = ConcurrentHashMap.newKeySet();
   private final Instant deadline;
   private int requests;
   private int cacheHits;
@@ -80,13 +92,17 @@ final class EmbedCall {
     this.span = span;
     this.vectors = new float[texts.size()][];
     this.keys = new String[texts.size()];
-    this.deadline = client.clock.instant().plus(client.policy.deadline());
+    this.deadline = TransportRetries.after(client.clock.instant(), client.policy.deadline());
   }
 
   CompletableFuture<List<float[]>> start() {
     List<Integer> misses = lookUpCache();
     if (misses.isEmpty()) {
       succeed();
+      return result;
+    }
+    if (!client.limiter.hasRoom()) {
+      fail(client.tooManyRequests());
       return result;
     }
     List<int[]> plan = EmbeddingBatches.plan(texts, misses, client.config);
@@ -99,14 +115,16 @@ final class EmbedCall {
     try {
       deadlineTimer =
           client.scheduler.schedule(
-              this::deadlinePassed, client.policy.deadline().toNanos(), TimeUnit.NANOSECONDS);
+              this::deadlinePassed,
+              TransportRetries.nanos(client.policy.deadline()),
+              TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       fail(PipelineEmbedder.closedException());
       return result;
     }
     for (int[] indexes : plan) {
       Part part = new Part(indexes);
-      client.limiter.submit(() -> attempt(part));
+      client.limiter.submitAccepted(() -> attempt(part), false);
     }
     return result;
   }
@@ -194,6 +212,10 @@ final class EmbedCall {
     }
     CompletableFuture<EmbeddingResult> sent = future;
     inFlight.add(sent);
+    if (done.get()) {
+      // finished (cancelled, timed out, failed) while this request was being sent
+      sent.cancel(true);
+    }
     sent.whenComplete(
         (r, error) -> {
           inFlight.remove(sent);
@@ -232,8 +254,21 @@ final class EmbedCall {
     } else {
       for (int k = 0; k < got.size() && problem == null; k++) {
         float[] v = got.get(k);
+        int bad;
         if (v == null || v.length == 0) {
           problem = invalid("The server returned an empty vector for one input", r);
+        } else if ((bad = EmbeddingVectors.firstNonFinite(v)) >= 0) {
+          problem =
+              invalid(
+                  "The server returned a vector with "
+                      + v[bad]
+                      + " at position "
+                      + bad
+                      + " (for input "
+                      + part.indexes[k]
+                      + "); such a vector cannot be compared, so nothing of this request was"
+                      + " cached. Try again, or report it to the provider",
+                  r);
         } else {
           fitted[k] = fit(v);
           if (fitted[k] == null) {
@@ -307,10 +342,15 @@ final class EmbedCall {
               "error.type",
               error.getClass().getName()));
       try {
-        client.scheduler.schedule(
-            () -> client.limiter.submit(() -> attempt(part)),
-            retry.delay().toNanos(),
-            TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> timer =
+            client.scheduler.schedule(
+                () -> client.limiter.submitAccepted(() -> attempt(part), true),
+                TransportRetries.nanos(retry.delay()),
+                TimeUnit.NANOSECONDS);
+        retryTimers.add(timer);
+        if (done.get()) {
+          timer.cancel(false);
+        }
       } catch (RejectedExecutionException e) {
         fail(PipelineEmbedder.closedException());
       }
@@ -363,7 +403,7 @@ final class EmbedCall {
       span.status(SpanStatus.OK, null);
       span.end();
     } finally {
-      result.complete(answer);
+      result.answer(answer);
     }
   }
 
@@ -372,20 +412,38 @@ final class EmbedCall {
       return;
     }
     try {
-      cleanup();
-      for (CompletableFuture<EmbeddingResult> pending : inFlight) {
-        pending.cancel(true);
-      }
-      if (attempts.get() > 0) {
-        recordUsage();
-      }
-      describeOutcome();
-      span.recordException(error);
-      span.status(SpanStatus.ERROR, error.getMessage());
-      span.end();
+      stop(error);
     } finally {
-      result.completeExceptionally(error);
+      result.failWith(error);
     }
+  }
+
+  /**
+   * The caller completed the future first (cancel, orTimeout, ...): stop every request and retry,
+   * so that nothing more reaches the server; record the usage so far and end the span.
+   */
+  private void abandon(@Nullable Throwable reason) {
+    if (done.get() || !done.compareAndSet(false, true)) {
+      return;
+    }
+    stop(
+        reason != null
+            ? reason
+            : new CancellationException("the caller completed the call's future with a value"));
+  }
+
+  private void stop(Throwable error) {
+    cleanup();
+    for (CompletableFuture<EmbeddingResult> pending : inFlight) {
+      pending.cancel(true);
+    }
+    if (attempts.get() > 0) {
+      recordUsage();
+    }
+    describeOutcome();
+    span.recordException(error);
+    span.status(SpanStatus.ERROR, error.getMessage());
+    span.end();
   }
 
   private void deadlinePassed() {
@@ -410,6 +468,9 @@ final class EmbedCall {
     ScheduledFuture<?> timer = deadlineTimer;
     if (timer != null) {
       timer.cancel(false);
+    }
+    for (ScheduledFuture<?> retry : retryTimers) {
+      retry.cancel(false);
     }
     client.unregister(this);
   }

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Every setting is optional. Unset ones fall back to the provider settings ({@value
  * #EMBEDDING_MODEL}, {@value #EMBEDDING_DIM}, {@value #EMBEDDING_DIMENSIONS_PARAM}, {@value
  * #EMBEDDING_BATCH_SIZE}, {@value #EMBEDDING_MAX_TOKENS_PER_REQUEST}, {@value
- * #EMBEDDING_CONCURRENCY}), then to the defaults.
+ * #EMBEDDING_CONCURRENCY}, {@value #EMBEDDING_MAX_QUEUED_REQUESTS}), then to the defaults.
  *
  * <p><b>Dimensions.</b> With a dimension set, every vector has exactly that length on every
  * provider. Models that support the API's {@code dimensions} parameter ({@code text-embedding-3-*}
@@ -29,7 +29,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Batching.</b> A batch is split into requests of at most {@link #maxInputsPerRequest()}
  * texts and at most {@link #maxTokensPerRequest()} estimated tokens (characters divided by {@link
- * #charsPerToken()}); up to {@link #maxConcurrentRequests()} of them run at once per client.
+ * #charsPerToken()}); up to {@link #maxConcurrentRequests()} of them run at once per client, and
+ * the others wait in a queue. A call that arrives while {@link #maxQueuedRequests()} requests wait
+ * fails at once with {@link dev.llmclient.api.TooManyCallsException}; a call that is accepted is
+ * accepted whole (all its requests queue), and a retry queues ahead of new work.
  *
  * <pre>{@code
  * EmbedderConfig config = EmbedderConfig.builder()
@@ -62,6 +65,9 @@ public final class EmbedderConfig {
   /** The most requests in flight per client setting. */
   public static final String EMBEDDING_CONCURRENCY = "EMBEDDING_CONCURRENCY";
 
+  /** The most requests waiting for a place setting. */
+  public static final String EMBEDDING_MAX_QUEUED_REQUESTS = "EMBEDDING_MAX_QUEUED_REQUESTS";
+
   /** The model used when nothing names one: {@value}. */
   public static final String DEFAULT_MODEL = "text-embedding-3-small";
 
@@ -81,6 +87,9 @@ public final class EmbedderConfig {
   /** The default number of requests in flight per client: {@value}. */
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
 
+  /** The default number of requests that may wait for a place: {@value}. */
+  public static final int DEFAULT_MAX_QUEUED_REQUESTS = 10_000;
+
   private static final EmbedderConfig DEFAULT = builder().build();
 
   private final @Nullable String apiKey;
@@ -92,8 +101,10 @@ public final class EmbedderConfig {
   private final @Nullable Integer maxTokensPerRequest;
   private final double charsPerToken;
   private final @Nullable Integer maxConcurrentRequests;
+  private final @Nullable Integer maxQueuedRequests;
 
   private EmbedderConfig(Builder b) {
+    this.maxQueuedRequests = b.maxQueuedRequests;
     this.apiKey = b.apiKey;
     this.baseUrl = b.baseUrl;
     this.model = b.model;
@@ -139,14 +150,16 @@ public final class EmbedderConfig {
     b.maxTokensPerRequest = maxTokensPerRequest;
     b.charsPerToken = charsPerToken;
     b.maxConcurrentRequests = maxConcurrentRequests;
+    b.maxQueuedRequests = maxQueuedRequests;
     return b;
   }
 
   /**
    * This configuration with every unset value filled from the settings: {@value #EMBEDDING_DIM},
    * {@value #EMBEDDING_BATCH_SIZE}, {@value #EMBEDDING_MAX_TOKENS_PER_REQUEST}, {@value
-   * #EMBEDDING_CONCURRENCY}, and {@value #EMBEDDING_DIMENSIONS_PARAM} for the given model. The
-   * model itself is resolved by the client builder, which knows the provider's default.
+   * #EMBEDDING_CONCURRENCY}, {@value #EMBEDDING_MAX_QUEUED_REQUESTS}, and {@value
+   * #EMBEDDING_DIMENSIONS_PARAM} for the given model. The model itself is resolved by the client
+   * builder, which knows the provider's default.
    *
    * @param settings the settings
    * @param resolvedModel the model or deployment the client will call
@@ -168,6 +181,9 @@ public final class EmbedderConfig {
       }
       if (b.maxConcurrentRequests == null) {
         b.maxConcurrentRequests = settings.getInt(EMBEDDING_CONCURRENCY);
+      }
+      if (b.maxQueuedRequests == null) {
+        b.maxQueuedRequests = settings.getInt(EMBEDDING_MAX_QUEUED_REQUESTS);
       }
       String param = settings.get(EMBEDDING_DIMENSIONS_PARAM);
       if (param != null && !b.dimensionsParameter.containsKey(resolvedModel)) {
@@ -291,6 +307,16 @@ public final class EmbedderConfig {
   }
 
   /**
+   * The most requests that wait for a place among {@link #maxConcurrentRequests()}; a call that
+   * arrives when this many wait fails at once.
+   *
+   * @return the limit; {@value #DEFAULT_MAX_QUEUED_REQUESTS} unless set
+   */
+  public int maxQueuedRequests() {
+    return maxQueuedRequests == null ? DEFAULT_MAX_QUEUED_REQUESTS : maxQueuedRequests;
+  }
+
+  /**
    * The estimated tokens of one text: its length divided by {@link #charsPerToken()}, rounded up,
    * at least 1.
    *
@@ -322,6 +348,8 @@ public final class EmbedderConfig {
         + charsPerToken
         + ", maxConcurrentRequests="
         + maxConcurrentRequests()
+        + ", maxQueuedRequests="
+        + maxQueuedRequests()
         + "]";
   }
 
@@ -336,6 +364,7 @@ public final class EmbedderConfig {
     private @Nullable Integer maxTokensPerRequest;
     private double charsPerToken = DEFAULT_CHARS_PER_TOKEN;
     private @Nullable Integer maxConcurrentRequests;
+    private @Nullable Integer maxQueuedRequests;
 
     private Builder() {}
 
@@ -444,6 +473,19 @@ public final class EmbedderConfig {
     }
 
     /**
+     * Sets the most requests that wait for a place; a call that arrives when this many wait fails
+     * at once with {@link dev.llmclient.api.TooManyCallsException}.
+     *
+     * @param max 0 (no queue) to 1,000,000, or null for {@value
+     *     EmbedderConfig#DEFAULT_MAX_QUEUED_REQUESTS}
+     * @return this builder
+     */
+    public Builder maxQueuedRequests(@Nullable Integer max) {
+      this.maxQueuedRequests = max;
+      return this;
+    }
+
+    /**
      * Validates and builds the configuration.
      *
      * @return the configuration
@@ -486,6 +528,13 @@ public final class EmbedderConfig {
                 + EMBEDDING_CONCURRENCY
                 + ") must be 1 to 256, got "
                 + maxConcurrentRequests);
+      }
+      if (maxQueuedRequests != null && (maxQueuedRequests < 0 || maxQueuedRequests > 1_000_000)) {
+        throw new IllegalArgumentException(
+            "maxQueuedRequests ("
+                + EMBEDDING_MAX_QUEUED_REQUESTS
+                + ") must be 0 to 1000000, got "
+                + maxQueuedRequests);
       }
       return new EmbedderConfig(this);
     }

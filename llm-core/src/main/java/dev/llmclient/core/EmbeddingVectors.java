@@ -47,6 +47,16 @@ final class EmbeddingVectors {
     return Math.sqrt(sum);
   }
 
+  /** The index of the first NaN or infinite value, or -1 when every value is finite. */
+  static int firstNonFinite(float[] vector) {
+    for (int i = 0; i < vector.length; i++) {
+      if (!Float.isFinite(vector[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** The cache value of a vector: {@code {"embedding":"<base64 float32 LE>"}}. */
   static String encode(float[] vector) {
     ByteBuffer buf = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -55,8 +65,8 @@ final class EmbeddingVectors {
   }
 
   /**
-   * A vector from its cache value, or null when the value is not one {@link #encode} wrote or its
-   * length differs from the expected one.
+   * A vector from its cache value, or null when the value is not one {@link #encode} wrote, its
+   * length differs from the expected one, or it holds a NaN or infinite value.
    */
   static float @Nullable [] decode(String value, @Nullable Integer expectedLength) {
     if (!value.startsWith(PREFIX) || !value.endsWith(SUFFIX)) {
@@ -78,6 +88,6 @@ final class EmbeddingVectors {
       return null;
     }
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-    return out;
+    return firstNonFinite(out) >= 0 ? null : out;
   }
 }

@@ -21,25 +21,38 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code generate} call after preparation: cache lookup, attempts with transport retries
- * scheduled on the client's scheduler, re-asks for unusable answers, mapping, cache write, usage
- * and span. Attempts run one after another, so the mutable state is only touched by one thread at a
- * time; the deadline timer and {@code close()} only ever finish the call, guarded by {@link #done}.
+ * One {@code generate} call after preparation: cache lookup, a permit of the client's concurrency
+ * limit (held from the first attempt until the call ends, across retries and re-asks, so that a
+ * retry never queues again), attempts with transport retries scheduled on the client's scheduler,
+ * re-asks for unusable answers, mapping, cache write, usage and span. Attempts run one after
+ * another, so the mutable state is only touched by one thread at a time; the deadline timer, {@code
+ * close()} and a caller who cancels the future only ever finish the call, guarded by {@link #done}.
+ *
+ * <p>{@link #run()} is the limiter's task: it starts the first attempt once a permit is free.
  */
-final class GenerateCall<T> {
+final class GenerateCall<T> implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GenerateCall.class);
   private static final int EXCERPT = 80;
+  private static final int NO_PERMIT = 0;
+  private static final int PERMIT_HELD = 1;
+  private static final int PERMIT_RETURNED = 2;
+
+  @SuppressWarnings("rawtypes")
+  private static final AtomicIntegerFieldUpdater<GenerateCall> PERMIT =
+      AtomicIntegerFieldUpdater.newUpdater(GenerateCall.class, "permit");
 
   private enum Problem {
     EMPTY("EmptyResponse"),
@@ -59,7 +72,13 @@ final class GenerateCall<T> {
   private final PipelineClient.Prepared p;
   private final SafeSpan span;
   private final @Nullable String promptName;
-  private final CompletableFuture<LlmResponse<T>> result = new CompletableFuture<>();
+  private final CallFuture<LlmResponse<T>> result =
+      new CallFuture<>() {
+        @Override
+        void abandoned(@Nullable Throwable reason) {
+          abandon(reason);
+        }
+      };
   private final AtomicBoolean done = new AtomicBoolean();
   private final Instant deadline;
   private List<Message> conversation;
@@ -70,6 +89,11 @@ final class GenerateCall<T> {
   private volatile Usage usage = Usage.ZERO;
   private volatile @Nullable ScheduledFuture<?> deadlineTimer;
   private volatile @Nullable CompletableFuture<ChatCompletion> inFlight;
+  private volatile @Nullable ScheduledFuture<?> retryTimer;
+  private volatile int permit = NO_PERMIT;
+
+  /** True while {@link #start()} submits: {@link #run()} on that path did not wait in the queue. */
+  private volatile boolean submitting;
 
   GenerateCall(
       PipelineClient client,
@@ -82,7 +106,7 @@ final class GenerateCall<T> {
     this.promptName = promptName;
     this.request = prepared.base();
     this.conversation = prepared.base().messages();
-    this.deadline = client.clock.instant().plus(client.policy.deadline());
+    this.deadline = TransportRetries.after(client.clock.instant(), client.policy.deadline());
   }
 
   CompletableFuture<LlmResponse<T>> start() {
@@ -90,17 +114,54 @@ final class GenerateCall<T> {
       return result;
     }
     span.set("cache.hit", false);
+    if (!client.limiter.hasRoom()) {
+      fail(client.tooManyCalls());
+      return result;
+    }
     client.register(this);
     try {
       deadlineTimer =
           client.scheduler.schedule(
-              this::deadlinePassed, client.policy.deadline().toNanos(), TimeUnit.NANOSECONDS);
+              this::deadlinePassed,
+              TransportRetries.nanos(client.policy.deadline()),
+              TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       fail(PipelineClient.closedException());
       return result;
     }
-    send();
+    submitting = true;
+    boolean accepted = client.limiter.submit(this);
+    submitting = false;
+    if (!accepted) {
+      fail(client.tooManyCalls());
+    }
     return result;
+  }
+
+  /** The limiter's task: a permit is ours; start the first attempt, or give it back if too late. */
+  @Override
+  public void run() {
+    permit = PERMIT_HELD;
+    if (done.get()) {
+      returnPermit();
+      return;
+    }
+    if (!submitting && !client.clock.instant().isBefore(deadline)) {
+      // waited in the queue until its deadline, which fires at this very moment: never send it
+      deadlinePassed();
+      return;
+    }
+    try {
+      send();
+    } catch (RuntimeException | Error e) {
+      fail(e); // returns the permit: the limiter's task must never throw
+    }
+  }
+
+  private void returnPermit() {
+    if (PERMIT.compareAndSet(this, PERMIT_HELD, PERMIT_RETURNED)) {
+      client.limiter.release();
+    }
   }
 
   // ---- cache -------------------------------------------------------------------------------
@@ -148,7 +209,7 @@ final class GenerateCall<T> {
     span.set("llmclient.reasks", 0L);
     span.status(SpanStatus.OK, null);
     span.end();
-    result.complete(response);
+    result.answer(response);
     return true;
   }
 
@@ -181,6 +242,10 @@ final class GenerateCall<T> {
       future = CompletableFuture.failedFuture(e);
     }
     inFlight = future;
+    if (done.get()) {
+      // finished (cancelled, timed out, closed) while this attempt was being sent
+      future.cancel(true);
+    }
     future.whenComplete(
         (completion, error) -> {
           try {
@@ -223,7 +288,12 @@ final class GenerateCall<T> {
             "llmclient.wait_ms", wait.toMillis(),
             "error.type", error.getClass().getName()));
     try {
-      client.scheduler.schedule(this::send, wait.toNanos(), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> timer =
+          client.scheduler.schedule(this::send, TransportRetries.nanos(wait), TimeUnit.NANOSECONDS);
+      retryTimer = timer;
+      if (done.get()) {
+        timer.cancel(false);
+      }
     } catch (RejectedExecutionException e) {
       fail(PipelineClient.closedException());
     }
@@ -422,7 +492,7 @@ final class GenerateCall<T> {
       span.status(SpanStatus.OK, null);
       span.end();
     } finally {
-      result.complete(response);
+      result.answer(response);
     }
   }
 
@@ -431,21 +501,40 @@ final class GenerateCall<T> {
       return;
     }
     try {
-      cleanup();
-      CompletableFuture<ChatCompletion> pending = inFlight;
-      if (pending != null && !pending.isDone()) {
-        pending.cancel(true);
-      }
-      if (attempts > 0) {
-        recordUsage(null);
-      }
-      describeOutcome();
-      span.recordException(error);
-      span.status(SpanStatus.ERROR, error.getMessage());
-      span.end();
+      stop(error);
     } finally {
-      result.completeExceptionally(error);
+      result.failWith(error);
     }
+  }
+
+  /**
+   * The caller completed the future first (cancel, orTimeout, ...): stop the exchange, the retry or
+   * re-ask and the deadline timer, so that nothing more reaches the server; record the usage so far
+   * and end the span.
+   */
+  private void abandon(@Nullable Throwable reason) {
+    if (done.get() || !done.compareAndSet(false, true)) {
+      return;
+    }
+    stop(
+        reason != null
+            ? reason
+            : new CancellationException("the caller completed the call's future with a value"));
+  }
+
+  private void stop(Throwable error) {
+    cleanup();
+    CompletableFuture<ChatCompletion> pending = inFlight;
+    if (pending != null && !pending.isDone()) {
+      pending.cancel(true);
+    }
+    if (attempts > 0) {
+      recordUsage(null);
+    }
+    describeOutcome();
+    span.recordException(error);
+    span.status(SpanStatus.ERROR, error.getMessage());
+    span.end();
   }
 
   private void deadlinePassed() {
@@ -467,7 +556,14 @@ final class GenerateCall<T> {
     if (timer != null) {
       timer.cancel(false);
     }
+    ScheduledFuture<?> retry = retryTimer;
+    if (retry != null) {
+      retry.cancel(false);
+    }
     client.unregister(this);
+    // before the future completes, so that a caller who sends the next call from its callback
+    // finds the permit free
+    returnPermit();
   }
 
   private void recordUsage(@Nullable String answeringModel) {

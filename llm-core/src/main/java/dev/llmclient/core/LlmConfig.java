@@ -15,10 +15,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every setting is optional. Unset ones fall back to the provider settings ({@code MODEL_NAME},
  * {@code SMALL_MODEL_NAME}, {@code LLM_MAX_TOKENS}, {@code LLM_TEMPERATURE}, {@code
- * LLM_REASONING_EFFORT}, {@code LLM_VERBOSITY}, {@code LLM_STRUCTURED_OUTPUT_MODE}), then to what
- * the provider reports (on Azure: the configured deployments), then to the defaults: {@value
- * #DEFAULT_MAX_TOKENS} output tokens, the server's temperature, and the medium model for {@code
- * SMALL} calls. On Azure the model names are deployment names.
+ * LLM_REASONING_EFFORT}, {@code LLM_VERBOSITY}, {@code LLM_STRUCTURED_OUTPUT_MODE}, {@value
+ * #MAX_CONCURRENT_CALLS}, {@value #MAX_QUEUED_CALLS}), then to what the provider reports (on Azure:
+ * the configured deployments), then to the defaults: {@value #DEFAULT_MAX_TOKENS} output tokens,
+ * the server's temperature, the medium model for {@code SMALL} calls, and {@value
+ * #DEFAULT_MAX_CONCURRENT_CALLS} calls in flight with {@value #DEFAULT_MAX_QUEUED_CALLS} waiting.
+ * On Azure the model names are deployment names.
+ *
+ * <p><b>Back-pressure.</b> A client runs at most {@link #maxConcurrentCalls()} calls at once; a
+ * call holds its place from its first attempt until it ends, across its retries and re-asks, so a
+ * retry never queues again. Further calls wait, without a thread, in a queue of at most {@link
+ * #maxQueuedCalls()}; a call that finds the queue full fails at once with {@link
+ * dev.llmclient.api.TooManyCallsException}. Answers from the cache need no place. The wait in the
+ * queue counts toward the call's deadline.
  *
  * <pre>{@code
  * LlmConfig config = LlmConfig.builder()
@@ -34,6 +43,18 @@ public final class LlmConfig {
   /** The output-token cap used when neither the call nor the configuration sets one: {@value}. */
   public static final int DEFAULT_MAX_TOKENS = 16384;
 
+  /** The setting for the most calls a client runs at once: {@value}. */
+  public static final String MAX_CONCURRENT_CALLS = "LLM_MAX_CONCURRENT_CALLS";
+
+  /** The setting for the most calls that wait for a place: {@value}. */
+  public static final String MAX_QUEUED_CALLS = "LLM_MAX_QUEUED_CALLS";
+
+  /** The calls a client runs at once when nothing sets it: {@value}. */
+  public static final int DEFAULT_MAX_CONCURRENT_CALLS = 256;
+
+  /** The calls that may wait for a place when nothing sets it: {@value}. */
+  public static final int DEFAULT_MAX_QUEUED_CALLS = 10_000;
+
   private static final LlmConfig DEFAULT = builder().build();
 
   private final @Nullable String apiKey;
@@ -46,8 +67,12 @@ public final class LlmConfig {
   private final @Nullable String verbosity;
   private final Map<String, Boolean> reasoningModels;
   private final @Nullable StructuredOutputMode structuredOutputMode;
+  private final @Nullable Integer maxConcurrentCalls;
+  private final @Nullable Integer maxQueuedCalls;
 
   private LlmConfig(Builder b) {
+    this.maxConcurrentCalls = b.maxConcurrentCalls;
+    this.maxQueuedCalls = b.maxQueuedCalls;
     this.structuredOutputMode = b.structuredOutputMode;
     this.apiKey = b.apiKey;
     this.model = b.model;
@@ -95,13 +120,16 @@ public final class LlmConfig {
     b.verbosity = verbosity;
     b.reasoningModels.putAll(reasoningModels);
     b.structuredOutputMode = structuredOutputMode;
+    b.maxConcurrentCalls = maxConcurrentCalls;
+    b.maxQueuedCalls = maxQueuedCalls;
     return b;
   }
 
   /**
    * This configuration with every unset value filled from the settings' {@code MODEL_NAME}, {@code
    * SMALL_MODEL_NAME}, {@code LLM_MAX_TOKENS}, {@code LLM_TEMPERATURE}, {@code
-   * LLM_REASONING_EFFORT} and {@code LLM_VERBOSITY}.
+   * LLM_REASONING_EFFORT}, {@code LLM_VERBOSITY}, {@code LLM_STRUCTURED_OUTPUT_MODE}, {@value
+   * #MAX_CONCURRENT_CALLS} and {@value #MAX_QUEUED_CALLS}.
    *
    * @param settings the settings
    * @return the completed configuration
@@ -140,6 +168,12 @@ public final class LlmConfig {
       if (mode != null) {
         b.structuredOutputMode = StructuredOutputMode.parse(mode);
       }
+    }
+    if (b.maxConcurrentCalls == null) {
+      b.maxConcurrentCalls = settings.getInt(MAX_CONCURRENT_CALLS);
+    }
+    if (b.maxQueuedCalls == null) {
+      b.maxQueuedCalls = settings.getInt(MAX_QUEUED_CALLS);
     }
     try {
       return b.build();
@@ -244,6 +278,26 @@ public final class LlmConfig {
   }
 
   /**
+   * The most calls the client runs at once, from the first attempt to the end of each, retries and
+   * re-asks included.
+   *
+   * @return the limit; {@value #DEFAULT_MAX_CONCURRENT_CALLS} unless set
+   */
+  public int maxConcurrentCalls() {
+    return maxConcurrentCalls == null ? DEFAULT_MAX_CONCURRENT_CALLS : maxConcurrentCalls;
+  }
+
+  /**
+   * The most calls that wait for a place among {@link #maxConcurrentCalls()}; one more fails at
+   * once with {@link dev.llmclient.api.TooManyCallsException}.
+   *
+   * @return the limit; {@value #DEFAULT_MAX_QUEUED_CALLS} unless set
+   */
+  public int maxQueuedCalls() {
+    return maxQueuedCalls == null ? DEFAULT_MAX_QUEUED_CALLS : maxQueuedCalls;
+  }
+
+  /**
    * Whether a model is a reasoning model: the explicit declaration first, else the prefix rule
    * ({@code o1}, {@code o3}, {@code o4}, {@code gpt-5} but not {@code gpt-5-chat}).
    *
@@ -285,6 +339,10 @@ public final class LlmConfig {
         + reasoningModels
         + ", structuredOutputMode="
         + structuredOutputMode
+        + ", maxConcurrentCalls="
+        + maxConcurrentCalls()
+        + ", maxQueuedCalls="
+        + maxQueuedCalls()
         + "]";
   }
 
@@ -300,8 +358,35 @@ public final class LlmConfig {
     private @Nullable String verbosity;
     private final Map<String, Boolean> reasoningModels = new LinkedHashMap<>();
     private @Nullable StructuredOutputMode structuredOutputMode;
+    private @Nullable Integer maxConcurrentCalls;
+    private @Nullable Integer maxQueuedCalls;
 
     private Builder() {}
+
+    /**
+     * Sets the most calls the client runs at once.
+     *
+     * @param max 1 to 100,000, or null for the setting {@value LlmConfig#MAX_CONCURRENT_CALLS} or
+     *     {@value LlmConfig#DEFAULT_MAX_CONCURRENT_CALLS}
+     * @return this builder
+     */
+    public Builder maxConcurrentCalls(@Nullable Integer max) {
+      this.maxConcurrentCalls = max;
+      return this;
+    }
+
+    /**
+     * Sets the most calls that wait for a place; more fail at once with {@link
+     * dev.llmclient.api.TooManyCallsException}.
+     *
+     * @param max 0 (no queue) to 1,000,000, or null for the setting {@value
+     *     LlmConfig#MAX_QUEUED_CALLS} or {@value LlmConfig#DEFAULT_MAX_QUEUED_CALLS}
+     * @return this builder
+     */
+    public Builder maxQueuedCalls(@Nullable Integer max) {
+      this.maxQueuedCalls = max;
+      return this;
+    }
 
     /**
      * Sets how response types reach the model.
@@ -436,6 +521,20 @@ public final class LlmConfig {
                 + maxTokens
                 + "; leave it unset for "
                 + DEFAULT_MAX_TOKENS);
+      }
+      if (maxConcurrentCalls != null && (maxConcurrentCalls < 1 || maxConcurrentCalls > 100_000)) {
+        throw new IllegalArgumentException(
+            "maxConcurrentCalls ("
+                + MAX_CONCURRENT_CALLS
+                + ") must be 1 to 100000, got "
+                + maxConcurrentCalls);
+      }
+      if (maxQueuedCalls != null && (maxQueuedCalls < 0 || maxQueuedCalls > 1_000_000)) {
+        throw new IllegalArgumentException(
+            "maxQueuedCalls ("
+                + MAX_QUEUED_CALLS
+                + ") must be 0 to 1000000, got "
+                + maxQueuedCalls);
       }
       return new LlmConfig(this);
     }

@@ -1,5 +1,7 @@
 package dev.llmclient.core;
 
+import dev.llmclient.api.CallCancelledException;
+import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.LlmConnectionException;
@@ -8,6 +10,7 @@ import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.ModelSize;
+import dev.llmclient.api.TooManyCallsException;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.ChatCompletionRequest;
@@ -22,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +73,9 @@ final class PipelineClient implements LlmClient {
   private final boolean ownsScheduler;
   final DoubleSupplier random;
 
+  /** The calls in flight (from first attempt to end, retries included) and those waiting. */
+  final AsyncLimiter limiter;
+
   private final Set<GenerateCall<?>> active = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -100,6 +107,24 @@ final class PipelineClient implements LlmClient {
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
     this.random = random;
+    this.limiter = new AsyncLimiter(config.maxConcurrentCalls(), config.maxQueuedCalls());
+  }
+
+  /** The failure of a call refused because the client's queue is full. */
+  TooManyCallsException tooManyCalls() {
+    return new TooManyCallsException(
+        "The call was not sent: this client already has "
+            + limiter.permits()
+            + " calls in flight and "
+            + limiter.maxQueued()
+            + " waiting, the most it accepts. Send fewer calls at once (wait for some to finish),"
+            + " or raise LlmConfig.maxQueuedCalls(...) (setting "
+            + LlmConfig.MAX_QUEUED_CALLS
+            + ") or LlmConfig.maxConcurrentCalls(...) (setting "
+            + LlmConfig.MAX_CONCURRENT_CALLS
+            + ")",
+        ErrorContext.provider(providerId),
+        null);
   }
 
   @Override
@@ -304,12 +329,28 @@ final class PipelineClient implements LlmClient {
 
   /**
    * Waits for a call's future and rethrows its failure as it was raised: an {@link LlmException} or
-   * other unchecked exception as is, a checked one wrapped in an {@link LlmException}.
+   * other unchecked exception as is, a checked one wrapped in an {@link LlmException}. An interrupt
+   * of the waiting thread cancels the call (its exchange, retry and deadline timer), keeps the
+   * thread's interrupt flag and throws {@link CallCancelledException}.
    */
   static <T> T await(CompletableFuture<T> future) {
     try {
-      return future.join();
-    } catch (CompletionException e) {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new CallCancelledException(
+          "The thread waiting for the call was interrupted, so the call was cancelled: its HTTP"
+              + " exchange, retries and re-asks are stopped and nothing more is sent. The thread's"
+              + " interrupt flag is still set",
+          ErrorContext.NONE,
+          e);
+    } catch (CancellationException e) {
+      throw new CallCancelledException(
+          "The call was cancelled while this thread waited for it: its future was cancelled",
+          ErrorContext.NONE,
+          e);
+    } catch (ExecutionException e) {
       Throwable cause = unwrap(e);
       if (cause instanceof RuntimeException r) {
         throw r;
@@ -317,8 +358,7 @@ final class PipelineClient implements LlmClient {
       if (cause instanceof Error err) {
         throw err;
       }
-      throw new LlmException(
-          "The call failed: " + cause, dev.llmclient.api.ErrorContext.NONE, cause);
+      throw new LlmException("The call failed: " + cause, ErrorContext.NONE, cause);
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.llmclient.core;
 
 import dev.llmclient.api.EmbedderClient;
+import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.LlmConnectionException;
+import dev.llmclient.api.TooManyCallsException;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.ResponseCache;
@@ -88,7 +90,24 @@ final class PipelineEmbedder implements EmbedderClient {
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
     this.random = random;
-    this.limiter = new AsyncLimiter(config.maxConcurrentRequests());
+    this.limiter = new AsyncLimiter(config.maxConcurrentRequests(), config.maxQueuedRequests());
+  }
+
+  /** The failure of a call refused because the client's queue is full. */
+  TooManyCallsException tooManyRequests() {
+    return new TooManyCallsException(
+        "The embeddings call was not sent: this client already has "
+            + limiter.permits()
+            + " requests in flight and "
+            + limiter.maxQueued()
+            + " waiting, the most it accepts. Send fewer calls at once (wait for some to finish),"
+            + " or raise EmbedderConfig.maxQueuedRequests(...) (setting "
+            + EmbedderConfig.EMBEDDING_MAX_QUEUED_REQUESTS
+            + ") or EmbedderConfig.maxConcurrentRequests(...) (setting "
+            + EmbedderConfig.EMBEDDING_CONCURRENCY
+            + ")",
+        ErrorContext.provider(providerId),
+        null);
   }
 
   @Override
@@ -119,18 +138,24 @@ final class PipelineEmbedder implements EmbedderClient {
           new IllegalArgumentException(
               "input is blank; the embeddings API rejects empty input, so pass a non-blank text"));
     }
-    CompletableFuture<float[]> single = new CompletableFuture<>();
-    createBatchAsync(List.of(input))
-        .whenComplete(
-            (vectors, error) -> {
-              if (error == null) {
-                single.complete(vectors.get(0));
-                return;
-              }
-              Throwable cause = PipelineClient.unwrap(error);
-              single.completeExceptionally(
-                  cause instanceof EmbeddingBatchException batch ? batch.getCause() : cause);
-            });
+    CompletableFuture<List<float[]>> batch = createBatchAsync(List.of(input));
+    CallFuture<float[]> single =
+        new CallFuture<>() {
+          @Override
+          void abandoned(@Nullable Throwable reason) {
+            batch.cancel(true);
+          }
+        };
+    batch.whenComplete(
+        (vectors, error) -> {
+          if (error == null) {
+            single.answer(vectors.get(0));
+            return;
+          }
+          Throwable cause = PipelineClient.unwrap(error);
+          single.failWith(
+              cause instanceof EmbeddingBatchException failed ? failed.getCause() : cause);
+        });
     return single;
   }
 

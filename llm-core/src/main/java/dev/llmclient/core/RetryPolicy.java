@@ -11,9 +11,11 @@ import java.util.Objects;
  * 429, 5xx, timeouts, connection failures) is retried up to {@link #maxRetries()} times, waiting
  * {@code initialBackoff * multiplier^n} (at most {@link #maxBackoff()}) reduced by up to {@link
  * #jitter()} at random. A rate limit that says how long to wait is honoured instead, up to {@link
- * #maxRetryAfter()}; a longer wait fails at once with that {@code RateLimitException}. An answer
- * that is empty, not JSON or not valid against the schema is re-asked up to {@link #maxReasks()}
- * times. Nothing runs past {@link #deadline()}: the call fails with {@code LlmTimeoutException}.
+ * #maxRetryAfter()}; a wait of a second or more is lengthened by up to 10% at random so that
+ * clients throttled together do not all return at once (never shortened, never past the deadline);
+ * a longer wait fails at once with that {@code RateLimitException}. An answer that is empty, not
+ * JSON or not valid against the schema is re-asked up to {@link #maxReasks()} times. Nothing runs
+ * past {@link #deadline()}: the call fails with {@code LlmTimeoutException}.
  *
  * <pre>{@code
  * RetryPolicy patient = RetryPolicy.builder()
@@ -139,7 +141,8 @@ public final class RetryPolicy {
 
   /**
    * The longest server-requested wait ({@code Retry-After} and its variants) the client honours; a
-   * longer one fails the call at once.
+   * longer one fails the call at once. A wait up to it is honoured in full; one of a second or more
+   * gets up to 10% more at random.
    *
    * @return the cap
    */

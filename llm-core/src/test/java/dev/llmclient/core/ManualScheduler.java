@@ -140,7 +140,9 @@ public final class ManualScheduler extends AbstractExecutorService
     }
     long nanos = unit.toNanos(delay);
     requestedDelays.add(Duration.ofNanos(nanos));
-    Task t = new Task(nowNanos + nanos, seq++, command);
+    long due = nowNanos + nanos;
+    // like ScheduledThreadPoolExecutor: a delay too long to add is "never", not the past
+    Task t = new Task(due < nowNanos ? Long.MAX_VALUE : due, seq++, command);
     queue.add(t);
     return t;
   }

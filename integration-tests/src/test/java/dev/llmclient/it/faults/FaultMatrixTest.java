@@ -20,11 +20,15 @@ import dev.llmclient.api.NotFoundException;
 import dev.llmclient.api.RateLimitException;
 import dev.llmclient.api.RefusalException;
 import dev.llmclient.api.ServerException;
+import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.azure.AzureOpenAiProvider;
 import dev.llmclient.core.LlmClients;
+import dev.llmclient.core.pool.DeploymentPool;
 import dev.llmclient.it.faults.TestClients.Api;
 import dev.llmclient.it.faults.TestClients.City;
 import dev.llmclient.it.secrets.Canary;
+import dev.llmclient.openai.OpenAiProvider;
 import dev.llmclient.testkit.simulator.Deployment;
 import dev.llmclient.testkit.simulator.Fault;
 import dev.llmclient.testkit.simulator.LlmSimulator;
@@ -80,6 +84,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>Rows that change the call: the simulator's native protocol answers them, as the service
  *       would: prompt triggers (refusal, prompt and completion content filter), a wrong key (401),
  *       an unknown deployment (404), more tokens than the context window (400).
+ *   <li>{@code pooled(...)} rows: the same provider backend as the only member of a {@link
+ *       DeploymentPool}, so that the pool's handling of the fault is on the path too.
  * </ul>
  *
  * <p>A success is always the simulator's own schema-valid {@link City}.
@@ -153,6 +159,14 @@ class FaultMatrixTest {
     };
   }
 
+  /** The row's fault, with the provider's backend as the only member of a deployment pool. */
+  private static Setup pooled(Setup inner) {
+    return env -> {
+      env.pooled = true;
+      inner.apply(env);
+    };
+  }
+
   /** The simulator answers every request with this reply. */
   private static Setup rawEveryTime(RawReply reply) {
     return env -> env.sim.respondAlways(reply);
@@ -210,6 +224,32 @@ class FaultMatrixTest {
               ok(2),
               2,
               250,
+              3_000),
+          row(
+              "429, Retry-After: Fri, 31 Dec 9999 23:59:59 GMT, through a deployment pool:"
+                  + " fails at once, no hang",
+              pooled(
+                  raw(
+                      azureError(429, "429", "Rate limit")
+                          .header("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"))),
+              fails(RateLimitException.class),
+              1,
+              0,
+              3_000),
+          row(
+              "429, Retry-After: 3153600000 (a century), through a deployment pool: fails at once",
+              pooled(raw(azureError(429, "429", "Rate limit").header("Retry-After", "3153600000"))),
+              fails(RateLimitException.class),
+              1,
+              0,
+              3_000),
+          row(
+              "429, Retry-After: 8000000000 (overflows nanoseconds from now), through a deployment"
+                  + " pool: fails at once",
+              pooled(raw(azureError(429, "429", "Rate limit").header("Retry-After", "8000000000"))),
+              fails(RateLimitException.class),
+              1,
+              0,
               3_000),
           row(
               "429 without any retry header: the policy's backoff",
@@ -410,6 +450,7 @@ class FaultMatrixTest {
     String apiKey = Canary.API_KEY;
     String model = TestClients.MODEL;
     Integer maxTokens = 1_000;
+    boolean pooled;
     private LlmSimulator server;
 
     Env(LlmSimulator sim, LlmSimulator simMs) {
@@ -507,12 +548,20 @@ class FaultMatrixTest {
     Throwable failure = null;
     AtomicReference<Instant> ended = new AtomicReference<>();
     long start = System.nanoTime();
-    try (LlmClient client =
+    LlmClients.Builder builder =
         LlmClients.builder()
-            .provider(api == Api.OPENAI ? "openai" : "azure")
             .settings(ProviderSettings.of(settings))
-            .retryPolicy(TestClients.fastRetries())
-            .build()) {
+            .retryPolicy(TestClients.fastRetries());
+    if (env.pooled) {
+      ChatBackend member =
+          api == Api.OPENAI
+              ? new OpenAiProvider().createChatBackend(ProviderSettings.of(settings))
+              : new AzureOpenAiProvider().createChatBackend(ProviderSettings.of(settings));
+      builder.backend(DeploymentPool.builder().member("sim", member).build());
+    } else {
+      builder.provider(api == Api.OPENAI ? "openai" : "azure");
+    }
+    try (LlmClient client = builder.build()) {
       try {
         if (mode == Mode.SYNC) {
           try {

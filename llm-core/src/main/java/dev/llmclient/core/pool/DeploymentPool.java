@@ -65,9 +65,10 @@ import org.slf4j.LoggerFactory;
  * A retryable failure (429, 5xx, 408, timeout, connection failure) moves the same request at once
  * to another member that has not failed it yet; only when none is left does the failure reach the
  * client, whose retry policy then backs off and calls the pool again. A 429 cools its member down
- * until its {@code Retry-After} (or {@link Builder#defaultCooldown} when it sent none). Failures
- * that are not retryable (a bad request, a content filter, a refusal) are the same everywhere and
- * are returned as they are.
+ * until its {@code Retry-After} (or {@link Builder#defaultCooldown} when it sent none), but never
+ * longer than {@link Builder#maxCooldown} (60 s by default), however far ahead the server's wait or
+ * date lies. Failures that are not retryable (a bad request, a content filter, a refusal) are the
+ * same everywhere and are returned as they are.
  *
  * <h2>Circuit breakers</h2>
  *
@@ -164,6 +165,7 @@ public final class DeploymentPool implements ChatBackend {
   private final int maxQueued;
   private final long maxWaitNanos;
   private final long defaultCooldownNanos;
+  private final long maxCooldownNanos;
   private final boolean learnLimits;
   private final Duration breakerOpenDuration;
 
@@ -189,8 +191,9 @@ public final class DeploymentPool implements ChatBackend {
     this.prices = b.prices;
     this.onRoute = b.onRoute;
     this.maxQueued = b.maxQueued;
-    this.maxWaitNanos = b.maxWait.toNanos();
-    this.defaultCooldownNanos = b.defaultCooldown.toNanos();
+    this.maxWaitNanos = nanosAtMost(b.maxWait, Long.MAX_VALUE);
+    this.maxCooldownNanos = nanosAtMost(b.maxCooldown, Long.MAX_VALUE);
+    this.defaultCooldownNanos = nanosAtMost(b.defaultCooldown, maxCooldownNanos);
     this.learnLimits = b.learnLimits;
     this.breakerOpenDuration = b.breakerOpenDuration;
     CircuitBreakerConfig breakerConfig =
@@ -300,7 +303,10 @@ public final class DeploymentPool implements ChatBackend {
       return CompletableFuture.failedFuture(closedException());
     }
     Call call =
-        new Call(request, PoolSpan.start(tracer, "llmclient.pool.route"), nanos() + maxWaitNanos);
+        new Call(
+            request,
+            PoolSpan.start(tracer, "llmclient.pool.route"),
+            saturatedAdd(nanos(), maxWaitNanos));
     call.result.whenComplete(
         (c, e) -> {
           if (e instanceof CancellationException) {
@@ -445,18 +451,23 @@ public final class DeploymentPool implements ChatBackend {
     Decision d;
     boolean drainNow = false;
     synchronized (lock) {
-      if (closed) {
-        d = Decision.fail(closedException());
-      } else if (!failover && !waiting.isEmpty()) {
-        // someone is already waiting: queue behind them so nobody starves
-        d = enqueue(call, false, 0);
-        drainNow = d.kind() == Kind.WAIT;
-      } else {
-        long now = nanos();
-        d = route(call, now);
-        if (d.kind() == Kind.WAIT) {
-          d = enqueue(call, failover, d.waitNanos());
+      try {
+        if (closed) {
+          d = Decision.fail(closedException());
+        } else if (!failover && !waiting.isEmpty()) {
+          // someone is already waiting: queue behind them so nobody starves
+          d = enqueue(call, false, 0);
+          drainNow = d.kind() == Kind.WAIT;
+        } else {
+          long now = nanos();
+          d = route(call, now);
+          if (d.kind() == Kind.WAIT) {
+            d = enqueue(call, failover, d.waitNanos());
+          }
         }
+      } catch (RuntimeException | Error e) {
+        waiting.remove(call);
+        d = Decision.fail(bug("routing a call", e));
       }
     }
     act(call, d);
@@ -477,7 +488,7 @@ public final class DeploymentPool implements ChatBackend {
                   + " members' limits, or send fewer calls at once",
               waitNanos));
     }
-    if (now + waitNanos > call.deadline) {
+    if (waitNanos > call.deadline - now) {
       return Decision.fail(
           overBudget(
               "no member has budget left within the pool's maxWait of "
@@ -497,7 +508,7 @@ public final class DeploymentPool implements ChatBackend {
           "llmclient.pool.budget_wait",
           Map.of("llmclient.pool.wait_ms", TimeUnit.NANOSECONDS.toMillis(waitNanos)));
     }
-    scheduleWake(now + Math.max(waitNanos, TimeUnit.MILLISECONDS.toNanos(1)));
+    scheduleWake(saturatedAdd(now, Math.max(waitNanos, TimeUnit.MILLISECONDS.toNanos(1))));
     return Decision.waitFor(waitNanos);
   }
 
@@ -574,7 +585,7 @@ public final class DeploymentPool implements ChatBackend {
       return;
     }
     if (after == CircuitBreaker.State.OPEN) {
-      m.openUntil = nanos() + breakerOpenDuration.toNanos();
+      m.openUntil = saturatedAdd(nanos(), nanosAtMost(breakerOpenDuration, Long.MAX_VALUE));
     }
     LOG.info("deployment pool member {}: circuit breaker {} -> {}", m.name, before, after);
     call.span.event(
@@ -626,6 +637,12 @@ public final class DeploymentPool implements ChatBackend {
     future.whenComplete((c, e) -> attemptDone(call, m, entry, started, c, e));
   }
 
+  /**
+   * Books an attempt's outcome and finishes, fails over or re-queues its call. Whatever throws in
+   * here (a bug, a listener, an {@link Error}) still finishes the call with the member's own answer
+   * or failure, returns the breaker permit and drains the queue: a call the pool took is never left
+   * hanging.
+   */
   private void attemptDone(
       Call call,
       Member m,
@@ -633,60 +650,120 @@ public final class DeploymentPool implements ChatBackend {
       long started,
       @Nullable ChatCompletion completion,
       @Nullable Throwable error) {
-    long now = nanos();
-    long took = now - started;
     Throwable cause = error == null ? null : unwrap(error);
-    boolean failover = false;
-    double cost = 0;
-    synchronized (lock) {
-      m.inFlight--;
-      CircuitBreaker.State before = m.breaker.getState();
-      if (cause == null && completion != null) {
-        m.successes++;
-        m.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-        Usage usage = completion.usage();
-        m.usage = m.usage.plus(usage);
-        cost = priceOf(completion, call.request, usage);
-        m.cost += cost;
-        if (call.waitStart != Long.MIN_VALUE) {
-          m.budgetWaits++;
-        }
-        learn(m, call, entry, completion, now);
-      } else if (cause instanceof CancellationException && call.result.isDone()) {
-        m.breaker.releasePermission();
-        m.budget.complete(entry, now, entry.tokens);
-      } else {
-        Throwable failure = Objects.requireNonNull(cause);
-        // the server may have counted it: it keeps its share for a window
-        m.budget.complete(entry, now, entry.tokens);
-        m.failures++;
-        if (failure instanceof RateLimitException rl) {
-          m.rateLimited++;
-          long wait = rl.retryAfter().map(Duration::toNanos).orElse(defaultCooldownNanos);
-          m.coolUntil = Math.max(m.coolUntil, now + Math.max(0, wait));
-        }
-        m.breaker.onError(took, TimeUnit.NANOSECONDS, failure);
-        failover =
-            failure instanceof LlmException le
-                && le.isRetryable()
-                && !call.result.isDone()
-                && !closed;
-        if (failover) {
-          call.tried.add(m);
-          call.lastError = failure;
-          m.failovers++;
+    boolean success = cause == null && completion != null;
+    try {
+      boolean failover = book(call, m, entry, started, completion, cause);
+      if (success) {
+        succeeded(call, m, Objects.requireNonNull(completion), call.cost);
+      } else if (failover) {
+        dispatch(call, true);
+      } else if (!(cause instanceof CancellationException && call.result.isDone())) {
+        finish(call, null, cause != null ? cause : missingAnswer(m));
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.error(
+          "the deployment pool failed while completing a call to member {}; the call gets the"
+              + " member's own answer. This is a bug, please report it",
+          m.name,
+          e);
+      if (!call.result.isDone()) {
+        if (success) {
+          finish(call, Objects.requireNonNull(completion).withServedBy(m.name), null);
+        } else {
+          finish(call, null, cause != null ? cause : e);
         }
       }
-      breakerMoved(call, m, before);
+    } finally {
+      drain();
     }
-    if (cause == null && completion != null) {
-      succeeded(call, m, completion, cost);
-    } else if (failover) {
-      dispatch(call, true);
-    } else if (!(cause instanceof CancellationException && call.result.isDone())) {
-      finish(call, null, Objects.requireNonNull(cause));
+  }
+
+  /**
+   * Updates the member's counters, budget, cool-down and breaker for one attempt, under the lock,
+   * and puts an answer's cost in {@link Call#cost}. The breaker always gets the permit back, also
+   * when the bookkeeping throws.
+   *
+   * @return whether the call fails over to another member
+   */
+  private boolean book(
+      Call call,
+      Member m,
+      DeploymentBudget.Entry entry,
+      long started,
+      @Nullable ChatCompletion completion,
+      @Nullable Throwable cause) {
+    synchronized (lock) {
+      long now = nanos();
+      long took = Math.max(0, now - started);
+      m.inFlight--;
+      CircuitBreaker.State before = m.breaker.getState();
+      boolean permitBack = false;
+      try {
+        boolean failover = false;
+        if (cause == null && completion != null) {
+          m.successes++;
+          m.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+          permitBack = true;
+          Usage usage = completion.usage();
+          m.usage = m.usage.plus(usage);
+          double cost = priceOf(completion, call.request, usage);
+          m.cost += cost;
+          if (call.waitStart != Long.MIN_VALUE) {
+            m.budgetWaits++;
+          }
+          learn(m, call, entry, completion, now);
+          call.cost = cost;
+        } else if (cause instanceof CancellationException && call.result.isDone()) {
+          m.breaker.releasePermission();
+          permitBack = true;
+          m.budget.complete(entry, now, entry.tokens);
+        } else {
+          Throwable failure = cause != null ? cause : missingAnswer(m);
+          m.failures++;
+          m.breaker.onError(took, TimeUnit.NANOSECONDS, failure);
+          permitBack = true;
+          // the server may have counted it: it keeps its share for a window
+          m.budget.complete(entry, now, entry.tokens);
+          if (failure instanceof RateLimitException rl) {
+            m.rateLimited++;
+            coolDown(m, rl, now);
+          }
+          failover =
+              failure instanceof LlmException le
+                  && le.isRetryable()
+                  && !call.result.isDone()
+                  && !closed;
+          if (failover) {
+            call.tried.add(m);
+            call.lastError = failure;
+            m.failovers++;
+          }
+        }
+        breakerMoved(call, m, before);
+        return failover;
+      } finally {
+        if (!permitBack) {
+          m.breaker.releasePermission();
+        }
+      }
     }
-    drain();
+  }
+
+  /**
+   * Cools a throttled member down for the server's wait (or the default), clamped to {@link
+   * Builder#maxCooldown}: a wait in the year 9999 or of a century must not silence a member for
+   * good, nor overflow into no cool-down at all.
+   */
+  private void coolDown(Member m, RateLimitException rl, long now) {
+    Duration asked = rl.retryAfter().orElse(null);
+    long wait = asked == null ? defaultCooldownNanos : nanosAtMost(asked, maxCooldownNanos);
+    m.coolUntil = Math.max(m.coolUntil, saturatedAdd(now, wait));
+  }
+
+  private static IllegalStateException missingAnswer(Member m) {
+    return new IllegalStateException(
+        "the backend of pool member " + m.name + " completed with neither an answer nor a failure");
   }
 
   /** Corrects the budget with reported usage and learns the server's limits and remaining room. */
@@ -717,11 +794,11 @@ public final class DeploymentPool implements ChatBackend {
       }
       Long remainingRequests = rl.remainingRequests();
       if (remainingRequests != null && remainingRequests == 0) {
-        m.budget.holdUntil(now + resetNanos(rl.resetRequests()));
+        m.budget.holdUntil(saturatedAdd(now, resetNanos(rl.resetRequests())));
       }
       Long remainingTokens = rl.remainingTokens();
       if (remainingTokens != null && remainingTokens == 0) {
-        m.budget.holdUntil(now + resetNanos(rl.resetTokens()));
+        m.budget.holdUntil(saturatedAdd(now, resetNanos(rl.resetTokens())));
       }
     }
   }
@@ -730,7 +807,7 @@ public final class DeploymentPool implements ChatBackend {
     if (reset == null || reset.isNegative()) {
       return defaultCooldownNanos;
     }
-    return Math.min(reset.toNanos(), maxWaitNanos);
+    return nanosAtMost(reset, maxWaitNanos);
   }
 
   private double priceOf(ChatCompletion c, ChatCompletionRequest request, Usage usage) {
@@ -859,7 +936,12 @@ public final class DeploymentPool implements ChatBackend {
                       0)));
           continue;
         }
-        Decision d = route(call, now);
+        Decision d;
+        try {
+          d = route(call, now);
+        } catch (RuntimeException | Error e) {
+          d = Decision.fail(bug("routing a waiting call", e));
+        }
         if (d.kind() == Kind.WAIT) {
           earliest = Math.min(earliest, Math.min(d.waitNanos(), call.deadline - now));
           if (call.tried.isEmpty()) {
@@ -878,10 +960,11 @@ public final class DeploymentPool implements ChatBackend {
           earliest = Math.min(earliest, Math.max(0, head.deadline - now));
         }
         scheduleWake(
-            now
-                + Math.max(
+            saturatedAdd(
+                now,
+                Math.max(
                     earliest == Long.MAX_VALUE ? PROBE_RETRY_NANOS : earliest,
-                    TimeUnit.MILLISECONDS.toNanos(1)));
+                    TimeUnit.MILLISECONDS.toNanos(1))));
       }
     }
     for (int i = 0; i < calls.size(); i++) {
@@ -927,6 +1010,12 @@ public final class DeploymentPool implements ChatBackend {
         null);
   }
 
+  /** Logs a failure of the pool's own code and returns the error to fail the call with. */
+  private static Throwable bug(String doing, Throwable e) {
+    LOG.error("the deployment pool failed {}; this is a bug, please report it", doing, e);
+    return e;
+  }
+
   private static LlmConnectionException closedException() {
     return new LlmConnectionException(
         "This DeploymentPool is closed; build a new one with DeploymentPool.builder() or"
@@ -944,6 +1033,31 @@ public final class DeploymentPool implements ChatBackend {
       current = current.getCause();
     }
     return current;
+  }
+
+  /**
+   * A non-negative duration in nanoseconds, at most {@code max}; never overflows, whatever the
+   * duration (a negative one is 0).
+   */
+  static long nanosAtMost(Duration d, long max) {
+    if (d.isNegative()) {
+      return 0;
+    }
+    if (d.compareTo(Duration.ofNanos(max)) >= 0) {
+      return max;
+    }
+    return d.toNanos();
+  }
+
+  /**
+   * {@code a + b}, held at {@link Long#MAX_VALUE} or {@link Long#MIN_VALUE} instead of wrapping.
+   */
+  static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    if (((a ^ sum) & (b ^ sum)) < 0) {
+      return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return sum;
   }
 
   private long nanos() {
@@ -1028,6 +1142,7 @@ public final class DeploymentPool implements ChatBackend {
     volatile @Nullable CompletableFuture<ChatCompletion> inFlight;
     long waitStart = Long.MIN_VALUE;
     long waitedNanos;
+    double cost;
 
     Call(ChatCompletionRequest request, PoolSpan span, long deadline) {
       this.request = request;
@@ -1073,7 +1188,8 @@ public final class DeploymentPool implements ChatBackend {
    * <p>Defaults: breakers open at a 50% failure rate or a 100% slow-call rate (calls over 120 s)
    * over the last 20 calls (once 10 were made), stay open 30 s, then let 3 probe calls through;
    * budgets over a 10 s window used to 95%; a 429 without {@code Retry-After} cools its member down
-   * for 1 s; at most 10,000 calls wait, each at most 30 s; limits are learned from headers.
+   * for 1 s, and no 429 for more than 60 s; at most 10,000 calls wait, each at most 30 s; limits
+   * are learned from headers.
    */
   public static final class Builder {
     private final List<DeploymentMember> members = new ArrayList<>();
@@ -1085,6 +1201,7 @@ public final class DeploymentPool implements ChatBackend {
     private int maxQueued = 10_000;
     private Duration maxWait = Duration.ofSeconds(30);
     private Duration defaultCooldown = Duration.ofSeconds(1);
+    private Duration maxCooldown = Duration.ofSeconds(60);
     private boolean learnLimits = true;
     private Duration budgetWindow = Duration.ofSeconds(10);
     private double budgetUtilisation = 0.95;
@@ -1252,6 +1369,22 @@ public final class DeploymentPool implements ChatBackend {
     }
 
     /**
+     * Sets the longest a 429 cools its member down. A server's {@code Retry-After} (seconds or an
+     * HTTP date) beyond it is cut to it, so that a wrong or hostile header cannot take a member out
+     * of the pool for hours; the 429 itself still reaches the client with the server's wait, where
+     * {@code RetryPolicy.maxRetryAfter} decides whether to honour it. Also caps {@link
+     * #defaultCooldown}.
+     *
+     * @param value a positive duration (default 60 s, the default {@code
+     *     RetryPolicy.maxRetryAfter})
+     * @return this builder
+     */
+    public Builder maxCooldown(Duration value) {
+      this.maxCooldown = Objects.requireNonNull(value, "maxCooldown");
+      return this;
+    }
+
+    /**
      * Whether members without configured limits adopt the server's {@code x-ratelimit-limit-*}
      * headers, and whether {@code x-ratelimit-remaining-*: 0} holds a member until its reset
      * (default true).
@@ -1363,6 +1496,7 @@ public final class DeploymentPool implements ChatBackend {
         throw new IllegalArgumentException("maxQueued must be 1 to 1,000,000, got " + maxQueued);
       }
       positive("maxWait", maxWait);
+      positive("maxCooldown", maxCooldown);
       if (defaultCooldown.isNegative()) {
         throw new IllegalArgumentException(
             "defaultCooldown must not be negative, got " + defaultCooldown);

@@ -57,6 +57,12 @@ final class FakeMember implements ChatBackend {
     return this;
   }
 
+  /** The next call completes with null: neither an answer nor a failure (a broken backend). */
+  synchronized FakeMember thenAnswerNull() {
+    script.add(() -> CompletableFuture.completedFuture(null));
+    return this;
+  }
+
   /** Every call from now on fails with this exception (null: answer again). */
   synchronized FakeMember failAlways(RuntimeException e) {
     this.failure = e;
