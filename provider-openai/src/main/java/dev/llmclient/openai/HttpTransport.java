@@ -113,10 +113,6 @@ final class HttpTransport implements AutoCloseable {
    *     were kept
    */
   record Response(int status, Map<String, String> headers, byte[] body, boolean complete) {
-    Response(int status, Map<String, String> headers, byte[] body) {
-      this(status, headers, body, true);
-    }
-
     @Nullable String header(String lowerCaseName) {
       return headers.get(lowerCaseName);
     }
@@ -549,6 +545,7 @@ final class HttpTransport implements AutoCloseable {
     private long headerBytes;
     private long received;
     private int keep;
+    private long declared = -1;
     private boolean complete = true;
 
     LimitedBodyConsumer(long limit, int maxHeaderBytes) {
@@ -574,6 +571,7 @@ final class HttpTransport implements AutoCloseable {
         return;
       }
       long length = entity.getContentLength();
+      declared = length;
       if (length > limit - headerBytes) {
         throw new ResponseTooLargeException(limit);
       }
@@ -581,6 +579,11 @@ final class HttpTransport implements AutoCloseable {
       keep = (int) Math.min(error ? ERROR_BODY_PREFIX : limit, MAX_ARRAY);
       int initial = length >= 0 ? (int) Math.min(length, INITIAL_BUFFER) : INITIAL_BUFFER;
       buffer = new byte[Math.min(initial, keep)];
+    }
+
+    /** The buffer's current size, for tests. */
+    int capacity() {
+      return buffer.length;
     }
 
     /** What the status line and headers took on the wire (HTTP/1.1 framing; HTTP/2 is smaller). */
@@ -611,7 +614,11 @@ final class HttpTransport implements AutoCloseable {
       int stored = Math.min(n, keep - size);
       if (stored > 0) {
         if (size + stored > buffer.length) {
-          long grown = Math.max((long) buffer.length * 2, (long) size + stored);
+          long needed = (long) size + stored;
+          long grown = Math.max((long) buffer.length * 2, needed);
+          if (declared >= needed && declared <= grown) {
+            grown = declared; // the last growth: exactly what the server said is left
+          }
           buffer = Arrays.copyOf(buffer, (int) Math.min(grown, keep));
         }
         src.get(buffer, size, stored);

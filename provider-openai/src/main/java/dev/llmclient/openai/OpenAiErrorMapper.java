@@ -246,20 +246,6 @@ final class OpenAiErrorMapper {
   }
 
   /**
-   * Maps a non-2xx response.
-   *
-   * @param status the HTTP status
-   * @param header looks a response header up by lower-case name
-   * @param body the response body
-   * @param target what was called
-   * @return the exception to complete the call with
-   */
-  LlmException fromResponse(
-      int status, Function<String, @Nullable String> header, byte[] body, CallTarget target) {
-    return fromResponse(status, header, body, true, target);
-  }
-
-  /**
    * Maps a non-2xx response whose body may be only a prefix of what the server sent.
    *
    * @param status the HTTP status
