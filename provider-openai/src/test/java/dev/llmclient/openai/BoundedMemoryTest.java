@@ -23,22 +23,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Memory is bounded by the limits the user set, not by what a server declares: in a JVM with a 64
- * MiB heap, 64 calls to a server that declares {@code Content-Length: 33554432} (32 MiB, the
- * default limit) and then stalls all fail typed on the response timeout, and the JVM lives.
+ * MiB heap, 64 calls to a server that declares a body of about 32 MiB (the default limit) and then
+ * stalls all fail typed, and the JVM lives. Declared just within the limit, the calls wait for the
+ * body and fail on the response timeout; declared at exactly {@code Content-Length: 33554432}, the
+ * headers (which count toward the limit) push the response past it and the calls fail at once.
  */
 class BoundedMemoryTest {
 
   static final int CALLS = 64;
-  static final long DECLARED = 32L * 1024 * 1024;
+  static final long LIMIT = HttpTransportSettings.DEFAULT_MAX_RESPONSE_BYTES;
 
   @Test
-  void sixtyFourStalledThirtyTwoMibResponsesFitInA64MibHeap(@TempDir Path dir) throws Exception {
+  void sixtyFourStalledResponsesDeclaredWithinTheLimitFitInA64MibHeap(@TempDir Path dir)
+      throws Exception {
+    runAgainstStallingServer(LIMIT - 1024, "LlmTimeoutException", dir);
+  }
+
+  @Test
+  void sixtyFourResponsesDeclaringThirtyTwoMibFailAtOnceInA64MibHeap(@TempDir Path dir)
+      throws Exception {
+    runAgainstStallingServer(33_554_432L, "InvalidResponseException", dir);
+  }
+
+  private static void runAgainstStallingServer(long declared, String expected, Path dir)
+      throws Exception {
     try (RawHttpServer server =
         new RawHttpServer(
             (out, s) -> {
               out.write(
                   ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                          + DECLARED
+                          + declared
                           + "\r\n\r\n{\"id\":")
                       .getBytes(StandardCharsets.US_ASCII));
               out.flush();
@@ -53,7 +67,8 @@ class BoundedMemoryTest {
                   "-cp",
                   System.getProperty("java.class.path"),
                   StalledCalls.class.getName(),
-                  server.baseUri().toString())
+                  server.baseUri().toString(),
+                  expected)
               .redirectErrorStream(true)
               .redirectOutput(output.toFile())
               .start();
@@ -62,22 +77,24 @@ class BoundedMemoryTest {
         child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       String log = Files.readString(output);
+      System.out.println("child JVM (-Xmx64m), Content-Length " + declared + ":\n" + log);
 
       assertThat(ended).as("the child ended within 60 s; its output:%n%s", log).isTrue();
       assertThat(child.exitValue()).as("the child's exit code; its output:%n%s", log).isZero();
-      assertThat(log).contains("typed failures: " + CALLS + " of " + CALLS);
+      assertThat(log).contains(expected + ": " + CALLS + " of " + CALLS);
       assertThat(server.requests()).isEqualTo(CALLS);
     }
   }
 
-  /** The child JVM: 64 concurrent calls, each must fail with a typed exception. */
+  /** The child JVM: 64 concurrent calls, each must fail with the expected typed exception. */
   public static final class StalledCalls {
     private StalledCalls() {}
 
     /**
      * Runs the calls.
      *
-     * @param args the server's base URI
+     * @param args the server's base URI, and the simple name of the exception every call must fail
+     *     with
      */
     public static void main(String[] args) throws Exception {
       ProviderSettings settings =
@@ -99,7 +116,8 @@ class BoundedMemoryTest {
             call.get(40, TimeUnit.SECONDS);
             other.add("success");
           } catch (ExecutionException e) {
-            if (e.getCause() instanceof LlmException) {
+            if (e.getCause() instanceof LlmException
+                && e.getCause().getClass().getSimpleName().equals(args[1])) {
               typed++;
             } else {
               other.add(String.valueOf(e.getCause()));
@@ -110,7 +128,7 @@ class BoundedMemoryTest {
         }
       }
       Runtime rt = Runtime.getRuntime();
-      System.out.println("typed failures: " + typed + " of " + CALLS);
+      System.out.println(args[1] + ": " + typed + " of " + CALLS);
       System.out.println("other outcomes: " + other);
       System.out.println(
           "heap used: " + (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024) + " MiB");
