@@ -201,6 +201,28 @@ class SecretsNeverLeakTest {
   }
 
   @Test
+  void aBaseUrlWithAKeyInItsQueryOrUserInfoIsNotRepeatedInTheError() {
+    Throwable t =
+        catchThrowable(
+            () ->
+                new OpenAiProvider()
+                    .createChatBackend(
+                        Fixtures.openAiSettings(
+                            java.net.URI.create(
+                                "https://me:"
+                                    + CANARY_PROXY_PASSWORD
+                                    + "@gw.example/v1?api-key="
+                                    + CANARY_KEY),
+                            "sk-other")));
+
+    assertThat(t)
+        .isInstanceOf(dev.llmclient.api.LlmConfigurationException.class)
+        .hasMessageContaining("got 'https://...@gw.example/v1?...'")
+        .hasMessageNotContaining(CANARY_KEY)
+        .hasMessageNotContaining(CANARY_PROXY_PASSWORD);
+  }
+
+  @Test
   void theServersParamAndCodeAreRedactedInTheMessageAndOnTheException() throws Exception {
     try (LlmSimulator sim = LlmSimulator.builder().requireJsonWordForJsonObject(false).start();
         ChatBackend chat =
