@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * again, on every deployment.
  *
  * <p>{@link #results()} lists each category the service reported, with its severity and whether it
- * was the one that filtered.
+ * was the one that filtered. The message ends with the categories that filtered and their
+ * severities, so a log line says why, e.g. {@code Blocked by the content filter (prompt):
+ * hate=high, violence=medium.}
  */
 public final class ContentFilterException extends LlmException {
 
@@ -58,13 +60,17 @@ public final class ContentFilterException extends LlmException {
     }
   }
 
+  /** At most this many categories are named in the message; the rest are counted. */
+  private static final int MAX_NAMED = 8;
+
   private final Side side;
   private final ArrayList<Result> results;
 
   /**
    * Creates the exception.
    *
-   * @param message what went wrong and what to do
+   * @param message what went wrong and what to do; the filtered categories and their severities are
+   *     appended
    * @param context provider, status and request id
    * @param side the prompt or the completion
    * @param results the per-category verdicts; may be empty when the service sent none
@@ -76,9 +82,58 @@ public final class ContentFilterException extends LlmException {
       Side side,
       List<Result> results,
       @Nullable Throwable cause) {
-    super(message, context, cause);
+    super(message + verdict(side, results), context, cause);
     this.side = Objects.requireNonNull(side, "side");
     this.results = new ArrayList<>(results);
+  }
+
+  /**
+   * " Blocked by the content filter (prompt): hate=high, violence=medium." — the categories come
+   * from the server, so they are shortened and stripped of control characters.
+   */
+  private static String verdict(@Nullable Side side, List<Result> results) {
+    StringBuilder s =
+        new StringBuilder(" Blocked by the content filter (")
+            .append(side == Side.COMPLETION ? "completion" : "prompt")
+            .append("): ");
+    int named = 0;
+    int more = 0;
+    for (Result r : results) {
+      if (r == null || !r.filtered()) {
+        continue;
+      }
+      if (named == MAX_NAMED) {
+        more++;
+        continue;
+      }
+      if (named > 0) {
+        s.append(", ");
+      }
+      s.append(printable(r.category(), 40)).append('=');
+      if (r.severity() != null) {
+        s.append(printable(r.severity(), 16));
+      } else if (Boolean.TRUE.equals(r.detected())) {
+        s.append("detected");
+      } else {
+        s.append("filtered");
+      }
+      named++;
+    }
+    if (named == 0) {
+      s.append("no category reported");
+    } else if (more > 0) {
+      s.append(" and ").append(more).append(" more");
+    }
+    return s.append('.').toString();
+  }
+
+  private static String printable(String text, int max) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), max));
+    for (int i = 0; i < text.length() && out.length() < max; i++) {
+      char c = text.charAt(i);
+      out.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return out.length() < text.length() ? out + "..." : out.toString();
   }
 
   /**

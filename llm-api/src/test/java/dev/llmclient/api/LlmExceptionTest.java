@@ -71,6 +71,55 @@ class LlmExceptionTest {
   }
 
   @Test
+  void aContentFilterMessageNamesTheFilteredCategoriesAndTheirSeverities() {
+    ContentFilterException e =
+        new ContentFilterException(
+            "The content filter blocked the prompt.",
+            context,
+            ContentFilterException.Side.PROMPT,
+            List.of(
+                new ContentFilterException.Result("hate", true, "high", null),
+                new ContentFilterException.Result("sexual", false, "safe", null),
+                new ContentFilterException.Result("violence", true, "medium", null),
+                new ContentFilterException.Result("jailbreak", true, null, true)),
+            null);
+
+    assertThat(e)
+        .hasMessage(
+            "The content filter blocked the prompt. Blocked by the content filter (prompt):"
+                + " hate=high, violence=medium, jailbreak=detected."
+                + " [provider=azure, status=429, request-id=req-1]");
+  }
+
+  @Test
+  void aContentFilterMessageStaysShortAndPrintableWhateverTheServerSent() {
+    List<ContentFilterException.Result> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      many.add(new ContentFilterException.Result("cat" + i + "\u001b[31m", true, "high", null));
+    }
+    many.add(new ContentFilterException.Result("x".repeat(10_000), true, "y".repeat(10_000), null));
+    ContentFilterException e =
+        new ContentFilterException(
+            "Blocked.", ErrorContext.NONE, ContentFilterException.Side.COMPLETION, many, null);
+    ContentFilterException none =
+        new ContentFilterException(
+            "Blocked.", ErrorContext.NONE, ContentFilterException.Side.COMPLETION, List.of(), null);
+
+    assertThat(e.getMessage())
+        .startsWith("Blocked. Blocked by the content filter (completion): cat0?[31m=high, ")
+        .endsWith(" and 43 more.")
+        .doesNotContain("\u001b")
+        .hasSizeLessThan(400);
+    assertThat(none)
+        .hasMessage("Blocked. Blocked by the content filter (completion): no category reported.");
+  }
+
+  @Test
+  void aConnectionPoolTimeoutIsNotRetried() {
+    assertThat(new ConnectionPoolTimeoutException("x", context, null).isRetryable()).isFalse();
+  }
+
+  @Test
   void usageAddsUpAndRejectsNegativeCounts() {
     assertThat(Usage.of(10, 5).plus(new Usage(1, 2, 3, 4))).isEqualTo(new Usage(11, 7, 3, 4));
     assertThat(Usage.of(10, 5).totalTokens()).isEqualTo(15);

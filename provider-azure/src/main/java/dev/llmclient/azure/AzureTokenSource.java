@@ -19,8 +19,12 @@ public interface AzureTokenSource {
    * Fetches a fresh token.
    *
    * @param scope the scope, {@code https://cognitiveservices.azure.com/.default}
-   * @return a future of the token; a failure surfaces as an {@link
-   *     dev.llmclient.api.AuthenticationException} carrying its message
+   * @return a future of the token. A failure that another attempt may fix (the identity endpoint
+   *     answered 5xx, 408 or 429, an I/O error, no answer within 30 s) surfaces as a retryable
+   *     {@link dev.llmclient.api.LlmConnectionException} or {@link
+   *     dev.llmclient.api.LlmTimeoutException}; any other failure (a refused credential) as an
+   *     {@link dev.llmclient.api.AuthenticationException} carrying its message. Fail with an {@link
+   *     dev.llmclient.api.LlmException} to choose the type yourself.
    */
   CompletableFuture<AzureAccessToken> fetch(String scope);
 }

@@ -2,7 +2,12 @@ package dev.llmclient.azure;
 
 import dev.llmclient.api.AuthenticationException;
 import dev.llmclient.api.ErrorContext;
+import dev.llmclient.api.LlmConnectionException;
+import dev.llmclient.api.LlmException;
+import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.openai.RequestAuthenticator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -112,7 +118,7 @@ final class TokenCache implements RequestAuthenticator {
                   mine.complete(again);
                 } else {
                   refreshing.set(null);
-                  mine.completeExceptionally(authenticationFailed(failure));
+                  mine.completeExceptionally(fetchFailed(failure));
                 }
               });
       return mine;
@@ -140,11 +146,119 @@ final class TokenCache implements RequestAuthenticator {
     return token != null && clock.instant().isBefore(token.expiresAt().minus(REFRESH_AHEAD));
   }
 
-  private AuthenticationException authenticationFailed(@Nullable Throwable failure) {
+  /**
+   * Types a failed fetch: a transient failure at the identity endpoint (a 5xx, 408 or 429 from it,
+   * an I/O error, no answer in time) is retryable; a refusal (a 4xx, a credential that is not
+   * available here) or anything unknown is an {@link AuthenticationException}; an {@link
+   * LlmException} from the source is kept as it is.
+   */
+  private LlmException fetchFailed(@Nullable Throwable failure) {
     Throwable cause = failure;
     while (cause instanceof CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
     }
+    if (cause instanceof LlmException e) {
+      return e;
+    }
+    switch (classify(cause)) {
+      case TIMEOUT:
+        return new LlmTimeoutException(
+            "The Entra ID token endpoint did not answer within "
+                + FETCH_TIMEOUT.toSeconds()
+                + " s while getting a token for "
+                + scope
+                + ". The call may be retried; if this persists, check the network path to the"
+                + " identity endpoint (login.microsoftonline.com, or the managed identity"
+                + " endpoint).",
+            ErrorContext.provider(AzureOpenAiProvider.ID),
+            cause);
+      case UNAVAILABLE:
+        return new LlmConnectionException(
+            "The Entra ID token endpoint failed while getting a token for "
+                + scope
+                + " ("
+                + describe(cause)
+                + "). The call may be retried; if this persists, check the network path to the"
+                + " identity endpoint (login.microsoftonline.com, or the managed identity"
+                + " endpoint) and its status.",
+            ErrorContext.provider(AzureOpenAiProvider.ID),
+            cause);
+      default:
+        return authenticationFailed(cause);
+    }
+  }
+
+  private enum Kind {
+    REFUSED,
+    UNAVAILABLE,
+    TIMEOUT
+  }
+
+  /**
+   * Reads the cause chain: azure-identity's "credential unavailable" is a refusal (nothing here can
+   * authenticate); an HTTP status (azure-core's {@code HttpResponseException.getResponse()
+   * .getStatusCode()}, MSAL's {@code statusCode()}) decides by its value; otherwise an I/O error or
+   * a timeout anywhere in the chain is transient.
+   */
+  private static Kind classify(@Nullable Throwable failure) {
+    boolean io = false;
+    boolean timeout = false;
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 16; t = next(t), depth++) {
+      if (t.getClass().getName().equals("com.azure.identity.CredentialUnavailableException")) {
+        return Kind.REFUSED;
+      }
+      Integer status = httpStatus(t);
+      if (status != null && status > 0) {
+        return status >= 500 || status == 408 || status == 429 ? Kind.UNAVAILABLE : Kind.REFUSED;
+      }
+      io |= t instanceof IOException || t instanceof UncheckedIOException;
+      timeout |= t instanceof TimeoutException;
+    }
+    return timeout ? Kind.TIMEOUT : io ? Kind.UNAVAILABLE : Kind.REFUSED;
+  }
+
+  private static @Nullable Throwable next(Throwable t) {
+    return t.getCause() == t ? null : t.getCause();
+  }
+
+  /** The HTTP status an identity library's exception carries, found by its public getters. */
+  private static @Nullable Integer httpStatus(Throwable t) {
+    try {
+      Object response = t.getClass().getMethod("getResponse").invoke(t);
+      if (response != null) {
+        Object code = response.getClass().getMethod("getStatusCode").invoke(response);
+        return code instanceof Integer i ? i : null;
+      }
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      // not azure-core's shape
+    }
+    try {
+      Object code = t.getClass().getMethod("statusCode").invoke(t);
+      return code instanceof Integer i ? i : null;
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return null; // not MSAL's shape either
+    }
+  }
+
+  private static String describe(@Nullable Throwable cause) {
+    if (cause == null) {
+      return "no token";
+    }
+    Integer status = null;
+    for (Throwable t = cause; t != null && status == null; t = next(t)) {
+      status = httpStatus(t);
+    }
+    String message = cause.getMessage() == null ? "" : ": " + cause.getMessage();
+    if (message.length() > 300) {
+      message = message.substring(0, 300) + "...";
+    }
+    return (status == null ? "" : "HTTP " + status + ", ")
+        + cause.getClass().getSimpleName()
+        + message;
+  }
+
+  private AuthenticationException authenticationFailed(@Nullable Throwable cause) {
     String why =
         cause == null
             ? "the token source returned no token"

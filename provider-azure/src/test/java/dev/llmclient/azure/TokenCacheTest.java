@@ -3,7 +3,21 @@ package dev.llmclient.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
+import com.azure.identity.CredentialUnavailableException;
 import dev.llmclient.api.AuthenticationException;
+import dev.llmclient.api.LlmConnectionException;
+import dev.llmclient.api.LlmException;
+import dev.llmclient.api.LlmTimeoutException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,12 +25,16 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 class TokenCacheTest {
 
@@ -151,6 +169,121 @@ class TokenCacheTest {
 
     credential.fail = false;
     assertThat(cache.token().get().token()).isEqualTo("token-2");
+  }
+
+  /** A token that expired, then a refresh that fails with {@code failure}. */
+  private static Throwable refreshAfterExpiryFailingWith(Throwable failure) throws Exception {
+    MutableClock clock = new MutableClock();
+    AtomicInteger calls = new AtomicInteger();
+    TokenCache cache =
+        new TokenCache(
+            scope ->
+                calls.incrementAndGet() == 1
+                    ? CompletableFuture.completedFuture(
+                        new AzureAccessToken("token-1", START.plus(Duration.ofHours(1))))
+                    : CompletableFuture.failedFuture(failure),
+            AzureOpenAiProvider.SCOPE,
+            clock);
+    assertThat(cache.token().get().token()).isEqualTo("token-1");
+    clock.advance(Duration.ofMinutes(61));
+    Throwable t = catchThrowable(() -> cache.token().join());
+    assertThat(calls).hasValue(2);
+    assertThat(t).isInstanceOf(CompletionException.class);
+    return t.getCause();
+  }
+
+  @Test
+  void anIdentityEndpointThatIsDownAfterExpiryIsARetryableFailure() throws Exception {
+    Throwable refused = refreshAfterExpiryFailingWith(new ConnectException("Connection refused"));
+    Throwable wrapped =
+        refreshAfterExpiryFailingWith(
+            new RuntimeException(
+                "MSAL failed", new UncheckedIOException(new SocketException("reset"))));
+    Throwable slow = refreshAfterExpiryFailingWith(new TimeoutException());
+
+    assertThat(refused).isInstanceOf(LlmConnectionException.class);
+    assertThat(((LlmException) refused).isRetryable()).isTrue();
+    assertThat(refused.getMessage())
+        .contains("Entra ID token endpoint failed", "ConnectException: Connection refused");
+    assertThat(wrapped).isInstanceOf(LlmConnectionException.class);
+    assertThat(slow).isInstanceOf(LlmTimeoutException.class);
+    assertThat(((LlmException) slow).isRetryable()).isTrue();
+  }
+
+  @Test
+  void theIdentityEndpointsStatusDecidesBetweenRetryableAndRefused() throws Exception {
+    for (int status : new int[] {500, 502, 503, 504, 408, 429}) {
+      Throwable t =
+          refreshAfterExpiryFailingWith(
+              new ClientAuthenticationException("identity said " + status, response(status)));
+      assertThat(t).as("status %d", status).isInstanceOf(LlmConnectionException.class);
+      assertThat(t.getMessage()).contains("HTTP " + status);
+    }
+    for (int status : new int[] {400, 401, 403}) {
+      // invalid_client (a wrong client secret) is a 400 or 401 from the token endpoint.
+      Throwable t =
+          refreshAfterExpiryFailingWith(
+              new ClientAuthenticationException(
+                  "AADSTS7000215: Invalid client secret provided.", response(status)));
+      assertThat(t).as("status %d", status).isInstanceOf(AuthenticationException.class);
+      assertThat(t.getMessage()).contains("Invalid client secret");
+    }
+    // A refusal with an I/O error somewhere below it is still a refusal.
+    Throwable unavailable =
+        refreshAfterExpiryFailingWith(
+            new CredentialUnavailableException(
+                "ManagedIdentityCredential authentication unavailable.",
+                new ConnectException("IMDS")));
+    assertThat(unavailable).isInstanceOf(AuthenticationException.class);
+  }
+
+  @Test
+  void anLlmExceptionFromTheSourceKeepsItsType() throws Exception {
+    LlmConnectionException own = new LlmConnectionException("my token service is restarting");
+
+    assertThat(refreshAfterExpiryFailingWith(own)).isSameAs(own);
+  }
+
+  private static HttpResponse response(int status) {
+    HttpRequest request =
+        new HttpRequest(HttpMethod.POST, "https://login.microsoftonline.com/t/oauth2/v2.0/token");
+    return new HttpResponse(request) {
+      @Override
+      public int getStatusCode() {
+        return status;
+      }
+
+      @Override
+      @Deprecated
+      public String getHeaderValue(String name) {
+        return null;
+      }
+
+      @Override
+      public HttpHeaders getHeaders() {
+        return new HttpHeaders();
+      }
+
+      @Override
+      public Flux<ByteBuffer> getBody() {
+        return Flux.empty();
+      }
+
+      @Override
+      public Mono<byte[]> getBodyAsByteArray() {
+        return Mono.empty();
+      }
+
+      @Override
+      public Mono<String> getBodyAsString() {
+        return Mono.empty();
+      }
+
+      @Override
+      public Mono<String> getBodyAsString(Charset charset) {
+        return Mono.empty();
+      }
+    };
   }
 
   @Test

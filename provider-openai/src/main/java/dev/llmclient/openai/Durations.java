@@ -1,7 +1,6 @@
 package dev.llmclient.openai;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -34,7 +33,8 @@ final class Durations {
     }
     try {
       if (Character.isDigit(s.charAt(s.length() - 1))) {
-        return ofSeconds(new BigDecimal(s));
+        // Plain seconds; no exponent forms ("1e-999999999" would make BigDecimal work for minutes).
+        return RetryAfter.amount(s, 1_000_000_000L, 9);
       }
       Matcher m = PART.matcher(s);
       int at = 0;
@@ -51,14 +51,6 @@ final class Durations {
     } catch (NumberFormatException | ArithmeticException e) {
       return null;
     }
-  }
-
-  private static @Nullable Duration ofSeconds(BigDecimal seconds) {
-    if (seconds.signum() < 0) {
-      return null;
-    }
-    return Duration.ofNanos(
-        seconds.movePointRight(9).setScale(0, RoundingMode.DOWN).longValueExact());
   }
 
   private static long unitNanos(String unit) {

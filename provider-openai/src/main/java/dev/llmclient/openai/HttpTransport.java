@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -46,27 +47,72 @@ import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
+import org.apache.hc.core5.http.nio.DataStreamChannel;
+import org.apache.hc.core5.http.nio.RequestChannel;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolReusePolicy;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** One started {@link CloseableHttpAsyncClient} with its pool, configured from the settings. */
+/**
+ * One started {@link CloseableHttpAsyncClient} with its pool, configured from the settings.
+ *
+ * <p>Memory per exchange is bounded by the settings: response headers by line, count and total
+ * size; bodies by {@link HttpTransportSettings#maxResponseBytes()}, buffered in a buffer that grows
+ * with the bytes that actually arrive; error bodies by {@link #ERROR_BODY_PREFIX}.
+ *
+ * <p>Secrets never reach httpclient5's logs: request header values are {@link MaskedHeader}s, the
+ * wire log is replaced by a session decorator that logs nothing, and HTTP/2 (where httpclient5
+ * copies header values into its log) is not negotiated while its header log is at DEBUG.
+ */
 final class HttpTransport implements AutoCloseable {
 
-  /** A complete response: status, headers (lower-case names, first value) and body. */
-  record Response(int status, Map<String, String> headers, byte[] body) {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
+
+  /** How much of a non-2xx body is kept: enough for any error JSON, never a whole page. */
+  static final int ERROR_BODY_PREFIX = 64 * 1024;
+
+  /** A body's buffer starts at most this large and grows with the bytes that arrive. */
+  private static final int INITIAL_BUFFER = 16 * 1024;
+
+  /** The largest array the JVM reliably allocates. */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+
+  /** Request headers whose values are shown in httpclient5's header log; all others are masked. */
+  private static final Set<String> PLAIN_HEADERS = Set.of("accept", "content-type", "user-agent");
+
+  /** httpclient5's loggers that would print an HTTP/2 request header's value. */
+  private static final List<Logger> H2_SECRET_LOGS =
+      List.of(
+          LoggerFactory.getLogger("org.apache.hc.client5.http.headers"),
+          LoggerFactory.getLogger("org.apache.hc.client5.http2.frame.payload"));
+
+  private static final AtomicBoolean H2_DOWNGRADE_LOGGED = new AtomicBoolean();
+
+  /**
+   * A complete response: status, headers (lower-case names, first value) and body.
+   *
+   * @param complete false when only the first {@link #ERROR_BODY_PREFIX} bytes of an error body
+   *     were kept
+   */
+  record Response(int status, Map<String, String> headers, byte[] body, boolean complete) {
     @Nullable String header(String lowerCaseName) {
       return headers.get(lowerCaseName);
     }
@@ -87,6 +133,7 @@ final class HttpTransport implements AutoCloseable {
     this.settings = settings;
     Timeout connect = Timeout.of(settings.connectTimeout());
     Timeout response = Timeout.of(settings.responseTimeout());
+    int maxHeaderBytes = maxHeaderBytes(settings);
     PoolingAsyncClientConnectionManager pool =
         PoolingAsyncClientConnectionManagerBuilder.create()
             .setTlsStrategy(
@@ -108,14 +155,13 @@ final class HttpTransport implements AutoCloseable {
                     .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                     .setTimeToLive(TimeValue.ofMinutes(5))
                     .build())
-            .setDefaultTlsConfig(
-                TlsConfig.custom()
-                    .setHandshakeTimeout(connect)
-                    .setVersionPolicy(
-                        settings.http2()
-                            ? HttpVersionPolicy.NEGOTIATE
-                            : HttpVersionPolicy.FORCE_HTTP_1)
-                    .build())
+            // Resolved for every new connection, so the HTTP/2 decision follows the log level.
+            .setTlsConfigResolver(
+                host ->
+                    TlsConfig.custom()
+                        .setHandshakeTimeout(connect)
+                        .setVersionPolicy(versionPolicy(settings))
+                        .build())
             .build();
     BasicCredentialsProvider credentials = new BasicCredentialsProvider();
     if (settings.proxyUser() != null) {
@@ -137,12 +183,21 @@ final class HttpTransport implements AutoCloseable {
             .setDefaultRequestConfig(
                 RequestConfig.custom()
                     .setResponseTimeout(response)
+                    .setConnectionRequestTimeout(Timeout.of(settings.poolWaitTimeout()))
                     .setConnectionKeepAlive(TimeValue.ofMinutes(2))
                     .build())
             .disableAutomaticRetries()
             .disableRedirectHandling()
             .disableCookieManagement()
             .setUserAgent("llmclient-java")
+            .setHttp1Config(
+                Http1Config.custom()
+                    .setMaxLineLength(HttpTransportSettings.MAX_HEADER_LINE_BYTES)
+                    .setMaxHeaderCount(HttpTransportSettings.MAX_HEADER_COUNT)
+                    .build())
+            .setH2Config(H2Config.custom().setMaxHeaderListSize(maxHeaderBytes).build())
+            // httpclient5's default decorator logs every byte (headers included) at DEBUG.
+            .setIoSessionDecorator(session -> session)
             // httpclient5 checks timeouts once per select cycle, one second by default, so a
             // 300 ms response timeout would fire after about a second.
             .setIOReactorConfig(
@@ -180,8 +235,21 @@ final class HttpTransport implements AutoCloseable {
     AsyncRequestBuilder builder =
         AsyncRequestBuilder.post(uri)
             .setEntity(AsyncEntityProducers.create(body, ContentType.APPLICATION_JSON));
-    headers.forEach(builder::addHeader);
+    headers.forEach(
+        (name, value) ->
+            builder.addHeader(
+                PLAIN_HEADERS.contains(name.toLowerCase(Locale.ROOT))
+                    ? new BasicHeader(name, value)
+                    : new MaskedHeader(name, value)));
     AsyncRequestProducer producer = builder.build();
+    // httpclient5's pool checks a waiting lease's deadline only when another lease or release
+    // touches it, so a quiet pool would let a call wait forever. When this call may have to wait
+    // (every connection could be busy), it gets its own clock until its request starts.
+    CompletableFuture<@Nullable Void> started = null;
+    if (inFlight.size() >= settings.maxConnectionsPerRoute()) {
+      started = new CompletableFuture<>();
+      producer = new StartSignallingProducer(producer, started);
+    }
     CompletableFuture<Response> result = new CompletableFuture<>();
     inFlight.add(result);
     result.whenComplete((r, t) -> inFlight.remove(result));
@@ -192,7 +260,7 @@ final class HttpTransport implements AutoCloseable {
     Future<Response> exchange =
         client.execute(
             producer,
-            new LimitedBodyConsumer(settings.maxResponseBytes()),
+            new LimitedBodyConsumer(settings.maxResponseBytes(), maxHeaderBytes(settings)),
             new FutureCallback<>() {
               @Override
               public void completed(Response response) {
@@ -209,6 +277,19 @@ final class HttpTransport implements AutoCloseable {
                 result.completeExceptionally(new CancellationException("exchange cancelled"));
               }
             });
+    if (started != null) {
+      CompletableFuture<@Nullable Void> sending = started;
+      result.whenComplete((r, t) -> sending.complete(null));
+      sending
+          .orTimeout(settings.poolWaitTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (v, t) -> {
+                if (t instanceof TimeoutException
+                    && result.completeExceptionally(new PoolWaitTimeoutException())) {
+                  exchange.cancel(true);
+                }
+              });
+    }
     if (settings.callTimeout() != null) {
       result.orTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -263,6 +344,29 @@ final class HttpTransport implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Header bytes accepted: {@link HttpTransportSettings#MAX_HEADER_BYTES}, within the limit. */
+  static int maxHeaderBytes(HttpTransportSettings settings) {
+    return (int) Math.min(HttpTransportSettings.MAX_HEADER_BYTES, settings.maxResponseBytes());
+  }
+
+  static HttpVersionPolicy versionPolicy(HttpTransportSettings settings) {
+    if (!settings.http2()) {
+      return HttpVersionPolicy.FORCE_HTTP_1;
+    }
+    for (Logger log : H2_SECRET_LOGS) {
+      if (log.isDebugEnabled()) {
+        if (H2_DOWNGRADE_LOGGED.compareAndSet(false, true)) {
+          LOG.info(
+              "{} is at DEBUG: new connections use HTTP/1.1, where the SDK masks the API key in"
+                  + " httpclient5's header log (on HTTP/2 httpclient5 would print it).",
+              log.getName());
+        }
+        return HttpVersionPolicy.FORCE_HTTP_1;
+      }
+    }
+    return HttpVersionPolicy.NEGOTIATE;
   }
 
   private static int port(URI uri) {
@@ -335,16 +439,118 @@ final class HttpTransport implements AutoCloseable {
     }
   }
 
-  /** Buffers the body up to a limit; failing past it keeps a runaway response from an OOM. */
-  private static final class LimitedBodyConsumer implements AsyncResponseConsumer<Response> {
+  /** The pool wait passed before the request could start: no pooled connection became free. */
+  static final class PoolWaitTimeoutException extends TimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    PoolWaitTimeoutException() {
+      super("no pooled connection became free in time");
+    }
+  }
+
+  /**
+   * Completes {@code started} when httpclient5 asks for the body: a connection was leased and the
+   * head written. (It asks for the request head before it leases, so {@code sendRequest} is too
+   * early a sign.)
+   */
+  private static final class StartSignallingProducer implements AsyncRequestProducer {
+    private final AsyncRequestProducer delegate;
+    private final CompletableFuture<@Nullable Void> started;
+
+    StartSignallingProducer(
+        AsyncRequestProducer delegate, CompletableFuture<@Nullable Void> started) {
+      this.delegate = delegate;
+      this.started = started;
+    }
+
+    @Override
+    public void sendRequest(RequestChannel channel, HttpContext context)
+        throws HttpException, IOException {
+      delegate.sendRequest(channel, context);
+    }
+
+    @Override
+    public boolean isRepeatable() {
+      return delegate.isRepeatable();
+    }
+
+    @Override
+    public void failed(Exception cause) {
+      delegate.failed(cause);
+    }
+
+    @Override
+    public int available() {
+      return delegate.available();
+    }
+
+    @Override
+    public void produce(DataStreamChannel channel) throws IOException {
+      started.complete(null);
+      delegate.produce(channel);
+    }
+
+    @Override
+    public void releaseResources() {
+      delegate.releaseResources();
+    }
+  }
+
+  /**
+   * A request header whose value httpclient5 sends but never prints: its header log shows {@code
+   * name: ****}.
+   */
+  static final class MaskedHeader implements Header {
+    private final String name;
+    private final String value;
+
+    MaskedHeader(String name, String value) {
+      this.name = name;
+      this.value = value;
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
+
+    @Override
+    public String getValue() {
+      return value;
+    }
+
+    @Override
+    public boolean isSensitive() {
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return name + ": ****";
+    }
+  }
+
+  /**
+   * Buffers a response within the limits: headers by size, the body in a buffer that starts small
+   * and grows with what arrives (a declared {@code Content-Length} is only a hint), up to the
+   * response limit; of an error body only {@link #ERROR_BODY_PREFIX} bytes are kept.
+   */
+  static final class LimitedBodyConsumer implements AsyncResponseConsumer<Response> {
     private final long limit;
+    private final int maxHeaderBytes;
     private @Nullable HttpResponse response;
     private @Nullable FutureCallback<Response> callback;
     private byte[] buffer = new byte[0];
     private int size;
+    private long headerBytes;
+    private long received;
+    private int keep;
+    private long declared = -1;
+    private boolean complete = true;
 
-    LimitedBodyConsumer(long limit) {
+    LimitedBodyConsumer(long limit, int maxHeaderBytes) {
       this.limit = limit;
+      this.maxHeaderBytes = maxHeaderBytes;
     }
 
     @Override
@@ -356,15 +562,38 @@ final class HttpTransport implements AutoCloseable {
         throws IOException {
       this.response = response;
       this.callback = callback;
+      headerBytes = headerBytes(response);
+      if (headerBytes > maxHeaderBytes) {
+        throw new ResponseHeadersTooLargeException(headerBytes, maxHeaderBytes);
+      }
       if (entity == null) {
         callback.completed(build());
         return;
       }
       long length = entity.getContentLength();
-      if (length > limit) {
+      declared = length;
+      if (length > limit - headerBytes) {
         throw new ResponseTooLargeException(limit);
       }
-      buffer = new byte[length >= 0 ? (int) length : 8192];
+      boolean error = response.getCode() < 200 || response.getCode() > 299;
+      keep = (int) Math.min(error ? ERROR_BODY_PREFIX : limit, MAX_ARRAY);
+      int initial = length >= 0 ? (int) Math.min(length, INITIAL_BUFFER) : INITIAL_BUFFER;
+      buffer = new byte[Math.min(initial, keep)];
+    }
+
+    /** The buffer's current size, for tests. */
+    int capacity() {
+      return buffer.length;
+    }
+
+    /** What the status line and headers took on the wire (HTTP/1.1 framing; HTTP/2 is smaller). */
+    private static long headerBytes(HttpResponse response) {
+      String reason = response.getReasonPhrase();
+      long bytes = 15 + (reason == null ? 0 : reason.length()) + 2;
+      for (Header h : response.getHeaders()) {
+        bytes += h.getName().length() + 4 + (h.getValue() == null ? 0 : h.getValue().length());
+      }
+      return bytes;
     }
 
     @Override
@@ -378,15 +607,27 @@ final class HttpTransport implements AutoCloseable {
     @Override
     public void consume(ByteBuffer src) throws IOException {
       int n = src.remaining();
-      if ((long) size + n > limit) {
+      received += n;
+      if (received > limit - headerBytes) {
         throw new ResponseTooLargeException(limit);
       }
-      if (size + n > buffer.length) {
-        long grown = Math.max((long) buffer.length * 2, (long) size + n);
-        buffer = Arrays.copyOf(buffer, (int) Math.min(grown, Math.max(limit, size + n)));
+      int stored = Math.min(n, keep - size);
+      if (stored > 0) {
+        if (size + stored > buffer.length) {
+          long needed = (long) size + stored;
+          long grown = Math.max((long) buffer.length * 2, needed);
+          if (declared >= needed && declared <= grown) {
+            grown = declared; // the last growth: exactly what the server said is left
+          }
+          buffer = Arrays.copyOf(buffer, (int) Math.min(grown, keep));
+        }
+        src.get(buffer, size, stored);
+        size += stored;
       }
-      src.get(buffer, size, n);
-      size += n;
+      if (stored < n) {
+        complete = false;
+        src.position(src.position() + (n - Math.max(stored, 0)));
+      }
     }
 
     @Override
@@ -415,7 +656,8 @@ final class HttpTransport implements AutoCloseable {
           }
         }
       }
-      return new Response(status, Map.copyOf(headers), Arrays.copyOf(buffer, size));
+      byte[] body = size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+      return new Response(status, Map.copyOf(headers), body, complete);
     }
   }
 }

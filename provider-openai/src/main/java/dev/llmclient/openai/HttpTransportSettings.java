@@ -24,7 +24,20 @@ import org.jspecify.annotations.Nullable;
  * <p>The defaults are sized for batch work: up to {@value #DEFAULT_MAX_CONNECTIONS_PER_ROUTE}
  * connections to one host (httpclient5's own default of 5 makes concurrent callers queue), HTTP/2
  * when a TLS server offers it, a 10 s connect timeout, a 10 min response timeout (reasoning models
- * can think for minutes) and a 32 MiB response limit.
+ * can think for minutes), a 1 min wait for a free pooled connection and a 32 MiB response limit.
+ * Response headers are limited too: {@value #MAX_HEADER_LINE_BYTES} bytes per line, {@value
+ * #MAX_HEADER_COUNT} headers and {@value #MAX_HEADER_BYTES} bytes in all, counted toward the
+ * response limit.
+ *
+ * <p>Logging: httpclient5's wire log ({@code org.apache.hc.client5.http.wire}) is never used by
+ * these clients, because it would print the API key. Its header log ({@code
+ * org.apache.hc.client5.http.headers}) prints the request headers with the values of the
+ * authentication and custom headers masked ({@code api-key: ****}); on HTTP/2 httpclient5 copies
+ * the headers before logging them and would print the key, so while that logger or {@code
+ * org.apache.hc.client5.http2.frame.payload} is at DEBUG, new connections stay on HTTP/1.1 (the
+ * client says so once at INFO). What a server sends back (its response headers, and httpcore's
+ * errors about a malformed response, which quote it) httpclient5 logs at DEBUG as received, so a
+ * server that echoes a key would put it there. Keep {@code org.apache.hc} at INFO in production.
  *
  * <pre>{@code
  * HttpTransportSettings transport = HttpTransportSettings.builder()
@@ -47,6 +60,13 @@ public final class HttpTransportSettings {
   /** Most connections to one host; the pool's total is twice this. */
   public static final String MAX_CONNECTIONS = "LLM_HTTP_MAX_CONNECTIONS";
 
+  /**
+   * Longest wait for a free pooled connection when all {@link #MAX_CONNECTIONS} are busy, e.g.
+   * {@code 30s}. A call that waits longer fails with a non-retryable {@link
+   * dev.llmclient.api.ConnectionPoolTimeoutException}.
+   */
+  public static final String POOL_WAIT_TIMEOUT = "LLM_HTTP_POOL_WAIT_TIMEOUT";
+
   /** Proxy URL for every target, e.g. {@code http://user:password@proxy:3128}. */
   public static final String PROXY = "LLM_HTTP_PROXY";
 
@@ -68,7 +88,7 @@ public final class HttpTransportSettings {
   /** Type of {@link #TRUST_STORE}: {@code PKCS12} (default) or {@code JKS}. */
   public static final String TRUST_STORE_TYPE = "LLM_HTTP_TRUST_STORE_TYPE";
 
-  /** Largest response body accepted, in bytes. */
+  /** Largest response accepted, in bytes: the body plus the headers. */
   public static final String MAX_RESPONSE_BYTES = "LLM_HTTP_MAX_RESPONSE_BYTES";
 
   /** {@code false} to stay on HTTP/1.1 even when a TLS server offers HTTP/2. */
@@ -80,11 +100,27 @@ public final class HttpTransportSettings {
   /** Default response size limit: 32 MiB. */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
 
+  /** Default wait for a free pooled connection: 1 minute. */
+  public static final Duration DEFAULT_POOL_WAIT_TIMEOUT = Duration.ofMinutes(1);
+
+  /** Longest response header line accepted (HTTP/1.1), in bytes. */
+  public static final int MAX_HEADER_LINE_BYTES = 8 * 1024;
+
+  /** Most response headers accepted. */
+  public static final int MAX_HEADER_COUNT = 100;
+
+  /**
+   * Most bytes of response headers accepted, all lines together (HTTP/1.1) or the header list
+   * (HTTP/2); they also count toward {@link #maxResponseBytes()}.
+   */
+  public static final int MAX_HEADER_BYTES = 64 * 1024;
+
   private static final HttpTransportSettings DEFAULT = builder().build();
 
   private final Duration connectTimeout;
   private final Duration responseTimeout;
   private final @Nullable Duration callTimeout;
+  private final Duration poolWaitTimeout;
   private final int maxConnectionsPerRoute;
   private final @Nullable URI httpsProxy;
   private final @Nullable URI httpProxy;
@@ -101,6 +137,7 @@ public final class HttpTransportSettings {
     this.connectTimeout = b.connectTimeout;
     this.responseTimeout = b.responseTimeout;
     this.callTimeout = b.callTimeout;
+    this.poolWaitTimeout = b.poolWaitTimeout;
     this.maxConnectionsPerRoute = b.maxConnectionsPerRoute;
     this.httpsProxy = b.httpsProxy;
     this.httpProxy = b.httpProxy;
@@ -142,6 +179,7 @@ public final class HttpTransportSettings {
     b.connectTimeout = connectTimeout;
     b.responseTimeout = responseTimeout;
     b.callTimeout = callTimeout;
+    b.poolWaitTimeout = poolWaitTimeout;
     b.maxConnectionsPerRoute = maxConnectionsPerRoute;
     b.httpsProxy = httpsProxy;
     b.httpProxy = httpProxy;
@@ -184,6 +222,10 @@ public final class HttpTransportSettings {
     Duration call = duration(settings, CALL_TIMEOUT);
     if (call != null) {
       b.callTimeout(call);
+    }
+    Duration poolWait = duration(settings, POOL_WAIT_TIMEOUT);
+    if (poolWait != null) {
+      b.poolWaitTimeout(poolWait);
     }
     Integer max = settings.getInt(MAX_CONNECTIONS);
     if (max != null) {
@@ -361,6 +403,15 @@ public final class HttpTransportSettings {
   }
 
   /**
+   * The longest wait for a free pooled connection.
+   *
+   * @return the pool wait timeout
+   */
+  public Duration poolWaitTimeout() {
+    return poolWaitTimeout;
+  }
+
+  /**
    * The most connections to one host.
    *
    * @return the per-host limit; the pool's total is twice this
@@ -433,7 +484,9 @@ public final class HttpTransportSettings {
   }
 
   /**
-   * The largest response body accepted.
+   * The largest response accepted: body and headers together. Bodies are buffered in a buffer that
+   * starts small and grows with what arrives, never from a declared {@code Content-Length}; of an
+   * error response only the first 64 KiB are kept.
    *
    * @return the limit in bytes
    */
@@ -504,6 +557,8 @@ public final class HttpTransportSettings {
         + responseTimeout
         + ", callTimeout="
         + callTimeout
+        + ", poolWaitTimeout="
+        + poolWaitTimeout
         + ", maxConnectionsPerRoute="
         + maxConnectionsPerRoute
         + ", httpsProxy="
@@ -539,6 +594,7 @@ public final class HttpTransportSettings {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration responseTimeout = Duration.ofMinutes(10);
     private @Nullable Duration callTimeout;
+    private Duration poolWaitTimeout = DEFAULT_POOL_WAIT_TIMEOUT;
     private int maxConnectionsPerRoute = DEFAULT_MAX_CONNECTIONS_PER_ROUTE;
     private @Nullable URI httpsProxy;
     private @Nullable URI httpProxy;
@@ -583,6 +639,19 @@ public final class HttpTransportSettings {
      */
     public Builder callTimeout(@Nullable Duration timeout) {
       this.callTimeout = timeout == null ? null : positive(timeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the longest wait for a free pooled connection when every connection to the host is busy;
+     * a call that waits longer fails with a non-retryable {@link
+     * dev.llmclient.api.ConnectionPoolTimeoutException}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder poolWaitTimeout(Duration timeout) {
+      this.poolWaitTimeout = positive(timeout, "poolWaitTimeout");
       return this;
     }
 

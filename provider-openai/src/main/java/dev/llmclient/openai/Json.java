@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -270,7 +269,7 @@ final class Json {
     if (value == JsonToken.VALUE_NUMBER_FLOAT) {
       double d = p.getDoubleValue();
       if (!(d >= Long.MIN_VALUE && d <= Long.MAX_VALUE)) { // also rejects NaN and infinities
-        throw new JsonParseException(p, "number " + p.getText() + " is out of range of a count");
+        throw new WrongShapeException("number " + shown(p) + " is out of range of a count");
       }
       return (long) d;
     }
@@ -278,15 +277,33 @@ final class Json {
       try {
         return Long.parseLong(p.getText().trim());
       } catch (NumberFormatException e) {
-        throw new JsonParseException(p, "expected a number, got \"" + p.getText() + "\"", e);
+        throw new WrongShapeException("expected a number, got \"" + shown(p) + "\"");
       }
     }
-    throw new JsonParseException(p, "expected a number, got " + value);
+    throw new WrongShapeException("expected a number, got " + value);
   }
 
   private static void expect(boolean ok, JsonParser p, String what) throws IOException {
     if (!ok) {
-      throw new JsonParseException(p, "expected " + what + ", got " + p.currentToken());
+      throw new WrongShapeException("expected " + what + ", got " + p.currentToken());
+    }
+  }
+
+  /** The current token's text, cut short: it is the server's. */
+  private static String shown(JsonParser p) throws IOException {
+    String text = p.getText();
+    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+  }
+
+  /**
+   * Well-formed JSON whose shape is not what the API defines (as opposed to a {@link
+   * com.fasterxml.jackson.core.JsonParseException}: text that is not JSON, or ends early).
+   */
+  static final class WrongShapeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    WrongShapeException(String message) {
+      super(message);
     }
   }
 

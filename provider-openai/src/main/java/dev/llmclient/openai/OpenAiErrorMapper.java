@@ -1,8 +1,11 @@
 package dev.llmclient.openai;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmclient.api.AuthenticationException;
 import dev.llmclient.api.ConflictException;
+import dev.llmclient.api.ConnectionPoolTimeoutException;
 import dev.llmclient.api.ContentFilterException;
 import dev.llmclient.api.ContextLengthExceededException;
 import dev.llmclient.api.ErrorContext;
@@ -16,7 +19,6 @@ import dev.llmclient.api.RateLimitException;
 import dev.llmclient.api.ServerException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http2.hpack.HeaderListConstraintException;
+import org.apache.hc.core5.util.DeadlineTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -241,25 +246,27 @@ final class OpenAiErrorMapper {
   }
 
   /**
-   * Maps a non-2xx response.
+   * Maps a non-2xx response whose body may be only a prefix of what the server sent.
    *
    * @param status the HTTP status
    * @param header looks a response header up by lower-case name
-   * @param body the response body
+   * @param body the response body, or its first bytes
+   * @param complete whether {@code body} is the whole body
    * @param target what was called
    * @return the exception to complete the call with
    */
   LlmException fromResponse(
-      int status, Function<String, @Nullable String> header, byte[] body, CallTarget target) {
+      int status,
+      Function<String, @Nullable String> header,
+      byte[] body,
+      boolean complete,
+      CallTarget target) {
     ErrorContext context = context(status, header);
-    String text = new String(body, StandardCharsets.UTF_8);
-    JsonNode error = errorObject(text);
+    JsonNode error = complete && startsLikeJson(body, '{') ? errorObject(body) : null;
     Failure failure;
     if (error == null) {
-      String detail =
-          text.isBlank()
-              ? "(empty body)"
-              : "non-JSON body '" + redactor.excerpt(text, EXCERPT) + "'.";
+      String excerpt = redactor.excerpt(body, complete, EXCERPT);
+      String detail = excerpt.isEmpty() ? "(empty body)" : "non-JSON body '" + excerpt + "'.";
       failure = new Failure(this, status, context, target, header, null, null, null, null, detail);
     } else {
       JsonNode inner = error.has("innererror") ? error.get("innererror") : error.get("inner_error");
@@ -277,6 +284,7 @@ final class OpenAiErrorMapper {
       }
       String message = textOrNull(error.get("message"));
       String detail = message == null ? "(no message)" : redactor.excerpt(message, EXCERPT);
+      // param and code are the server's text too: shown in messages and kept on the exception.
       if (!detail.endsWith(".") && !detail.endsWith("...")) {
         detail = detail + ".";
       }
@@ -287,8 +295,8 @@ final class OpenAiErrorMapper {
               context,
               target,
               header,
-              textOrNull(error.get("code")),
-              textOrNull(error.get("param")),
+              shortText(textOrNull(error.get("code"))),
+              shortText(textOrNull(error.get("param"))),
               innerCode,
               filter,
               detail);
@@ -329,13 +337,88 @@ final class OpenAiErrorMapper {
    */
   InvalidResponseException invalidBody(
       ErrorContext context, String what, byte[] body, @Nullable Throwable cause) {
-    String text = new String(body, StandardCharsets.UTF_8);
+    String excerpt = redactor.excerpt(body, true, 200);
     return new InvalidResponseException(
         what
-            + (text.isBlank() ? " (empty body)" : ": '" + redactor.excerpt(text, 200) + "'")
+            + (excerpt.isEmpty() ? " (empty body)" : ": '" + excerpt + "'")
             + ". Check that the base URL points at an OpenAI-compatible API.",
         context,
-        cause);
+        safeCause(cause));
+  }
+
+  /**
+   * Whether a 2xx body that failed to parse is a JSON document cut off or broken in transit (retry
+   * it) rather than an answer that is not what the API defines (report it at once).
+   *
+   * @param failure what the parser threw
+   * @param body the body
+   * @return true for a syntax error or early end (anywhere in the cause chain) in a body that
+   *     starts as a JSON object
+   */
+  static boolean isBrokenJson(Throwable failure, byte[] body) {
+    if (!startsLikeJson(body, '{')) {
+      return false;
+    }
+    // Jackson's data binding wraps the parser's exception in a JsonMappingException.
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof JsonParseException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A 2xx body that started as JSON but ended early or broke off: a transfer cut short (a proxy, a
+   * reset stream, a server that died mid-answer). Retryable, like a connection failure.
+   *
+   * @param context the response's context
+   * @param target what was called
+   * @param body the body received
+   * @param cause the parse failure
+   * @return the exception
+   */
+  LlmConnectionException brokenBody(
+      ErrorContext context, CallTarget target, byte[] body, Throwable cause) {
+    String why =
+        cause instanceof JsonProcessingException jpe && jpe.getOriginalMessage() != null
+            ? jpe.getOriginalMessage()
+            : String.valueOf(cause.getMessage());
+    int newline = why.indexOf('\n');
+    why = redactor.excerpt(newline < 0 ? why : why.substring(0, newline), 120);
+    return new LlmConnectionException(
+        "The response body from "
+            + target
+            + " ended early or broke off after "
+            + body.length
+            + " bytes ("
+            + why
+            + "): the transfer was cut short, so the call may be retried. If this keeps"
+            + " happening, check the proxies or gateways between you and the server.",
+        context,
+        safeCause(cause));
+  }
+
+  /**
+   * The cause to attach to an exception: {@code cause} itself, unless a message in its chain
+   * carries a known secret; then a copy of the chain with the secrets removed.
+   */
+  @Nullable Throwable safeCause(@Nullable Throwable cause) {
+    return redactor.safeCause(cause);
+  }
+
+  /** The server's short strings (param, code): redacted and cut. */
+  private @Nullable String shortText(@Nullable String text) {
+    return text == null ? null : redactor.excerpt(text, 100);
+  }
+
+  private static boolean startsLikeJson(byte[] body, char first) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return b == first;
+      }
+    }
+    return false;
   }
 
   /**
@@ -346,7 +429,7 @@ final class OpenAiErrorMapper {
    * @param maxResponseBytes the configured limit, for the too-large message
    * @return the exception
    */
-  LlmException fromTransport(Throwable failure, CallTarget target, long maxResponseBytes) {
+  LlmException fromTransport(Throwable failure, CallTarget target, HttpTransportSettings settings) {
     Throwable t = unwrap(failure);
     if (t instanceof LlmException e) {
       return e;
@@ -354,18 +437,58 @@ final class OpenAiErrorMapper {
     ErrorContext context = ErrorContext.provider(providerId);
     String reason =
         t.getClass().getSimpleName()
-            + (t.getMessage() == null ? "" : ": " + redactor.redact(t.getMessage()));
+            + (t.getMessage() == null ? "" : ": " + redactor.excerpt(t.getMessage(), EXCERPT));
+    Throwable cause = safeCause(t);
     if (t instanceof ResponseTooLargeException) {
       return new InvalidResponseException(
           "The response from "
               + target
               + " is larger than "
-              + maxResponseBytes
+              + settings.maxResponseBytes()
               + " bytes. Raise "
               + HttpTransportSettings.MAX_RESPONSE_BYTES
               + " if such answers are expected.",
           context,
           null);
+    }
+    if (isHeaderLimit(t)) {
+      return new InvalidResponseException(
+          "The response headers from "
+              + target
+              + " exceed the limits ("
+              + reason
+              + "): at most "
+              + HttpTransportSettings.MAX_HEADER_COUNT
+              + " headers, "
+              + HttpTransportSettings.MAX_HEADER_LINE_BYTES
+              + " bytes per line and "
+              + HttpTransportSettings.MAX_HEADER_BYTES
+              + " bytes in all. Check the server or the proxy in between; no OpenAI-compatible"
+              + " API sends such headers.",
+          context,
+          cause);
+    }
+    if (t instanceof DeadlineTimeoutException
+        || t instanceof HttpTransport.PoolWaitTimeoutException) {
+      // The pool's lease deadline, or our own clock for it: the request was never sent.
+      return new ConnectionPoolTimeoutException(
+          "No pooled connection to "
+              + target
+              + " became free within "
+              + settings.poolWaitTimeout()
+              + ": all "
+              + settings.maxConnectionsPerRoute()
+              + " connections to the host were busy, so the request was not sent. Raise "
+              + HttpTransportSettings.MAX_CONNECTIONS
+              + " (the pool size, now "
+              + settings.maxConnectionsPerRoute()
+              + ") or "
+              + HttpTransportSettings.POOL_WAIT_TIMEOUT
+              + " (the wait, now "
+              + settings.poolWaitTimeout()
+              + "), or send fewer calls at once.",
+          context,
+          cause);
     }
     if (t instanceof TimeoutException || t instanceof InterruptedIOException) {
       return new LlmTimeoutException(
@@ -379,7 +502,7 @@ final class OpenAiErrorMapper {
               + HttpTransportSettings.CONNECT_TIMEOUT
               + " if the model needs longer.",
           context,
-          t);
+          cause);
     }
     if (t instanceof SSLPeerUnverifiedException) {
       return new LlmConnectionException(
@@ -390,7 +513,7 @@ final class OpenAiErrorMapper {
               + "). Call the host by a name the certificate lists, or fix the certificate;"
               + " never turn host-name checks off.",
           context,
-          t);
+          cause);
     }
     if (t instanceof SSLException) {
       return new LlmConnectionException(
@@ -402,13 +525,13 @@ final class OpenAiErrorMapper {
               + HttpTransportSettings.TRUST_STORE
               + ".",
           context,
-          t);
+          cause);
     }
     if (t instanceof CancellationException) {
       return new LlmConnectionException(
           "The call to " + target + " was cancelled, usually because the client was closed.",
           context,
-          t);
+          cause);
     }
     if (t instanceof IOException) {
       return new LlmConnectionException(
@@ -418,10 +541,10 @@ final class OpenAiErrorMapper {
               + reason
               + "). Check the base URL, the network and the proxy settings.",
           context,
-          t);
+          cause);
     }
     return new LlmConnectionException(
-        "The call to " + target + " failed (" + reason + ").", context, t);
+        "The call to " + target + " failed (" + reason + ").", context, cause);
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -433,12 +556,21 @@ final class OpenAiErrorMapper {
     return current;
   }
 
-  private static @Nullable JsonNode errorObject(String text) {
-    if (text.isBlank() || !text.stripLeading().startsWith("{")) {
-      return null;
+  /** True for the transport's header-limit failures (ours, HTTP/1.1's and HTTP/2's). */
+  private static boolean isHeaderLimit(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ResponseHeadersTooLargeException
+          || c instanceof MessageConstraintException
+          || c instanceof HeaderListConstraintException) {
+        return true;
+      }
     }
+    return false;
+  }
+
+  private static @Nullable JsonNode errorObject(byte[] body) {
     try {
-      JsonNode root = Json.MAPPER.readTree(text);
+      JsonNode root = Json.MAPPER.readTree(body);
       JsonNode error = root == null ? null : root.get("error");
       if (error != null && error.isObject()) {
         return error;

@@ -188,9 +188,29 @@ public final class OpenAiProvider implements LlmProvider {
               + " must be an absolute http(s) URL without query, like "
               + DEFAULT_BASE_URL
               + " or http://localhost:8000/v1; got '"
-              + value
+              + shown(value)
               + "'");
     }
+  }
+
+  /** The URL as safe to show: no query or fragment (they may carry a key) and no user info. */
+  static String shown(String value) {
+    int cut = value.length();
+    for (char c : new char[] {'?', '#'}) {
+      int at = value.indexOf(c);
+      if (at >= 0 && at < cut) {
+        cut = at;
+      }
+    }
+    String shown = value.substring(0, cut) + (cut < value.length() ? "?..." : "");
+    int scheme = shown.indexOf("//");
+    int start = scheme < 0 ? 0 : scheme + 2;
+    int slash = shown.indexOf('/', start);
+    int at = shown.lastIndexOf('@', slash < 0 ? shown.length() - 1 : slash);
+    if (at >= start) {
+      shown = shown.substring(0, start) + "...@" + shown.substring(at + 1);
+    }
+    return shown;
   }
 
   @Override

@@ -80,6 +80,7 @@ public final class OpenAiWireClient implements AutoCloseable {
   private final String maxTokensField;
   private final HttpTransport transport;
   private final OpenAiErrorMapper errors;
+  private final Redactor redactor;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OpenAiWireClient(Builder b) {
@@ -88,14 +89,22 @@ public final class OpenAiWireClient implements AutoCloseable {
     this.authenticator = b.authenticator;
     this.staticHeaders = Map.copyOf(b.headers);
     this.maxTokensField = b.maxTokensField;
-    List<String> headerValues = List.copyOf(staticHeaders.values());
+    List<String> fixedSecrets = new ArrayList<>(staticHeaders.values());
+    if (b.transport.proxyPassword() != null) {
+      fixedSecrets.add(b.transport.proxyPassword());
+    }
+    if (b.transport.trustStorePassword() != null) {
+      fixedSecrets.add(b.transport.trustStorePassword());
+    }
+    List<String> fixed = List.copyOf(fixedSecrets);
     Redactor redactor =
         new Redactor(
             () -> {
               List<String> all = new ArrayList<>(authenticator.secrets());
-              all.addAll(headerValues);
+              all.addAll(fixed);
               return all;
             });
+    this.redactor = redactor;
     this.errors =
         new OpenAiErrorMapper(
             providerId,
@@ -151,7 +160,7 @@ public final class OpenAiWireClient implements AutoCloseable {
     AtomicReference<CompletableFuture<?>> posted = new AtomicReference<>();
     return cancelsExchange(
         exchange(uri, target, request.headers(), body, posted)
-            .thenApply(response -> mapped(() -> chatCompletion(response), response)),
+            .thenApply(response -> mapped(() -> chatCompletion(response, target), response)),
         posted);
   }
 
@@ -180,7 +189,8 @@ public final class OpenAiWireClient implements AutoCloseable {
     return cancelsExchange(
         exchange(uri, target, request.headers(), body, posted)
             .thenApply(
-                response -> mapped(() -> embeddings(response, request.inputs().size()), response)),
+                response ->
+                    mapped(() -> embeddings(response, request.inputs().size(), target), response)),
         posted);
   }
 
@@ -288,9 +298,7 @@ public final class OpenAiWireClient implements AutoCloseable {
                   (response, failure) -> {
                     long millis = (System.nanoTime() - start) / 1_000_000;
                     if (failure != null) {
-                      LlmException e =
-                          errors.fromTransport(
-                              failure, target, transport.settings().maxResponseBytes());
+                      LlmException e = errors.fromTransport(failure, target, transport.settings());
                       if (LOG.isDebugEnabled()) {
                         LOG.debug(
                             "{} {} failed after {} ms: {}",
@@ -309,11 +317,15 @@ public final class OpenAiWireClient implements AutoCloseable {
                           response.status(),
                           millis,
                           OpenAiErrorMapper.requestId(response::header),
-                          loggable(response.headers()));
+                          loggable(response.headers(), redactor));
                     }
                     if (response.status() < 200 || response.status() > 299) {
                       throw errors.fromResponse(
-                          response.status(), response::header, response.body(), target);
+                          response.status(),
+                          response::header,
+                          response.body(),
+                          response.complete(),
+                          target);
                     }
                     return response;
                   });
@@ -326,7 +338,7 @@ public final class OpenAiWireClient implements AutoCloseable {
                 return CompletableFuture.failedFuture(cause);
               }
               return CompletableFuture.failedFuture(
-                  errors.fromTransport(cause, target, transport.settings().maxResponseBytes()));
+                  errors.fromTransport(cause, target, transport.settings()));
             });
   }
 
@@ -361,24 +373,27 @@ public final class OpenAiWireClient implements AutoCloseable {
     }
   }
 
-  private static Map<String, String> loggable(Map<String, String> headers) {
+  private static Map<String, String> loggable(Map<String, String> headers, Redactor redactor) {
     Map<String, String> shown = new java.util.TreeMap<>();
     headers.forEach(
         (name, value) -> {
           if (LOGGABLE_HEADERS.contains(name)) {
-            shown.put(name, value);
+            shown.put(name, redactor.excerpt(value, 200));
           }
         });
     return shown;
   }
 
-  private ChatCompletion chatCompletion(HttpTransport.Response response) {
+  private ChatCompletion chatCompletion(HttpTransport.Response response, CallTarget target) {
     Function<String, @Nullable String> header = response::header;
     ErrorContext context = errors.context(response.status(), header);
     Json.ChatBody body;
     try {
       body = Json.readChat(response.body());
     } catch (IOException | RuntimeException e) {
+      if (OpenAiErrorMapper.isBrokenJson(e, response.body())) {
+        throw errors.brokenBody(context, target, response.body(), e);
+      }
       throw errors.invalidBody(
           context, "The response is not a chat completion", response.body(), e);
     }
@@ -427,13 +442,17 @@ public final class OpenAiWireClient implements AutoCloseable {
     return new Usage(u.promptTokens(), u.completionTokens(), cached, reasoning);
   }
 
-  private EmbeddingResult embeddings(HttpTransport.Response response, int expected) {
+  private EmbeddingResult embeddings(
+      HttpTransport.Response response, int expected, CallTarget target) {
     Function<String, @Nullable String> header = response::header;
     ErrorContext context = errors.context(response.status(), header);
     Json.EmbeddingsBody body;
     try {
       body = Json.MAPPER.readValue(response.body(), Json.EmbeddingsBody.class);
     } catch (IOException | RuntimeException e) {
+      if (OpenAiErrorMapper.isBrokenJson(e, response.body())) {
+        throw errors.brokenBody(context, target, response.body(), e);
+      }
       throw errors.invalidBody(
           context, "The response is not an embeddings list", response.body(), e);
     }

@@ -1,6 +1,7 @@
 package dev.llmclient.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.llmclient.api.spi.RateLimitInfo;
 import java.time.Clock;
@@ -60,6 +61,52 @@ class RetryAfterTest {
   @Test
   void hugeWaitsAreKeptForTheCoreToCap() {
     assertThat(parse(Map.of("retry-after", "86400"))).isEqualTo(Duration.ofDays(1));
+  }
+
+  @Test
+  void hostileWaitsSaturateInsteadOfOverflowingOrVanishing() {
+    Duration year9999 = parse(Map.of("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"));
+    Duration century = parse(Map.of("retry-after", "3153600000"));
+    Duration eightBillion = parse(Map.of("retry-after", "8000000000"));
+
+    assertThat(year9999).isEqualTo(RetryAfter.MAX);
+    assertThat(century).isEqualTo(Duration.ofSeconds(3_153_600_000L));
+    assertThat(eightBillion).isEqualTo(Duration.ofSeconds(8_000_000_000L));
+    for (Duration wait : new Duration[] {year9999, century, eightBillion}) {
+      assertThat(wait.toNanos()).as("toNanos() of %s", wait).isPositive();
+      assertThat(wait).isLessThanOrEqualTo(Duration.ofNanos(Long.MAX_VALUE));
+    }
+  }
+
+  @Test
+  void waitsBeyondWhatNanosHoldAreTheMaximumNotIgnored() {
+    // Before: values above 9e9 were dropped, so the next header (or no wait at all) won.
+    assertThat(parse(Map.of("x-ms-retry-after-ms", "99999999999999999999", "retry-after", "0")))
+        .isEqualTo(RetryAfter.MAX);
+    assertThat(parse(Map.of("retry-after-ms", "9500000000000.5"))).isEqualTo(RetryAfter.MAX);
+    assertThat(parse(Map.of("retry-after", "9500000000"))).isEqualTo(RetryAfter.MAX);
+    assertThat(parse(Map.of("retry-after", "9223372036.854775807")))
+        .isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
+    assertThat(parse(Map.of("retry-after", "9223372036.854775808"))).isEqualTo(RetryAfter.MAX);
+  }
+
+  @Test
+  void exponentsAndOverlongNumbersAreSkippedWithoutWork() {
+    // BigDecimal would have divided by 10^999999990 for these, on the I/O thread.
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () -> {
+          assertThat(parse(Map.of("retry-after", "1e-999999999"))).isNull();
+          assertThat(parse(Map.of("x-ms-retry-after-ms", "1e-999999999", "retry-after", "2")))
+              .isEqualTo(Duration.ofSeconds(2));
+          assertThat(parse(Map.of("retry-after", "0." + "0".repeat(5_000) + "1"))).isNull();
+          assertThat(Durations.parse("1e-999999999")).isNull();
+          assertThat(Durations.parse("1e999999999")).isNull();
+        });
+    assertThat(parse(Map.of("retry-after", "0.0000000001"))).isEqualTo(Duration.ZERO);
+    assertThat(parse(Map.of("retry-after", "+3"))).isEqualTo(Duration.ofSeconds(3));
+    assertThat(parse(Map.of("retry-after", "5."))).isNull();
+    assertThat(parse(Map.of("retry-after", ".5"))).isNull();
   }
 
   @Test

@@ -328,10 +328,10 @@ class FaultMatrixTest {
               3 * RESPONSE_TIMEOUT_MS - 100,
               3 * RESPONSE_TIMEOUT_MS + 2_000),
           row(
-              "200 with truncated JSON: a broken wire body is typed at once, not retried",
+              "200 with truncated JSON, once: a broken transfer, retried",
               sim(Fault.of(Fault.Kind.TRUNCATED_JSON).times(1)),
-              fails(InvalidResponseException.class),
-              1,
+              ok(2),
+              2,
               0,
               3_000),
           row(
@@ -441,6 +441,102 @@ class FaultMatrixTest {
               0,
               1_000));
 
+  /** A chat completion whose content is a valid {@link City}: the call succeeds on this alone. */
+  static final String CITY_COMPLETION =
+      "{\"id\":\"chatcmpl-raw\",\"object\":\"chat.completion\",\"created\":1,"
+          + "\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\","
+          + "\"message\":{\"role\":\"assistant\",\"content\":\"{\\\"name\\\":\\\"Lyon\\\","
+          + "\\\"population\\\":522000,\\\"districts\\\":[\\\"Presqu'ile\\\"],"
+          + "\\\"size\\\":\\\"SMALL\\\"}\"}}],"
+          + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":20,\"total_tokens\":40}}";
+
+  /**
+   * Rows for the wire's defences (issue 17): hostile {@code Retry-After} values, bodies that would
+   * pin an I/O thread, headers beyond the limits, bodies cut off in transit.
+   */
+  static final List<Row> WIRE_ROWS =
+      List.of(
+          row(
+              "429, Retry-After: Fri, 31 Dec 9999 23:59:59 GMT: above the cap, fails at once",
+              raw(
+                  azureError(429, "429", "Rate limit")
+                      .header("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")),
+              fails(RateLimitException.class),
+              1,
+              0,
+              3_000),
+          row(
+              "429, Retry-After: 3153600000 (a century): above the cap, fails at once",
+              raw(azureError(429, "429", "Rate limit").header("Retry-After", "3153600000")),
+              fails(RateLimitException.class),
+              1,
+              0,
+              3_000),
+          row(
+              "429, Retry-After: 8000000000: above the cap, fails at once",
+              raw(azureError(429, "429", "Rate limit").header("Retry-After", "8000000000")),
+              fails(RateLimitException.class),
+              1,
+              0,
+              3_000),
+          row(
+              "429, x-ms-retry-after-ms beyond a long (Retry-After: 0): the huge wait counts",
+              raw(
+                  azureError(429, "429", "Rate limit")
+                      .header("x-ms-retry-after-ms", "99999999999999999999")
+                      .header("Retry-After", "0")),
+              fails(RateLimitException.class),
+              1,
+              0,
+              3_000),
+          row(
+              "502 whose HTML body is 200,000 '<', once: typed at once, retried",
+              raw(RawReply.text(502, "text/html", "<".repeat(200_000))),
+              ok(2),
+              2,
+              0,
+              3_000),
+          row(
+              "200 with 40 headers of 200 bytes (raw): within the header limits, succeeds",
+              env -> {
+                RawReply reply = RawReply.json(200, CITY_COMPLETION);
+                for (int i = 0; i < 40; i++) {
+                  reply = reply.header("X-Ordinary-" + i, "o".repeat(200));
+                }
+                env.sim.enqueueRaw(reply);
+              },
+              ok(1),
+              1,
+              0,
+              3_000),
+          row(
+              "200 with a 20 KB header line (raw): beyond the limit, typed at once",
+              raw(RawReply.json(200, CITY_COMPLETION).header("X-Huge", "h".repeat(20_000))),
+              fails(InvalidResponseException.class),
+              1,
+              0,
+              3_000),
+          row(
+              "200 with 150 headers (raw): beyond the limit, typed at once",
+              env -> {
+                RawReply reply = RawReply.json(200, CITY_COMPLETION);
+                for (int i = 0; i < 150; i++) {
+                  reply = reply.header("X-Many-" + i, "v");
+                }
+                env.sim.enqueueRaw(reply);
+              },
+              fails(InvalidResponseException.class),
+              1,
+              0,
+              3_000),
+          row(
+              "200 with truncated JSON every time: retries spent",
+              sim(Fault.of(Fault.Kind.TRUNCATED_JSON)),
+              fails(LlmConnectionException.class),
+              3,
+              20,
+              3_000));
+
   /** The mutable parts of one case, set by its row. */
   static final class Env {
     final LlmSimulator sim;
@@ -517,7 +613,7 @@ class FaultMatrixTest {
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
-    for (Row row : TABLE) {
+    for (Row row : Stream.concat(TABLE.stream(), WIRE_ROWS.stream()).toList()) {
       for (Api api : Api.values()) {
         for (Mode mode : Mode.values()) {
           out.add(Arguments.of(api, mode, row));

@@ -20,6 +20,8 @@ public final class CanaryLogWatcher extends AppenderBase<ILoggingEvent> {
   private static final AtomicLong SDK_EVENTS = new AtomicLong();
   private static final List<String> VIOLATIONS = new ArrayList<>();
   private static final AtomicLong ERRORS = new AtomicLong();
+  private static final java.util.Map<String, AtomicLong> BY_LOGGER =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static final List<String> LAST_ERRORS = new ArrayList<>();
 
   /** How many events were inspected in this JVM so far. */
@@ -30,6 +32,19 @@ public final class CanaryLogWatcher extends AppenderBase<ILoggingEvent> {
   /** How many of them came from a {@code dev.llmclient} logger. */
   public static long sdkEvents() {
     return SDK_EVENTS.get();
+  }
+
+  /**
+   * How many events a logger, or the loggers under a name (e.g. {@code org.apache.hc}), emitted.
+   */
+  public static long events(String loggerOrPrefix) {
+    long sum = 0;
+    for (java.util.Map.Entry<String, AtomicLong> e : BY_LOGGER.entrySet()) {
+      if (e.getKey().equals(loggerOrPrefix) || e.getKey().startsWith(loggerOrPrefix + ".")) {
+        sum += e.getValue().get();
+      }
+    }
+    return sum;
   }
 
   /** How many ERROR events any logger emitted in this JVM so far. */
@@ -57,6 +72,7 @@ public final class CanaryLogWatcher extends AppenderBase<ILoggingEvent> {
     if (event.getLoggerName().startsWith("dev.llmclient")) {
       SDK_EVENTS.incrementAndGet();
     }
+    BY_LOGGER.computeIfAbsent(event.getLoggerName(), name -> new AtomicLong()).incrementAndGet();
     String text = render(event);
     if (event.getLevel() == ch.qos.logback.classic.Level.ERROR) {
       ERRORS.incrementAndGet();

@@ -58,14 +58,33 @@ import org.slf4j.LoggerFactory;
 /**
  * The canary API key and bearer token, used on every path a call can take (success, re-ask, 401,
  * 429, 5xx, reset, timeout, content filter, refusal; OpenAI, Azure api-key, Azure bearer, v1), with
- * the SDK logging at DEBUG and tracing with message capture on, never appear in a log event, an
- * exception, the {@code toString()} of any SDK object reachable from the clients, or a span.
+ * every logger at TRACE (the SDK's and httpclient5's header, wire and exchange loggers) and tracing
+ * with message capture on, never appear in a log event, an exception, the {@code toString()} of any
+ * SDK object reachable from the clients, or a span.
  */
 class SecretsNeverLeakTest {
 
   private static LlmSimulator sim;
   private static InMemorySpanExporter spans;
   private static OpenTelemetrySdk otel;
+  private static final Map<Logger, Level> LEVELS = new LinkedHashMap<>();
+
+  /** Every logger at TRACE for this class: the root and each logger the config gave a level. */
+  @BeforeAll
+  static void everyLoggerAtTrace() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    for (Logger logger : context.getLoggerList()) {
+      if (logger.getLevel() != null) {
+        LEVELS.put(logger, logger.getLevel());
+        logger.setLevel(Level.TRACE);
+      }
+    }
+  }
+
+  @AfterAll
+  static void restoreLevels() {
+    LEVELS.forEach(Logger::setLevel);
+  }
 
   @BeforeAll
   static void start() {
@@ -228,6 +247,12 @@ class SecretsNeverLeakTest {
     assertThat(failures).as("failed calls").isGreaterThan(20);
     assertNoSecretInSpans();
     assertThat(CanaryLogWatcher.sdkEvents()).as("SDK log events captured at DEBUG").isPositive();
+    assertThat(CanaryLogWatcher.events("org.apache.hc.client5.http.headers"))
+        .as("httpclient5's request and response header lines, logged at DEBUG")
+        .isGreaterThan(100);
+    assertThat(CanaryLogWatcher.events("org.apache.hc.client5.http"))
+        .as("httpclient5's exchange and connection events, logged at DEBUG")
+        .isGreaterThan(CanaryLogWatcher.events("org.apache.hc.client5.http.headers"));
     Canary.assertNotLogged();
   }
 

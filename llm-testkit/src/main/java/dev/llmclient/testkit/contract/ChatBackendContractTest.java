@@ -516,16 +516,20 @@ public abstract class ChatBackendContractTest {
   }
 
   @Test
-  void truncatedOrNonJsonBodiesAreInvalidResponseExceptions() {
+  void aTruncatedBodyIsARetryableConnectionFailureAndANonJsonBodyAnInvalidResponse() {
     simulator().addFault(Fault.of(Fault.Kind.TRUNCATED_JSON).times(1));
     simulator().addFault(Fault.of(Fault.Kind.NON_JSON_200).times(1));
 
     LlmException truncated = fail(request("json"));
     LlmException nonJson = fail(request("json"));
 
-    assertThat(truncated).isInstanceOf(InvalidResponseException.class);
+    // A JSON body cut off in transit is a broken transfer: the core's transport retries take it.
+    assertThat(truncated).isInstanceOf(LlmConnectionException.class);
+    assertThat(truncated.isRetryable()).isTrue();
     assertThat(truncated.httpStatus()).isEqualTo(200);
+    // A body that is not JSON at all is the wrong server: reported at once.
     assertThat(nonJson).isInstanceOf(InvalidResponseException.class);
+    assertThat(nonJson.isRetryable()).isFalse();
   }
 
   @Test

@@ -224,6 +224,14 @@ final class ReferenceOpenAiBackend implements ChatBackend, EmbeddingBackend {
     try {
       return MAPPER.readTree(response.body());
     } catch (IOException e) {
+      if (e instanceof com.fasterxml.jackson.core.JsonParseException
+          && response.body().stripLeading().startsWith("{")) {
+        // JSON cut off in transit: a broken transfer, retryable like a reset connection.
+        throw new dev.llmclient.api.LlmConnectionException(
+            "The server's 200 response ended early or broke off",
+            context(200, requestId(response)),
+            e);
+      }
       throw new InvalidResponseException(
           "The server's 200 response is not JSON", context(200, requestId(response)), e);
     }
