@@ -16,12 +16,29 @@ import picocli.CommandLine.Spec;
 /** {@code llm batch}: the main job, one structured call per JSONL record, nothing lost. */
 @Command(
     name = "batch",
+    mixinStandardHelpOptions = true,
+    versionProvider = LlmCommand.Version.class,
     description = {
       "Runs one structured call per line of a JSONL file and appends one result line per input"
           + " line to the output, keyed by the record's id (or line number).",
       "Calls run concurrently with the core's retries. Ctrl-C finishes the calls in flight and"
           + " prints the summary; --resume then continues where the run stopped.",
-      "Exit code 0 when every record succeeded, 1 when any failed or was malformed."
+      "--resume keeps the result lines and does every other record again: those without a line"
+          + " and those whose line is an error (failed calls, records a fatal error stopped,"
+          + " malformed lines); --keep-failures keeps the error lines instead. The output ends"
+          + " with exactly one line per record.",
+      "Every line records the SHA-256 of the input and of the schema (inputSha256,"
+          + " schemaSha256), and \"simulated\": true when the embedded simulator answered;"
+          + " --resume refuses an output written for another input, schema or kind of run."
+          + " A lock file (OUT.lock) keeps a second run off the same output."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      LlmCommand.EXIT_OK,
+      LlmCommand.EXIT_RECORDS_FAILED,
+      LlmCommand.EXIT_USAGE,
+      LlmCommand.EXIT_CONFIGURATION,
+      LlmCommand.EXIT_BUILD_FAILED
     })
 final class BatchCommand implements Callable<Integer> {
 
@@ -42,7 +59,9 @@ final class BatchCommand implements Callable<Integer> {
       names = "--out",
       required = true,
       paramLabel = "FILE",
-      description = "Output JSONL, appended to; one line per input line.")
+      description =
+          "Output JSONL: one line per input record, its result or a typed error; a lock file"
+              + " FILE.lock next to it while the run lasts.")
   Path out = Path.of("results.jsonl");
 
   @Option(
@@ -76,12 +95,36 @@ final class BatchCommand implements Callable<Integer> {
 
   @Option(
       names = "--resume",
-      description = "Skip records whose id (or line) is already in the output file.")
+      description =
+          "Continue an earlier run: skip records that have a result line in the output, do the"
+              + " rest again (records without a line and records whose line is an error).")
   boolean resume;
 
   @Option(
+      names = "--keep-failures",
+      description =
+          "With --resume: keep the error lines too, doing only the records without a line.")
+  boolean keepFailures;
+
+  @Option(
+      names = "--allow-changed",
+      description =
+          "With --resume: continue even though the input or the schema changed since the"
+              + " output was written (its lines then keep the old fingerprints).")
+  boolean allowChanged;
+
+  @Option(
+      names = "--allow-simulated-mix",
+      description =
+          "With --resume: keep lines of the embedded simulator in an output a real service"
+              + " continues, or the other way round.")
+  boolean allowSimulatedMix;
+
+  @Option(
       names = "--overwrite",
-      description = "Empty the output file first instead of refusing to append to it.")
+      description =
+          "Empty the output file first instead of refusing to append to it (only a result file"
+              + " of llm batch is emptied).")
   boolean overwrite;
 
   @Option(
@@ -136,10 +179,19 @@ final class BatchCommand implements Callable<Integer> {
     if (resume && overwrite) {
       throw new IllegalArgumentException("give either --resume or --overwrite, not both");
     }
+    if (!resume && (keepFailures || allowChanged || allowSimulatedMix)) {
+      throw new IllegalArgumentException(
+          "--keep-failures, --allow-changed and --allow-simulated-mix go with --resume");
+    }
     CommandSpec s = Cli.spec(spec);
+    LlmCommand r = Cli.root(root);
     BatchJob job =
         new BatchJob(
-            this, Cli.root(root).settings(), s.commandLine().getErr(), System.console() != null);
+            this,
+            r.settings(),
+            r.providerSettingsSet(),
+            s.commandLine().getErr(),
+            System.console() != null);
     Thread hook =
         new Thread(
             () -> job.stopAndAwait("interrupted", Duration.ofSeconds(drainTimeoutSeconds)),

@@ -12,18 +12,11 @@ import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.core.PromptTokenUsage;
 import dev.llmclient.core.TokenUsageTracker;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +40,7 @@ final class BatchJob {
 
   private final BatchCommand options;
   private final ProviderSettings settings;
+  private final List<String> providerSettingsSet;
   private final PrintWriter err;
   private final boolean terminal;
   private final Semaphore permits;
@@ -59,8 +53,18 @@ final class BatchJob {
   private volatile @Nullable Progress progress;
 
   BatchJob(BatchCommand options, ProviderSettings settings, PrintWriter err, boolean terminal) {
+    this(options, settings, List.of(), err, terminal);
+  }
+
+  BatchJob(
+      BatchCommand options,
+      ProviderSettings settings,
+      List<String> providerSettingsSet,
+      PrintWriter err,
+      boolean terminal) {
     this.options = options;
     this.settings = settings;
+    this.providerSettingsSet = providerSettingsSet;
     this.err = err;
     this.terminal = terminal;
     this.permits = new Semaphore(options.concurrency);
@@ -109,59 +113,80 @@ final class BatchJob {
   private int runBatch() {
     Extraction extraction = Extraction.of(options.schema, options.type);
     String instructions = options.system == null ? Extraction.DEFAULT_INSTRUCTIONS : options.system;
-    // Fails here, before any output, when an option is out of range.
-    request(extraction, instructions, "probe");
-    long records = countRecords(options.in);
-    Set<String> done = prepareOutput();
-    // Records still to do; keys in the output that are not in this input make it an estimate.
-    long total = Math.max(0, records - done.size());
+    BatchOutput.checkFiles(options);
+    // Fails here, before any call and any change to the output, when the schema or an option is
+    // not usable: the core checks the request exactly as it checks every record's call.
+    Extraction.checkWithCore(request(extraction, instructions, "probe"), extraction.description());
+    InputFile.Scan input = InputFile.scan(options.in);
 
-    long start = System.nanoTime();
-    try (Connection connection = Connection.open(options.client, settings, err, tracer, tokens);
-        ResultFile results = ResultFile.append(options.out);
-        BufferedReader reader = Files.newBufferedReader(options.in, StandardCharsets.UTF_8)) {
-      Duration interval = Duration.ofMillis((long) (options.progressIntervalSeconds * 1000));
-      Progress shown = Progress.start(err, terminal, () -> snapshot(total, start), interval);
-      progress = shown;
-      long lastLine = 0;
-      try {
-        lastLine = submitAll(reader, connection.client(), results, done, extraction, instructions);
-        permits.acquireUninterruptibly(options.concurrency);
-        permits.release(options.concurrency);
-      } finally {
-        progress = null;
-        shown.close();
+    OutputLock lock = OutputLock.acquire(options.out, err);
+    try (Connection connection =
+        Connection.open(options.client, settings, providerSettingsSet, err, tracer, tokens)) {
+      BatchOutput.Provenance provenance =
+          new BatchOutput.Provenance(input.sha256(), extraction.sha256(), connection.embedded());
+      ResultFile.Plan kept = BatchOutput.prepare(options, provenance, err);
+      // Records still to do; keys in the output that are not in this input make it an estimate.
+      long total = Math.max(0, input.records() - kept.done().size());
+      long start = System.nanoTime();
+      long lastLine;
+      try (ResultFile results = ResultFile.append(options.out);
+          InputFile reader = InputFile.open(options.in)) {
+        Duration interval = Duration.ofMillis((long) (options.progressIntervalSeconds * 1000));
+        Progress shown = Progress.start(err, terminal, () -> snapshot(total, start), interval);
+        progress = shown;
+        try {
+          lastLine =
+              submitAll(
+                  reader,
+                  connection.client(),
+                  results,
+                  kept.done(),
+                  extraction,
+                  instructions,
+                  provenance);
+          permits.acquireUninterruptibly(options.concurrency);
+          permits.release(options.concurrency);
+        } finally {
+          progress = null;
+          shown.close();
+        }
       }
-      printSummary(total, start, lastLine);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + options.in + ": " + e.getMessage(), e);
+      long okInFile = kept.keptOk() + stats.ok.get();
+      long errorsInFile = kept.keptErrors() + stats.failed.get() + stats.malformed.get();
+      printSummary(total, start, lastLine, okInFile, errorsInFile);
+      RuntimeException failure = writeFailure;
+      if (failure != null) {
+        throw failure;
+      }
+      return errorsInFile > 0 || stopReason != null ? LlmCommand.RECORDS_FAILED : LlmCommand.OK;
+    } finally {
+      lock.close();
     }
-    RuntimeException failure = writeFailure;
-    if (failure != null) {
-      throw failure;
-    }
-    boolean anyFailed = stats.failed.get() + stats.malformed.get() > 0;
-    return anyFailed || stopReason != null ? LlmCommand.RECORDS_FAILED : LlmCommand.OK;
   }
 
   /** Reads and submits records until the input ends or a stop is asked; returns the last line. */
   private long submitAll(
-      BufferedReader reader,
+      InputFile reader,
       LlmClient client,
       ResultFile results,
       Set<String> done,
       Extraction extraction,
-      String instructions)
-      throws IOException {
+      String instructions,
+      BatchOutput.Provenance provenance) {
     Map<String, Long> firstLineOfId = new HashMap<>();
     long lineNumber = 0;
-    String line;
-    while (stopReason == null && (line = reader.readLine()) != null) {
-      lineNumber++;
-      if (line.isBlank()) {
+    InputFile.Line line;
+    while (stopReason == null && (line = reader.next()) != null) {
+      lineNumber = line.number();
+      String content = line.text();
+      InputRecord record;
+      if (content == null) {
+        record = InputRecord.unreadable(lineNumber, String.valueOf(line.problem()));
+      } else if (content.isBlank()) {
         continue;
+      } else {
+        record = InputRecord.parse(lineNumber, content, options.idField, options.textField);
       }
-      InputRecord record = InputRecord.parse(lineNumber, line, options.idField, options.textField);
       Long firstLine =
           record.id() == null ? null : firstLineOfId.putIfAbsent(record.id(), lineNumber);
       boolean duplicate = firstLine != null;
@@ -175,12 +200,14 @@ final class BatchJob {
             results,
             record,
             ResultFile.DUPLICATE_ID,
-            "id '" + record.id() + "' is also on line " + firstLine + "; ids must be unique");
+            "id '" + record.id() + "' is also on line " + firstLine + "; ids must be unique",
+            provenance);
         continue;
       }
       String text = record.text();
       if (text == null) {
-        writeRejected(results, record, ResultFile.MALFORMED, String.valueOf(record.problem()));
+        writeRejected(
+            results, record, ResultFile.MALFORMED, String.valueOf(record.problem()), provenance);
         continue;
       }
       permits.acquireUninterruptibly();
@@ -190,7 +217,7 @@ final class BatchJob {
         lineNumber--;
         break;
       }
-      submit(client, results, record, request(extraction, instructions, text));
+      submit(client, results, record, request(extraction, instructions, text), provenance);
     }
     return lineNumber;
   }
@@ -208,7 +235,11 @@ final class BatchJob {
   }
 
   private void submit(
-      LlmClient client, ResultFile results, InputRecord record, LlmRequest request) {
+      LlmClient client,
+      ResultFile results,
+      InputRecord record,
+      LlmRequest request,
+      BatchOutput.Provenance provenance) {
     long started = System.nanoTime();
     stats.inFlight.incrementAndGet();
     CompletableFuture<LlmResponse<Object>> call;
@@ -222,11 +253,11 @@ final class BatchJob {
           long millis = (System.nanoTime() - started) / 1_000_000;
           try {
             if (error == null) {
-              results.write(Json.write(successLine(record, response, millis)));
+              results.write(Json.write(successLine(record, response, millis, provenance)));
               stats.succeeded(response.model(), response.usage(), millis);
             } else {
               Throwable cause = unwrap(error);
-              results.write(Json.write(errorLine(record, cause)));
+              results.write(Json.write(errorLine(record, cause, provenance)));
               stats.failed(cause.getClass().getSimpleName(), millis);
               if (isFatal(cause)) {
                 stop(
@@ -246,20 +277,29 @@ final class BatchJob {
         });
   }
 
-  private void writeRejected(ResultFile results, InputRecord record, String type, String problem) {
+  private void writeRejected(
+      ResultFile results,
+      InputRecord record,
+      String type,
+      String problem,
+      BatchOutput.Provenance provenance) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("id", record.id());
     line.put("line", record.line());
     line.put("error", type);
     line.put("message", "line " + record.line() + ": " + problem);
     line.put("retryable", false);
+    provenance.addTo(line);
     results.write(Json.write(line));
     stats.malformed(type);
     note("llm: line " + record.line() + " skipped: " + problem);
   }
 
   static Map<String, Object> successLine(
-      InputRecord record, LlmResponse<Object> response, long millis) {
+      InputRecord record,
+      LlmResponse<Object> response,
+      long millis,
+      BatchOutput.Provenance provenance) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("id", record.id());
     line.put("line", record.line());
@@ -270,10 +310,12 @@ final class BatchJob {
     line.put("inputTokens", response.usage().inputTokens());
     line.put("outputTokens", response.usage().outputTokens());
     line.put("latencyMs", millis);
+    provenance.addTo(line);
     return line;
   }
 
-  static Map<String, Object> errorLine(InputRecord record, Throwable error) {
+  static Map<String, Object> errorLine(
+      InputRecord record, Throwable error, BatchOutput.Provenance provenance) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("id", record.id());
     line.put("line", record.line());
@@ -290,6 +332,7 @@ final class BatchJob {
     } else {
       line.put("retryable", false);
     }
+    provenance.addTo(line);
     return line;
   }
 
@@ -309,56 +352,6 @@ final class BatchJob {
     return t;
   }
 
-  /** Empties, checks or reads the output file; returns the keys already done. */
-  private Set<String> prepareOutput() {
-    Path out = options.out;
-    try {
-      if (options.overwrite && Files.exists(out)) {
-        Files.newOutputStream(out, StandardOpenOption.TRUNCATE_EXISTING).close();
-      }
-      if (!options.resume && Files.exists(out) && Files.size(out) > 0) {
-        throw new IllegalArgumentException(
-            out
-                + " already holds results; pass --resume to continue that run, --overwrite to"
-                + " start over, or choose another --out file");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare " + out + ": " + e.getMessage(), e);
-    }
-    if (!options.resume) {
-      return Set.of();
-    }
-    ResultFile.Existing existing = ResultFile.readExisting(out);
-    if (existing.droppedBytes() > 0) {
-      err.println(
-          "llm: removed an incomplete last line ("
-              + existing.droppedBytes()
-              + " bytes) left by an interrupted run; its record is done again");
-    }
-    err.println(
-        "llm: resuming: " + existing.keys().size() + " records already in " + out + " are skipped");
-    return existing.keys();
-  }
-
-  /** Non-blank lines of the input: the progress total. */
-  static long countRecords(Path in) {
-    try (BufferedReader reader = Files.newBufferedReader(in, StandardCharsets.UTF_8)) {
-      long count = 0;
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (!line.isBlank()) {
-          count++;
-        }
-      }
-      return count;
-    } catch (NoSuchFileException e) {
-      throw new UncheckedIOException(
-          "input file " + in + " does not exist; check the --in path", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + in + ": " + e.getMessage(), e);
-    }
-  }
-
   private Progress.Snapshot snapshot(long total, long start) {
     PromptTokenUsage used = tokens.totalUsage();
     return new Progress.Snapshot(
@@ -374,16 +367,18 @@ final class BatchJob {
   }
 
   private void note(String message) {
+    String safe = TerminalText.safe(message);
     Progress p = progress;
     if (p != null) {
-      p.note(message);
+      p.note(safe);
     } else {
-      err.println(message);
+      err.println(safe);
       err.flush();
     }
   }
 
-  private void printSummary(long total, long start, long lastLine) {
+  private void printSummary(
+      long total, long start, long lastLine, long okInFile, long errorsInFile) {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     PromptTokenUsage used = tokens.totalUsage();
     Map<String, Usage> byModel = stats.usageByModel();
@@ -405,25 +400,28 @@ final class BatchJob {
     }
     CostEstimator.Estimate cost = new CostEstimator(options.prices).estimate(byModel);
     err.print(
-        summary(
-            new SummaryData(
-                stats.done(),
-                stats.ok.get(),
-                stats.failed.get(),
-                stats.malformed.get(),
-                stats.skipped.get(),
-                stats.failuresByType(),
-                tracer.reasks(),
-                tracer.retries(),
-                used.inputTokens(),
-                used.outputTokens(),
-                cost,
-                stats.hasLatencies() ? stats.latencyPercentile(50) : null,
-                stats.hasLatencies() ? stats.latencyPercentile(95) : null,
-                elapsed,
-                options.out.toString(),
-                stopReason,
-                lastLine)));
+        TerminalText.safe(
+            summary(
+                new SummaryData(
+                    stats.done(),
+                    stats.ok.get(),
+                    stats.failed.get(),
+                    stats.malformed.get(),
+                    stats.skipped.get(),
+                    stats.failuresByType(),
+                    tracer.reasks(),
+                    tracer.retries(),
+                    used.inputTokens(),
+                    used.outputTokens(),
+                    cost,
+                    stats.hasLatencies() ? stats.latencyPercentile(50) : null,
+                    stats.hasLatencies() ? stats.latencyPercentile(95) : null,
+                    elapsed,
+                    options.out.toString(),
+                    okInFile,
+                    errorsInFile,
+                    stopReason,
+                    lastLine))));
     err.flush();
   }
 
@@ -444,6 +442,8 @@ final class BatchJob {
       @Nullable Duration p95,
       Duration elapsed,
       String out,
+      long okInFile,
+      long errorsInFile,
       @Nullable String stopReason,
       long lastLine) {}
 
@@ -493,7 +493,17 @@ final class BatchJob {
           .append(d.p95().toMillis())
           .append(" ms\n");
     }
-    s.append("  results:    ").append(d.out()).append('\n');
+    s.append("  results:    ")
+        .append(d.out())
+        .append(" holds ")
+        .append(d.okInFile())
+        .append(" results and ")
+        .append(d.errorsInFile())
+        .append(" error lines");
+    if (d.errorsInFile() > 0) {
+      s.append("; run the same command with --resume to do the failed records again");
+    }
+    s.append('\n');
     if (d.stopReason() != null) {
       s.append("  stopped:    ")
           .append(d.stopReason())

@@ -49,10 +49,6 @@ final class ChatCommand implements Callable<Integer> {
             .build();
     CommandSpec s = Cli.spec(spec);
     return SingleCall.run(
-        client,
-        Cli.root(root).settings(),
-        request,
-        s.commandLine().getOut(),
-        s.commandLine().getErr());
+        client, Cli.root(root), request, s.commandLine().getOut(), s.commandLine().getErr());
   }
 }

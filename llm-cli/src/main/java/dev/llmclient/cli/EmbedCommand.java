@@ -81,6 +81,8 @@ final class EmbedCommand implements Callable<Integer> {
       description = "Lines per request (default ${DEFAULT-VALUE}, at most 2048).")
   int batchSize = 100;
 
+  private boolean simulated;
+
   @Override
   public Integer call() {
     if (batchSize < 1 || batchSize > 2048) {
@@ -89,8 +91,11 @@ final class EmbedCommand implements Callable<Integer> {
     }
     CommandSpec s = Cli.spec(spec);
     PrintWriter err = s.commandLine().getErr();
-    ProviderSettings settings = Cli.root(root).settings();
-    LlmSimulator sim = Connection.embeddedIfNoneConfigured(provider, settings, 0, err);
+    LlmCommand r = Cli.root(root);
+    ProviderSettings settings = r.settings();
+    List<String> providerSettingsSet = r.providerSettingsSet();
+    LlmSimulator sim =
+        Connection.embeddedIfNoneConfigured(provider, settings, providerSettingsSet, 0, err);
     try {
       String id = "openai";
       ProviderSettings effective = settings;
@@ -103,7 +108,11 @@ final class EmbedCommand implements Callable<Integer> {
         id =
             report
                 .selectedId()
-                .orElseThrow(() -> report.problem().orElseThrow(IllegalStateException::new));
+                .orElseThrow(
+                    () ->
+                        Connection.explained(
+                            report.problem().orElseThrow(IllegalStateException::new),
+                            providerSettingsSet));
       }
       EmbedderConfig config = EmbedderConfig.builder().model(model).dimensions(dimensions).build();
       // Through the core, so embeddings get its retries, batching limits and usage accounting.
@@ -114,6 +123,7 @@ final class EmbedCommand implements Callable<Integer> {
               .config(config)
               .promptName("llm.embed")
               .build()) {
+        simulated = sim != null;
         return embed(embedder, s.commandLine().getOut());
       }
     } finally {
@@ -157,7 +167,8 @@ final class EmbedCommand implements Callable<Integer> {
       Cli.spec(spec)
           .commandLine()
           .getErr()
-          .println("llm: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+          .println(
+              "llm: " + e.getClass().getSimpleName() + ": " + TerminalText.safe(e.getMessage()));
       return LlmCommand.RECORDS_FAILED;
     }
   }
@@ -173,6 +184,9 @@ final class EmbedCommand implements Callable<Integer> {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("line", lineNumbers.get(i));
       row.put("embedding", vectors.get(i));
+      if (simulated) {
+        row.put("simulated", true);
+      }
       writer.write(Json.write(row));
       writer.write('\n');
     }

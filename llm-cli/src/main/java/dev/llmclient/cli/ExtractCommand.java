@@ -77,11 +77,7 @@ final class ExtractCommand implements Callable<Integer> {
             .build();
     CommandSpec s = Cli.spec(spec);
     return SingleCall.run(
-        client,
-        Cli.root(root).settings(),
-        request,
-        s.commandLine().getOut(),
-        s.commandLine().getErr());
+        client, Cli.root(root), request, s.commandLine().getOut(), s.commandLine().getErr());
   }
 
   private static String readStdin() {

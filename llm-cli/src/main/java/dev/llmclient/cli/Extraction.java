@@ -1,12 +1,26 @@
 package dev.llmclient.cli;
 
+import dev.llmclient.api.InvalidRequestException;
+import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmRequest;
+import dev.llmclient.api.LlmResponse;
+import dev.llmclient.api.spi.BackendInfo;
+import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.ChatCompletion;
+import dev.llmclient.api.spi.ChatCompletionRequest;
+import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.core.LlmClients;
+import dev.llmclient.core.RetryPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 
 /** What the model is asked for: an explicit JSON schema file or a built-in example type. */
@@ -51,12 +65,17 @@ final class Extraction {
   /** A short summary of one text. */
   record Summary(String summary, List<String> keywords) {}
 
+  private final @Nullable Path schemaFile;
   private final @Nullable String schemaName;
   private final @Nullable String schemaJson;
   private final @Nullable Class<?> type;
 
   private Extraction(
-      @Nullable String schemaName, @Nullable String schemaJson, @Nullable Class<?> type) {
+      @Nullable Path schemaFile,
+      @Nullable String schemaName,
+      @Nullable String schemaJson,
+      @Nullable Class<?> type) {
+    this.schemaFile = schemaFile;
     this.schemaName = schemaName;
     this.schemaJson = schemaJson;
     this.type = type;
@@ -73,7 +92,8 @@ final class Extraction {
       throw new IllegalArgumentException("give either --schema or --type, not both");
     }
     if (schemaFile == null) {
-      return new Extraction(null, null, (example == null ? ExampleType.ENTITIES : example).type);
+      return new Extraction(
+          null, null, null, (example == null ? ExampleType.ENTITIES : example).type);
     }
     String text;
     try {
@@ -95,7 +115,7 @@ final class Extraction {
       throw new IllegalArgumentException(
           "schema file " + schemaFile + " is not valid JSON: " + e.getOriginalMessage());
     }
-    return new Extraction(schemaNameOf(schemaFile), text, null);
+    return new Extraction(schemaFile, schemaNameOf(schemaFile), text, null);
   }
 
   /** A name OpenAI accepts (1-64 of {@code [A-Za-z0-9_-]}) from the schema file's name. */
@@ -111,6 +131,82 @@ final class Extraction {
       name = "answer";
     }
     return name.length() > 64 ? name.substring(0, 64) : name;
+  }
+
+  /**
+   * The fingerprint of the answer shape: the SHA-256 of the schema file's bytes, or of the built-in
+   * type's name.
+   */
+  String sha256() {
+    if (schemaJson != null) {
+      return InputFile.sha256Of(schemaJson);
+    }
+    return InputFile.sha256Of("llm-type:" + (type == null ? "" : type.getName()));
+  }
+
+  /**
+   * Checks a request the way the core checks every call before sending it (strict structured output
+   * rules, {@code $ref} targets, {@code pattern} regular expressions, option ranges), on a client
+   * whose backend sends nothing.
+   *
+   * @param request the request every record's call is built like
+   * @param what what the user gave, for the message, e.g. {@code "--schema schema.json"}
+   * @throws IllegalArgumentException saying what the core found wrong
+   */
+  static void checkWithCore(LlmRequest request, String what) {
+    DryRunBackend dryRun = new DryRunBackend();
+    try (LlmClient client =
+        LlmClients.builder()
+            .backend(dryRun)
+            .settings(ProviderSettings.empty())
+            .tracer(Tracer.noop())
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      CompletableFuture<LlmResponse<Object>> call = client.generateAsync(request);
+      try {
+        CompletableFuture.anyOf(call, dryRun.reached).join();
+      } catch (CompletionException | CancellationException e) {
+        if (dryRun.reached.isDone()) {
+          return;
+        }
+        Throwable cause = BatchJob.unwrap(e);
+        if (cause instanceof IllegalArgumentException) {
+          throw new IllegalArgumentException(
+              what + " cannot be used: " + cause.getMessage(), cause);
+        }
+        if (cause instanceof RuntimeException r) {
+          throw r;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** A backend that records that the core got as far as sending, and sends nothing. */
+  private static final class DryRunBackend implements ChatBackend {
+    final CompletableFuture<Void> reached = new CompletableFuture<>();
+
+    @Override
+    public BackendInfo info() {
+      return new BackendInfo("llm-dry-run", "llm-dry-run", null, "dry-run-model", null);
+    }
+
+    @Override
+    public CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request) {
+      reached.complete(null);
+      return CompletableFuture.failedFuture(
+          new InvalidRequestException("dry run: the request was checked and not sent"));
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** What the user chose, for messages: {@code --schema FILE} or {@code --type TYPE}. */
+  String description() {
+    return schemaFile != null
+        ? "--schema " + schemaFile
+        : "--type " + (type == null ? "" : type.getSimpleName());
   }
 
   /** Sets the answer shape on a request. */

@@ -18,10 +18,23 @@ record InputRecord(
 
   /**
    * The key that identifies the record's output line: its id, else {@code line:N}. A record whose
-   * id already appeared earlier in the input is keyed by its line.
+   * id already appeared earlier in the input is keyed by its line. An id that itself starts with
+   * {@code line:} or with a backslash is escaped with one more leading backslash, so that the
+   * record with id {@code "line:3"} and the record without id on line 3 never share a key.
    */
   static String key(@Nullable String id, long line, boolean duplicate) {
-    return id == null || duplicate ? "line:" + line : id;
+    if (id == null || duplicate) {
+      return LINE_KEY + line;
+    }
+    return id.startsWith(LINE_KEY) || id.startsWith(ESCAPE) ? ESCAPE + id : id;
+  }
+
+  private static final String LINE_KEY = "line:";
+  private static final String ESCAPE = "\\";
+
+  /** A line that could not be decoded as text, e.g. because it is not valid UTF-8. */
+  static InputRecord unreadable(long line, String problem) {
+    return malformed(line, null, problem);
   }
 
   /** Parses one non-blank line; never throws for bad content. */

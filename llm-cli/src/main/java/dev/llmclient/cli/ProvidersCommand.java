@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Lists every provider on the classpath, whether it is configured, what each unconfigured"
           + " one is missing, and which one would be selected.",
-      "Exit code 0 when a provider is selected or none is configured (the embedded simulator"
-          + " is used), 3 when the settings are ambiguous or wrong."
+      "Exit code 0 when a provider is selected or no provider setting is set at all (the"
+          + " embedded simulator is used), 3 when the settings are incomplete, ambiguous or"
+          + " wrong."
     })
 final class ProvidersCommand implements Callable<Integer> {
 
@@ -30,22 +31,41 @@ final class ProvidersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ProviderReport report = LlmClients.describeProviders(Cli.root(root).settings());
+    LlmCommand r = Cli.root(root);
+    ProviderReport report = LlmClients.describeProviders(r.settings());
+    List<String> providerSettingsSet = r.providerSettingsSet();
     PrintWriter out = Cli.spec(spec).commandLine().getOut();
     out.print(
-        format(
-            report.providers(), report.selectedId().orElse(null), report.problem().orElse(null)));
+        TerminalText.safe(
+            format(
+                report.providers(),
+                report.selectedId().orElse(null),
+                report.problem().orElse(null),
+                providerSettingsSet)));
     out.flush();
-    return report.selectedId().isPresent() || Connection.noneConfigured(null, report)
+    return report.selectedId().isPresent()
+            || Connection.noneConfigured(null, providerSettingsSet, report)
         ? LlmCommand.OK
         : LlmCommand.CONFIGURATION;
   }
 
-  /** The report as text: one line per provider, then the selection or the reason there is none. */
+  /** The report as text when no provider setting is set. */
   static String format(
       List<ProviderStatus> providers,
       @Nullable String selectedId,
       @Nullable LlmConfigurationException problem) {
+    return format(providers, selectedId, problem, List.of());
+  }
+
+  /**
+   * The report as text: one line per provider, then the selection or the reason there is none, and
+   * whether the embedded simulator is used instead.
+   */
+  static String format(
+      List<ProviderStatus> providers,
+      @Nullable String selectedId,
+      @Nullable LlmConfigurationException problem,
+      List<String> providerSettingsSet) {
     StringBuilder s = new StringBuilder();
     if (providers.isEmpty()) {
       s.append("No LLM provider on the classpath.\n");
@@ -71,7 +91,17 @@ final class ProvidersCommand implements Callable<Integer> {
       s.append("Selected: none\n");
       if (problem != null) {
         s.append(problem.getMessage()).append('\n');
-        if (problem.getMessage().contains(Connection.NONE_CONFIGURED)) {
+        boolean incomplete =
+            problem.getMessage().contains(Connection.NONE_CONFIGURED)
+                || problem.getMessage().contains(Connection.NOT_CONFIGURED);
+        if (!providerSettingsSet.isEmpty() && incomplete) {
+          s.append(String.join(", ", providerSettingsSet))
+              .append(providerSettingsSet.size() == 1 ? " is" : " are")
+              .append(
+                  " set, so `llm batch`, `llm chat`, `llm extract` and `llm embed` do not use"
+                      + " the embedded simulator: complete the settings above, or unset them to"
+                      + " try the simulator.\n");
+        } else if (problem.getMessage().contains(Connection.NONE_CONFIGURED)) {
           s.append(
               "Until one is configured, `llm batch`, `llm chat`, `llm extract` and `llm embed` run against"
                   + " the embedded simulator.\n");

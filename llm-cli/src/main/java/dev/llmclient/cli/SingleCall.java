@@ -3,7 +3,6 @@ package dev.llmclient.cli;
 import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.LlmResponse;
-import dev.llmclient.api.spi.ProviderSettings;
 import java.io.PrintWriter;
 import java.util.Map;
 
@@ -12,18 +11,24 @@ final class SingleCall {
 
   private SingleCall() {}
 
+  /**
+   * Makes the call and prints the answer's JSON on {@code out}; model and server text shown on
+   * {@code err} is made terminal-safe first ({@link TerminalText}).
+   */
   static int run(
       ClientOptions options,
-      ProviderSettings settings,
+      LlmCommand root,
       LlmRequest request,
       PrintWriter out,
       PrintWriter err) {
-    try (Connection connection = Connection.open(options, settings, err, null, null)) {
+    try (Connection connection =
+        Connection.open(options, root.settings(), root.providerSettingsSet(), err, null, null)) {
       LlmResponse<Object> response;
       try {
         response = connection.client().generate(request);
       } catch (LlmException e) {
-        err.println("llm: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        err.println(
+            "llm: " + e.getClass().getSimpleName() + ": " + TerminalText.safe(e.getMessage()));
         return LlmCommand.RECORDS_FAILED;
       }
       Map<String, Object> json = response.json();
@@ -31,7 +36,7 @@ final class SingleCall {
       out.flush();
       err.println(
           "llm: model "
-              + response.model()
+              + TerminalText.safe(response.model())
               + ", tokens in "
               + response.usage().inputTokens()
               + " / out "

@@ -28,4 +28,68 @@ class ConnectionTest {
 
     assertThat(s.get("MODEL_NAME")).isEqualTo("gpt-4o");
   }
+
+  @Test
+  void everyAzureOpenAiOrOpenAiNameAndLlmProviderCountAsProviderSettingsMisspeltOnesToo() {
+    Map<String, String> env =
+        Map.of(
+            "AZURE_OPENAI_ENDPOINT", "https://x.openai.azure.com",
+            "AZURE_OPENAI_APIKEY", "misspelt",
+            "OPENAI_BASE_URL", "http://127.0.0.1:1/v1",
+            "LLM_PROVIDER", "openai",
+            "OPENAI_EMPTY", " ",
+            "MODEL_NAME", "gpt-4o",
+            "LLM_MAX_TOKENS", "100",
+            "PATH", "/usr/bin");
+
+    assertThat(Connection.providerSettingsSet(ProviderSettings.of(env), env.keySet()))
+        .containsExactly(
+            "AZURE_OPENAI_APIKEY", "AZURE_OPENAI_ENDPOINT", "LLM_PROVIDER", "OPENAI_BASE_URL");
+  }
+
+  @Test
+  void settingsWhoseNamesCannotBeListedAreCheckedForTheKnownNames() {
+    ProviderSettings s = ProviderSettings.of(Map.of("OPENAI_BASE_URL", "http://h/v1"));
+
+    assertThat(Connection.providerSettingsSet(s, java.util.List.of()))
+        .containsExactly("OPENAI_BASE_URL");
+    assertThat(
+            Connection.providerSettingsSet(
+                ProviderSettings.of(Map.of("MODEL_NAME", "m")), java.util.List.of("MODEL_NAME")))
+        .isEmpty();
+  }
+
+  @Test
+  void anIncompleteConfigurationSaysWhichSettingsAreSetAndKeepsTheCoresMessage() {
+    dev.llmclient.api.LlmConfigurationException core =
+        new dev.llmclient.api.LlmConfigurationException(
+            "No LLM provider is configured. Found: openai (missing: OPENAI_API_KEY)."
+                + " [llmclient: none-configured]");
+
+    String message = Connection.explained(core, java.util.List.of("OPENAI_BASE_URL")).getMessage();
+
+    assertThat(message)
+        .startsWith(
+            "OPENAI_BASE_URL is set, so llm calls a real service and does not fall back to the"
+                + " embedded simulator")
+        .endsWith("(missing: OPENAI_API_KEY). [llmclient: none-configured]");
+    assertThat(Connection.explained(core, java.util.List.of())).isSameAs(core);
+  }
+
+  @Test
+  void aNameOneOrTwoTyposFromAKnownSettingIsPointedOut() {
+    assertThat(Connection.nearestKnown("AZURE_OPENAI_APIKEY")).isEqualTo("AZURE_OPENAI_API_KEY");
+    assertThat(Connection.nearestKnown("OPENAI_BASE_ULR")).isEqualTo("OPENAI_BASE_URL");
+    assertThat(Connection.nearestKnown("OPENAI_API_KEY")).isNull();
+    assertThat(Connection.nearestKnown("OPENAI_SOMETHING_ELSE")).isNull();
+
+    String message =
+        Connection.explained(
+                new dev.llmclient.api.LlmConfigurationException(
+                    "No LLM provider is configured. [llmclient: none-configured]"),
+                java.util.List.of("AZURE_OPENAI_APIKEY", "AZURE_OPENAI_ENDPOINT"))
+            .getMessage();
+    assertThat(message)
+        .contains("AZURE_OPENAI_APIKEY looks like a misspelling of AZURE_OPENAI_API_KEY.");
+  }
 }

@@ -73,4 +73,23 @@ class InputRecordTest {
     assertThat(InputRecord.parse(5, "{\"text\":\"  \"}", "id", "text").problem())
         .isEqualTo("has an empty \"text\" field");
   }
+
+  @Test
+  void anIdThatLooksLikeALineKeyNeverSharesTheKeyOfTheRecordWithoutIdOnThatLine() {
+    assertThat(InputRecord.key("line:3", 1, false)).isNotEqualTo(InputRecord.key(null, 3, false));
+    assertThat(InputRecord.key("line:3", 1, false)).isEqualTo("\\line:3");
+    assertThat(InputRecord.key("\\line:3", 1, false)).isEqualTo("\\\\line:3");
+    assertThat(InputRecord.key("\\x", 1, false)).isNotEqualTo(InputRecord.key("x", 1, false));
+    assertThat(InputRecord.key("lines", 1, false)).isEqualTo("lines");
+  }
+
+  @Test
+  void anUnreadableLineIsMalformedWithItsProblem() {
+    InputRecord r = InputRecord.unreadable(4, "not valid UTF-8 (...)");
+
+    assertThat(r.line()).isEqualTo(4);
+    assertThat(r.id()).isNull();
+    assertThat(r.text()).isNull();
+    assertThat(r.problem()).isEqualTo("not valid UTF-8 (...)");
+  }
 }

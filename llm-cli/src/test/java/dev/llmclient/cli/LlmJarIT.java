@@ -454,4 +454,147 @@ class LlmJarIT {
         .contains("Unknown options: '--concurency'")
         .contains("Possible solutions: --concurrency");
   }
+
+  private Path firstRecords(int count) throws IOException {
+    Path in = dir.resolve("in.jsonl");
+    Files.write(in, Files.readAllLines(RECORDS).subList(0, count));
+    return in;
+  }
+
+  private static String[] batchOf(Path in, Path out, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "batch",
+                "--in",
+                in.toString(),
+                "--schema",
+                SCHEMA.toAbsolutePath().toString(),
+                "--out",
+                out.toString()));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void aPartialConfigurationIsAConfigurationErrorAndNeverTheEmbeddedSimulator() throws Exception {
+    Path out = dir.resolve("results.jsonl");
+
+    Run baseUrlOnly = run(Map.of("OPENAI_BASE_URL", "http://127.0.0.1:9/v1"), exampleBatch(out));
+
+    assertThat(baseUrlOnly.exit()).as(baseUrlOnly.err()).isEqualTo(LlmCommand.CONFIGURATION);
+    assertThat(baseUrlOnly.err())
+        .startsWith("llm: OPENAI_BASE_URL is set, so llm calls a real service and does not fall")
+        .contains("openai (missing: OPENAI_API_KEY)")
+        .contains("[llmclient: none-configured]")
+        .doesNotContain("runs against the embedded simulator");
+    assertThat(out).doesNotExist();
+
+    Map<String, String> misspelt =
+        Map.of(
+            "AZURE_OPENAI_ENDPOINT", "https://example.openai.azure.com",
+            "AZURE_OPENAI_APIKEY", "azure-secret-456");
+    Run chat = run(misspelt, "chat", "hello");
+
+    assertThat(chat.exit()).as(chat.err()).isEqualTo(LlmCommand.CONFIGURATION);
+    assertThat(chat.out()).isEmpty();
+    assertThat(chat.err())
+        .contains("AZURE_OPENAI_APIKEY, AZURE_OPENAI_ENDPOINT are set")
+        .contains("AZURE_OPENAI_APIKEY looks like a misspelling of AZURE_OPENAI_API_KEY")
+        .contains("azure (missing: AZURE_OPENAI_API_KEY")
+        .doesNotContain("azure-secret-456")
+        .doesNotContain("embedded simulator on");
+
+    Run providers = run(misspelt, "providers");
+    assertThat(providers.exit()).isEqualTo(LlmCommand.CONFIGURATION);
+    assertThat(providers.out())
+        .contains("do not use the embedded simulator")
+        .doesNotContain("Until one is configured");
+
+    Run explicit = run(Map.of("LLM_PROVIDER", "openai"), "embed", "--in", RECORDS.toString());
+    assertThat(explicit.exit()).as(explicit.err()).isEqualTo(LlmCommand.CONFIGURATION);
+    assertThat(explicit.err()).contains("not-configured").contains("OPENAI_API_KEY");
+  }
+
+  @Test
+  void modelNameAloneStillUsesTheSimulatorAndEveryLineSaysItIsSimulated() throws Exception {
+    Path out = dir.resolve("results.jsonl");
+
+    Run run = run(Map.of("MODEL_NAME", "my-model"), batchOf(firstRecords(5), out));
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains("runs against the embedded simulator");
+    assertThat(lines(out))
+        .hasSize(5)
+        .allSatisfy(
+            n -> {
+              assertThat(n.get("simulated").asBoolean()).isTrue();
+              assertThat(n.get("model").asText()).isEqualTo("my-model");
+            });
+  }
+
+  @Test
+  void aSimulatedOutputIsNeverResumedIntoARealRunUnnoticedNorTheOtherWayRound() throws Exception {
+    Path in = firstRecords(5);
+    Path out = dir.resolve("results.jsonl");
+    assertThat(run(Map.of(), batchOf(in, out)).exit()).isZero();
+    List<String> simulated = Files.readAllLines(out);
+    Files.write(out, simulated.subList(0, 3)); // as if the run had been killed
+
+    try (LlmSimulator server = LlmSimulator.builder().apiKey("real-key").start()) {
+      Map<String, String> real =
+          Map.of(
+              "OPENAI_BASE_URL", server.openAiBaseUri().toString(),
+              "OPENAI_API_KEY", "real-key",
+              "MODEL_NAME", "gpt-4o-mini");
+
+      Run refused = run(real, batchOf(in, out, "--resume"));
+
+      assertThat(refused.exit()).as(refused.err()).isEqualTo(LlmCommand.USAGE);
+      assertThat(refused.err())
+          .contains("it holds answers of the embedded simulator (\"simulated\": true)")
+          .contains("--allow-simulated-mix");
+      assertThat(Files.readAllLines(out)).isEqualTo(simulated.subList(0, 3));
+      assertThat(server.counters().totalRequests()).isZero();
+
+      Run mixed = run(real, batchOf(in, out, "--resume", "--allow-simulated-mix"));
+
+      assertThat(mixed.exit()).as(mixed.err()).isZero();
+      assertThat(server.counters().requests(Route.CHAT_COMPLETIONS)).isEqualTo(2);
+      assertThat(lines(out)).filteredOn(n -> n.has("simulated")).hasSize(3);
+      assertThat(lines(out)).filteredOn(n -> !n.has("simulated")).hasSize(2);
+
+      Path realOut = dir.resolve("real.jsonl");
+      assertThat(run(real, batchOf(in, realOut)).exit()).isZero();
+      Files.write(realOut, Files.readAllLines(realOut).subList(0, 4));
+    }
+    Path realOut = dir.resolve("real.jsonl");
+
+    Run intoSimulator = run(Map.of(), batchOf(in, realOut, "--resume"));
+
+    assertThat(intoSimulator.exit()).as(intoSimulator.err()).isEqualTo(LlmCommand.USAGE);
+    assertThat(intoSimulator.err())
+        .contains("it holds answers of a real service, and this run would use the embedded");
+    assertThat(Files.readAllLines(realOut)).hasSize(4);
+  }
+
+  @Test
+  void theLauncherExitsWith4WhenItCannotBuildTheJar() throws Exception {
+    Path launcher = Path.of(System.getProperty("llm.launcher", "../llm"));
+    Path copy = dir.resolve("checkout/llm");
+    Files.createDirectories(copy.getParent());
+    Files.copy(launcher, copy);
+    ProcessBuilder pb =
+        new ProcessBuilder("sh", copy.toString(), "--version")
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("stdout.txt").toFile())
+            .redirectError(dir.resolve("stderr.txt").toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    Run run = finished(p);
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(LlmCommand.BUILD_FAILED);
+    assertThat(run.err()).contains("llm: the build failed");
+  }
 }

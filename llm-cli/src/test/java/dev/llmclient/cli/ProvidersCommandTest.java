@@ -78,4 +78,27 @@ class ProvidersCommandTest {
     assertThat(ProvidersCommand.format(List.of(), null, null))
         .startsWith("No LLM provider on the classpath.\n");
   }
+
+  @Test
+  void withAnIncompleteConfigurationItSaysTheSimulatorIsNotUsed() {
+    LlmConfigurationException none =
+        new LlmConfigurationException(
+            "No LLM provider is configured. [llmclient: none-configured]");
+    List<ProviderStatus> openai =
+        List.of(new ProviderStatus("openai", OPENAI, false, List.of("OPENAI_API_KEY"), false));
+
+    assertThat(ProvidersCommand.format(openai, null, none, List.of("OPENAI_BASE_URL")))
+        .endsWith(
+            "OPENAI_BASE_URL is set, so `llm batch`, `llm chat`, `llm extract` and `llm embed` do"
+                + " not use the embedded simulator: complete the settings above, or unset them to"
+                + " try the simulator.\n")
+        .doesNotContain("Until one is configured");
+    assertThat(
+            ProvidersCommand.format(
+                openai,
+                null,
+                new LlmConfigurationException("Several. [llmclient: several-configured]"),
+                List.of("OPENAI_API_KEY")))
+        .doesNotContain("simulator");
+  }
 }

@@ -92,4 +92,111 @@ class ResultFileTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("use another --out file");
   }
+
+  @Test
+  void aFileIsCheckedWholeBeforeItsCutLastLineIsRemoved() throws Exception {
+    Path out = dir.resolve("results.jsonl");
+    String text = "{\"id\":\"a\",\"line\":1}\n{\"other\":\"data\"}\n{\"id\":\"b\",\"li";
+    Files.writeString(out, text);
+
+    assertThatThrownBy(() -> ResultFile.readExisting(out))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line 2 is not a result line written by llm batch");
+    assertThat(Files.readString(out)).isEqualTo(text);
+  }
+
+  @Test
+  void aCutLastLineThatDoesNotStartLikeOurLinesIsNotRemoved() throws Exception {
+    Path out = dir.resolve("results.jsonl");
+    String text = "{\"id\":\"a\",\"line\":1}\nsome notes";
+    Files.writeString(out, text);
+
+    assertThatThrownBy(() -> ResultFile.readExisting(out))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line 2 is not a result line written by llm batch");
+    assertThat(Files.readString(out)).isEqualTo(text);
+  }
+
+  @Test
+  void aCompleteLastLineWithoutItsNewlineIsKeptAndGetsOne() throws Exception {
+    Path out = dir.resolve("results.jsonl");
+    Files.writeString(out, "{\"id\":\"a\",\"line\":1,\"result\":{}}");
+
+    ResultFile.Existing existing = ResultFile.readExisting(out);
+
+    assertThat(existing.keys()).containsExactly("a");
+    assertThat(existing.droppedBytes()).isZero();
+    assertThat(Files.readString(out)).isEqualTo("{\"id\":\"a\",\"line\":1,\"result\":{}}\n");
+  }
+
+  @Test
+  void linesThatAreNotOursAreRecognisedByTheirShape() {
+    assertThat(ResultFile.isResultLine(node("{\"id\":null,\"line\":3,\"error\":\"X\"}"))).isTrue();
+    assertThat(ResultFile.isResultLine(node("{\"id\":\"r1\",\"text\":\"input record\"}")))
+        .isFalse();
+    assertThat(ResultFile.isResultLine(node("{\"line\":1,\"embedding\":[0.1]}"))).isFalse();
+    assertThat(ResultFile.isResultLine(node("{\"id\":\"a\",\"line\":0}"))).isFalse();
+    assertThat(ResultFile.isResultLine(node("{\"id\":[1],\"line\":2}"))).isFalse();
+    assertThat(ResultFile.isResultLine(node("[1,2]"))).isFalse();
+  }
+
+  @Test
+  void thePlanKeepsOneLinePerRecordItsResultFirstAndDropsErrorsUnlessTheyAreKept()
+      throws Exception {
+    Path out = dir.resolve("results.jsonl");
+    Files.write(
+        out,
+        List.of(
+            "{\"id\":\"a\",\"line\":1,\"error\":\"ServerException\"}",
+            "{\"id\":\"a\",\"line\":1,\"result\":{}}",
+            "{\"id\":\"b\",\"line\":2,\"error\":\"RateLimitException\"}",
+            "{\"id\":\"b\",\"line\":2,\"error\":\"LlmTimeoutException\"}",
+            "{\"id\":\"c\",\"line\":3,\"result\":{}}",
+            "{\"id\":\"c\",\"line\":3,\"result\":{\"again\":true}}"));
+    ResultFile.Existing existing = ResultFile.readExisting(out);
+
+    ResultFile.Plan redo = existing.plan(false);
+    assertThat(redo.done()).containsExactlyInAnyOrder("a", "c");
+    assertThat(redo.drop().stream().boxed().toList()).containsExactly(0, 2, 3, 5);
+    assertThat(redo.keptOk()).isEqualTo(2);
+    assertThat(redo.droppedErrors()).isEqualTo(2);
+    assertThat(redo.droppedDuplicates()).isEqualTo(2);
+
+    ResultFile.Plan keep = existing.plan(true);
+    assertThat(keep.done()).containsExactlyInAnyOrder("a", "b", "c");
+    assertThat(keep.drop().stream().boxed().toList()).containsExactly(0, 3, 5);
+    assertThat(keep.keptErrors()).isEqualTo(1);
+  }
+
+  @Test
+  void aRewriteKeepsTheOtherLinesByteForByteAndTheFilePermissions() throws Exception {
+    Path out = dir.resolve("results.jsonl");
+    List<String> lines =
+        List.of(
+            "{\"id\":\"a\",\"line\":1,\"result\":{\"name\":\"Zoë \\u001b\"}}",
+            "{\"id\":\"b\",\"line\":2,\"error\":\"ServerException\"}",
+            "{\"id\":\"c\",\"line\":3,\"result\":{}}");
+    Files.write(out, lines);
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions =
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+    Files.setPosixFilePermissions(out, permissions);
+    java.util.BitSet drop = new java.util.BitSet();
+    drop.set(1);
+
+    ResultFile.rewrite(out, drop);
+
+    assertThat(Files.readAllLines(out)).containsExactly(lines.get(0), lines.get(2));
+    assertThat(Files.getPosixFilePermissions(out)).isEqualTo(permissions);
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(out);
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode node(String json) {
+    try {
+      return Json.mapper().readTree(json);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }
