@@ -288,12 +288,7 @@ final class ChatEndpoint {
             false);
     r.chunks.add(sse(last, perToken > 0 ? perToken : 0));
     if (usage != null) {
-      ObjectNode u = NODES.objectNode();
-      u.put("id", a.id());
-      u.put("object", "chat.completion.chunk");
-      u.put("created", a.created());
-      u.put("model", a.deployment().model());
-      u.put("system_fingerprint", "fp_simulator");
+      ObjectNode u = chunkEnvelope(a);
       u.putArray("choices");
       u.set("usage", usage);
       r.chunks.add(sse(u, 0));
@@ -309,12 +304,7 @@ final class ChatEndpoint {
       @Nullable String finish,
       @Nullable ObjectNode filterResults,
       boolean safeFilterResults) {
-    ObjectNode c = NODES.objectNode();
-    c.put("id", a.id());
-    c.put("object", "chat.completion.chunk");
-    c.put("created", a.created());
-    c.put("model", a.deployment().model());
-    c.put("system_fingerprint", "fp_simulator");
+    ObjectNode c = chunkEnvelope(a);
     ObjectNode choice = c.putArray("choices").addObject();
     choice.put("index", 0);
     choice.set("delta", delta);
@@ -325,6 +315,17 @@ final class ChatEndpoint {
     } else if (safeFilterResults) {
       choice.set("content_filter_results", WireErrors.filterResults(null, "safe", false));
     }
+    return c;
+  }
+
+  /** The fields every {@code chat.completion.chunk} event starts with. */
+  private static ObjectNode chunkEnvelope(Answer a) {
+    ObjectNode c = NODES.objectNode();
+    c.put("id", a.id());
+    c.put("object", "chat.completion.chunk");
+    c.put("created", a.created());
+    c.put("model", a.deployment().model());
+    c.put("system_fingerprint", "fp_simulator");
     return c;
   }
 

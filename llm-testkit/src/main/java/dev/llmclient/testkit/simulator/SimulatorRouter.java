@@ -2,7 +2,6 @@ package dev.llmclient.testkit.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -175,7 +174,7 @@ final class SimulatorRouter {
     if (auth != null) {
       return auth;
     }
-    String apiVersion = queryParam(in.query(), "api-version");
+    String apiVersion = RecordedRequest.queryParameter(in.query(), "api-version");
     if (style == ApiStyle.AZURE) {
       if (apiVersion == null) {
         return Reply.error(404, WireErrors.azure("404", "Resource not found"));
@@ -257,19 +256,5 @@ final class SimulatorRouter {
       return ok ? null : Reply.error(401, WireErrors.unauthorized(style, true, false));
     }
     return Reply.error(401, WireErrors.unauthorized(style, false, true));
-  }
-
-  private static @Nullable String queryParam(String query, String name) {
-    if (query.isEmpty()) {
-      return null;
-    }
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      if (key.equals(name)) {
-        return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      }
-    }
-    return null;
   }
 }
