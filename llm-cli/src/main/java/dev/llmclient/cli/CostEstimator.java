@@ -1,8 +1,8 @@
 package dev.llmclient.cli;
 
 import dev.llmclient.api.Usage;
+import dev.llmclient.core.PriceTable;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,35 +10,30 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Estimates what a run cost from its tokens, with prices per million tokens by model. A model name
- * matches the longest priced name it starts with, so a dated snapshot such as {@code
- * gpt-4o-mini-2024-07-18} is priced as {@code gpt-4o-mini}.
+ * Estimates what a run cost from its tokens, with core's {@link PriceTable}: OpenAI's list prices
+ * ({@link PriceTable.Builder#openAiListPrices()}) plus the user's {@code --price} entries, which
+ * win. A model name matches the longest priced name it starts with (ignoring case), so a dated
+ * snapshot such as {@code gpt-4o-mini-2024-07-18} is priced as {@code gpt-4o-mini}. Azure
+ * deployments have user-chosen names: give them with {@code --price}.
  */
 final class CostEstimator {
 
-  /**
-   * List prices in US dollars per million input / output tokens (OpenAI, standard tier, as
-   * published in 2025). Azure deployments have user-chosen names: give them with {@code --price}.
-   */
-  static final Map<String, double[]> DEFAULT_PRICES =
-      Map.of(
-          "gpt-4o", new double[] {2.50, 10.00},
-          "gpt-4o-mini", new double[] {0.15, 0.60},
-          "gpt-4.1", new double[] {2.00, 8.00},
-          "gpt-4.1-mini", new double[] {0.40, 1.60},
-          "gpt-4.1-nano", new double[] {0.10, 0.40},
-          "gpt-5", new double[] {1.25, 10.00},
-          "gpt-5-mini", new double[] {0.25, 2.00},
-          "gpt-5-nano", new double[] {0.05, 0.40});
+  private static final Usage MILLION_IN = Usage.of(1_000_000, 0);
+  private static final Usage MILLION_OUT = Usage.of(0, 1_000_000);
 
   /** The estimate, and the models that had tokens but no price. */
   record Estimate(double dollars, List<String> unpriced) {}
 
-  private final TreeMap<String, double[]> prices = new TreeMap<>();
+  private final PriceTable prices;
 
   CostEstimator(Map<String, String> overrides) {
-    prices.putAll(DEFAULT_PRICES);
-    overrides.forEach((model, price) -> prices.put(model, parse(model, price)));
+    PriceTable.Builder b = PriceTable.builder().openAiListPrices();
+    overrides.forEach(
+        (model, price) -> {
+          double[] p = parse(model, price);
+          b.price(model.toLowerCase(Locale.ROOT), p[0], p[1]);
+        });
+    this.prices = b.build();
   }
 
   /** Parses {@code IN,OUT} dollars per million tokens. */
@@ -63,14 +58,23 @@ final class CostEstimator {
             + " must be MODEL=IN,OUT in dollars per million tokens, e.g. gpt-4o-mini=0.15,0.60");
   }
 
-  /** The price of a model, by the longest priced prefix of its name. */
+  /** The price of a model in dollars per million input / output tokens, or null when unpriced. */
   double @Nullable [] priceOf(String model) {
+    String name = pricedName(model);
+    return name == null
+        ? null
+        : new double[] {prices.cost(name, MILLION_IN), prices.cost(name, MILLION_OUT)};
+  }
+
+  /** The longest priced name the model's name starts with, ignoring case; or null. */
+  private @Nullable String pricedName(String model) {
     String m = model.toLowerCase(Locale.ROOT);
-    return prices.entrySet().stream()
-        .filter(e -> m.startsWith(e.getKey().toLowerCase(Locale.ROOT)))
-        .max(Comparator.comparingInt(e -> e.getKey().length()))
-        .map(Map.Entry::getValue)
-        .orElse(null);
+    for (int n = m.length(); n > 0; n--) {
+      if (prices.hasPrice(m.substring(0, n))) {
+        return m.substring(0, n);
+      }
+    }
+    return null;
   }
 
   /** Prices each model's tokens; models without a price are listed, not guessed. */
@@ -81,12 +85,12 @@ final class CostEstimator {
       if (e.getValue().totalTokens() == 0) {
         continue;
       }
-      double[] p = priceOf(e.getKey());
-      if (p == null) {
+      String name = pricedName(e.getKey());
+      if (name == null) {
         unpriced.add(e.getKey());
         continue;
       }
-      dollars += (e.getValue().inputTokens() * p[0] + e.getValue().outputTokens() * p[1]) / 1e6;
+      dollars += prices.cost(name, e.getValue());
     }
     return new Estimate(dollars, unpriced);
   }

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
@@ -122,31 +121,12 @@ final class SimulateCommand implements Callable<Integer> {
     return LlmCommand.OK;
   }
 
-  /** {@code KIND[:probability]}. */
+  /** A {@link Fault#parse(String)} spec, its errors prefixed with the option's name. */
   static Fault fault(String spec) {
-    String[] parts = spec.trim().split(":", 2);
-    Fault f;
     try {
-      f = Fault.of(Fault.Kind.valueOf(parts[0].trim().toUpperCase(Locale.ROOT)));
+      return Fault.parse(spec);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--faults: unknown kind '"
-              + parts[0]
-              + "'; use one of "
-              + Arrays.toString(Fault.Kind.values()));
-    }
-    if (parts.length == 1) {
-      return f;
-    }
-    try {
-      return f.withProbability(Double.parseDouble(parts[1]));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--faults: probability of "
-              + parts[0]
-              + " must be between 0 and 1, got '"
-              + parts[1]
-              + "'");
+      throw new IllegalArgumentException("--faults: " + e.getMessage(), e);
     }
   }
 }

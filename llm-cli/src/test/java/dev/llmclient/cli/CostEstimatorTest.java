@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.llmclient.api.Usage;
+import dev.llmclient.core.PriceTable;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,29 @@ class CostEstimatorTest {
     assertThat(prices.priceOf("gpt-4o-mini-2024-07-18")).containsExactly(0.15, 0.60);
     assertThat(prices.priceOf("gpt-4o-2024-08-06")).containsExactly(2.50, 10.00);
     assertThat(prices.priceOf("my-deployment")).isNull();
+  }
+
+  @Test
+  void theListPricesComeFromCorePriceTable() {
+    CostEstimator prices = new CostEstimator(Map.of());
+
+    assertThat(prices.priceOf("gpt-4o")).containsExactly(2.50, 10.00);
+    assertThat(prices.priceOf("gpt-4o-mini")).containsExactly(0.15, 0.60);
+    assertThat(prices.priceOf("gpt-4.1")).containsExactly(2.00, 8.00);
+    assertThat(prices.priceOf("gpt-4.1-mini")).containsExactly(0.40, 1.60);
+    assertThat(prices.priceOf("gpt-4.1-nano")).containsExactly(0.10, 0.40);
+    assertThat(prices.priceOf("gpt-5")).containsExactly(1.25, 10.00);
+    assertThat(prices.priceOf("gpt-5-mini")).containsExactly(0.25, 2.00);
+    assertThat(prices.priceOf("GPT-5-nano")).containsExactly(0.05, 0.40);
+    PriceTable core = PriceTable.builder().openAiListPrices().build();
+    assertThat(core.cost("gpt-4.1-mini", Usage.of(1_000_000, 1_000_000)))
+        .isCloseTo(2.00, within(1e-9));
+  }
+
+  @Test
+  void anOverrideReplacesAListPrice() {
+    assertThat(new CostEstimator(Map.of("gpt-4o", "1,2")).priceOf("gpt-4o-2024-08-06"))
+        .containsExactly(1.0, 2.0);
   }
 
   @Test

@@ -114,6 +114,27 @@ public final class PriceTable {
     }
 
     /**
+     * Adds OpenAI's list prices (standard tier, US dollars per million tokens, as published in
+     * 2025) for gpt-4o, gpt-4o-mini, gpt-4.1, gpt-4.1-mini, gpt-4.1-nano, gpt-5, gpt-5-mini and
+     * gpt-5-nano, cached input at the input price. A starting point for estimates: prices change,
+     * and Azure deployments have names of their own, so set those with {@link #price}; a later
+     * {@code price} for the same name replaces the list price.
+     *
+     * @return this builder
+     */
+    public Builder openAiListPrices() {
+      price("gpt-4o", 2.50, 10.00);
+      price("gpt-4o-mini", 0.15, 0.60);
+      price("gpt-4.1", 2.00, 8.00);
+      price("gpt-4.1-mini", 0.40, 1.60);
+      price("gpt-4.1-nano", 0.10, 0.40);
+      price("gpt-5", 1.25, 10.00);
+      price("gpt-5-mini", 0.25, 2.00);
+      price("gpt-5-nano", 0.05, 0.40);
+      return this;
+    }
+
+    /**
      * Builds the table.
      *
      * @return the table

@@ -1,6 +1,8 @@
 package dev.llmclient.testkit.simulator;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -178,6 +180,44 @@ public final class Fault {
    */
   public static Fault delayedHeaders(Duration delay) {
     return of(Kind.DELAYED_HEADERS).withDuration(delay);
+  }
+
+  /**
+   * Reads a fault from its command-line form, {@code KIND[:PROBABILITY]}: a {@link Kind} name in
+   * any case, optionally followed by the probability it fires with (default 1). Both {@code llm
+   * simulate --faults} and {@link SimulatorMain}'s {@code --fault} take this form.
+   *
+   * <pre>{@code
+   * Fault.parse("SERVICE_UNAVAILABLE_503");      // every request
+   * Fault.parse("rate_limited_429:0.1");         // one request in ten, on average
+   * }</pre>
+   *
+   * @param spec the fault, e.g. {@code SERVER_ERROR_500:0.05}
+   * @return the fault, with the kind's default duration
+   * @throws IllegalArgumentException naming the unknown kind and listing the known ones, or saying
+   *     the probability must be a number between 0 and 1
+   */
+  public static Fault parse(String spec) {
+    Objects.requireNonNull(spec, "spec");
+    String[] parts = spec.trim().split(":", 2);
+    String name = parts[0].trim();
+    Kind kind;
+    try {
+      kind = Kind.valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "unknown kind '" + name + "'; use one of " + Arrays.toString(Kind.values()), e);
+    }
+    Fault f = of(kind);
+    if (parts.length == 1) {
+      return f;
+    }
+    try {
+      return f.withProbability(Double.parseDouble(parts[1].trim()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "probability of " + name + " must be between 0 and 1, got '" + parts[1] + "'", e);
+    }
   }
 
   private Fault withDuration(Duration d) {

@@ -93,6 +93,11 @@ public record RecordedRequest(
    * @return the first value, or null when absent
    */
   public @Nullable String queryParameter(String name) {
+    return queryParameter(query, name);
+  }
+
+  /** The first decoded value of a parameter in a raw query string, or null when absent. */
+  static @Nullable String queryParameter(String query, String name) {
     if (query.isEmpty()) {
       return null;
     }

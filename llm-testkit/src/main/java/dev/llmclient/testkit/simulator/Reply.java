@@ -55,6 +55,15 @@ final class Reply {
     }
   }
 
+  /** An error in the service's JSON shape; a 401 also challenges for a bearer token. */
+  static Reply error(int status, JsonNode body) {
+    Reply r = json(status, body);
+    if (status == 401) {
+      r.header("www-authenticate", "Bearer");
+    }
+    return r;
+  }
+
   static Reply bytes(int status, String contentType, byte[] body) {
     Reply r = new Reply(status, contentType);
     r.chunks.add(new Chunk(body, 0));

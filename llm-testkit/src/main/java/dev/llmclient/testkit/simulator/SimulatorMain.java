@@ -116,17 +116,13 @@ public final class SimulatorMain {
         option + " takes " + no + " or " + yes + ", got '" + value + "'");
   }
 
-  /** {@code KIND[:probability]}, e.g. {@code SERVICE_UNAVAILABLE_503:0.1}. */
+  /** A {@link Fault#parse(String)} spec, its errors prefixed with the option's name. */
   private static Fault fault(String spec) {
-    String[] parts = spec.split(":");
-    Fault f;
     try {
-      f = Fault.of(Fault.Kind.valueOf(parts[0]));
+      return Fault.parse(spec);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--fault takes one of " + java.util.Arrays.toString(Fault.Kind.values()));
+      throw new IllegalArgumentException("--fault: " + e.getMessage(), e);
     }
-    return parts.length > 1 ? f.withProbability(Double.parseDouble(parts[1])) : f;
   }
 
   private static void usage(PrintStream out) {
