@@ -101,20 +101,21 @@ final class TransportRetries {
               failure));
     }
     if (serverWait != null) {
-      wait = withJitter(wait, random, left);
+      wait = withJitter(wait, Math.min(SERVER_WAIT_JITTER, policy.jitter()) * random, left);
     }
     return new Retry(wait);
   }
 
   /**
-   * The server's wait plus up to {@link #SERVER_WAIT_JITTER} of it from {@link #JITTER_FROM} up,
-   * never past the deadline (the wait itself fits before it).
+   * The server's wait plus the given share of it from {@link #JITTER_FROM} up, never past the
+   * deadline (the wait itself fits before it). The share is at most {@link #SERVER_WAIT_JITTER},
+   * and none with {@code RetryPolicy.jitter(0)}, which asks for exact waits.
    */
-  static Duration withJitter(Duration wait, double random, Duration left) {
+  static Duration withJitter(Duration wait, double share, Duration left) {
     if (wait.compareTo(JITTER_FROM) < 0) {
       return wait;
     }
-    long extra = (long) (nanos(wait) * SERVER_WAIT_JITTER * random);
+    long extra = (long) (nanos(wait) * share);
     if (extra <= 0) {
       return wait;
     }
