@@ -662,7 +662,7 @@ public final class DeploymentPool implements ChatBackend {
         m.failures++;
         if (failure instanceof RateLimitException rl) {
           m.rateLimited++;
-          long wait = rl.retryAfter().map(Duration::toNanos).orElse(defaultCooldownNanos);
+          long wait = rl.retryAfter() != null ? rl.retryAfter().toNanos() : defaultCooldownNanos;
           m.coolUntil = Math.max(m.coolUntil, now + Math.max(0, wait));
         }
         m.breaker.onError(took, TimeUnit.NANOSECONDS, failure);
