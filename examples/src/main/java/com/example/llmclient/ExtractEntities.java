@@ -67,7 +67,7 @@ public final class ExtractEntities {
     try (LlmClient llm = LlmClients.builder().provider("fake").build()) {
       Semaphore inFlight = new Semaphore(16);
       for (JsonNode record : records) {
-        LlmRequest request =
+        LlmRequest<Map<String, Object>> request =
             LlmRequest.builder()
                 .addMessage(Message.system(SYSTEM))
                 .addMessage(Message.user(record.get("text").asText()))

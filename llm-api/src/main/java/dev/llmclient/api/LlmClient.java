@@ -29,14 +29,14 @@ public interface LlmClient extends AutoCloseable {
    * Sends one request and waits for the answer.
    *
    * @param request the request
-   * @param <T> the request's response type, or {@code Map<String,Object>} when it has none
+   * @param <T> the request's answer type
    * @return the answer with its usage and attempt count
    * @throws LlmException when the call fails after the configured retries and re-asks
    * @throws IllegalStateException when called on a thread that delivers llmclient answers (inside a
    *     dependent stage of {@link #generateAsync(LlmRequest)}), where waiting could block the
    *     answer itself; chain {@code generateAsync} with {@code thenCompose} instead
    */
-  <T> LlmResponse<T> generate(LlmRequest request);
+  <T> LlmResponse<T> generate(LlmRequest<T> request);
 
   /**
    * Sends one request without blocking the calling thread. Retries are scheduled, never slept.
@@ -48,10 +48,10 @@ public interface LlmClient extends AutoCloseable {
    * IllegalStateException} rather than wait for themselves until the deadline.
    *
    * @param request the request
-   * @param <T> the request's response type, or {@code Map<String,Object>} when it has none
+   * @param <T> the request's answer type
    * @return a future completed with the answer, or exceptionally with an {@link LlmException}
    */
-  <T> CompletableFuture<LlmResponse<T>> generateAsync(LlmRequest request);
+  <T> CompletableFuture<LlmResponse<T>> generateAsync(LlmRequest<T> request);
 
   /**
    * Asks for an answer of the given type: the shortest way to a typed result.
@@ -63,9 +63,7 @@ public interface LlmClient extends AutoCloseable {
    * @throws LlmException when the call fails
    */
   default <T> T generate(List<Message> messages, Class<T> type) {
-    LlmRequest request = LlmRequest.builder().messages(messages).responseType(type).build();
-    LlmResponse<T> response = generate(request);
-    return response.value();
+    return generate(LlmRequest.builder().messages(messages).responseType(type).build()).value();
   }
 
   /**
@@ -87,7 +85,7 @@ public interface LlmClient extends AutoCloseable {
       @Nullable ModelSize modelSize,
       @Nullable String groupId,
       @Nullable String promptName) {
-    LlmRequest request =
+    LlmRequest<?> request =
         LlmRequest.builder()
             .messages(messages)
             .responseType(responseModel)

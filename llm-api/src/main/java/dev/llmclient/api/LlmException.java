@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * try {
  *   llm.generate(request);
  * } catch (RateLimitException e) {
- *   e.retryAfter().ifPresent(wait -> requeueAfter(wait));
+ *   requeueAfter(e.retryAfter() != null ? e.retryAfter() : Duration.ofSeconds(10));
  * } catch (LlmException e) {
  *   log.warn("LLM call failed ({}): {}", e.requestId(), e.getMessage());
  * }

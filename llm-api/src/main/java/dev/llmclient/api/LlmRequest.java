@@ -2,6 +2,7 @@ package dev.llmclient.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -9,11 +10,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * One structured call: the conversation, the shape of the answer, and per-call overrides.
  *
- * <p>Immutable; build one with {@link #builder()}. Settings left unset fall back to the client's
- * configuration.
+ * <p>Immutable; build one with {@link #builder()}. The request carries its answer type {@code T}:
+ * {@link Builder#responseType(Class)} sets it, and without it the answer is any JSON object, a
+ * {@code Map<String, Object>} (Graphiti's JSON-object mode). Settings left unset fall back to the
+ * client's configuration.
  *
  * <pre>{@code
- * LlmRequest request = LlmRequest.builder()
+ * LlmRequest<People> request = LlmRequest.builder()
  *     .messages(List.of(Message.system("Extract people."), Message.user(text)))
  *     .responseType(People.class)
  *     .modelSize(ModelSize.SMALL)
@@ -21,8 +24,10 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * LlmResponse<People> response = client.generate(request);
  * }</pre>
+ *
+ * @param <T> the type of the answer's {@link LlmResponse#value()}
  */
-public final class LlmRequest {
+public final class LlmRequest<T> {
 
   private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -37,7 +42,7 @@ public final class LlmRequest {
   private final @Nullable Double temperature;
   private final boolean attributeExtraction;
 
-  private LlmRequest(Builder b) {
+  private LlmRequest(Builder<T> b) {
     this.messages = List.copyOf(b.messages);
     this.responseType = b.responseType;
     this.schemaName = b.schemaName;
@@ -51,21 +56,22 @@ public final class LlmRequest {
   }
 
   /**
-   * A new, empty builder.
+   * A new, empty builder for a JSON-object answer; {@link Builder#responseType(Class)} changes the
+   * answer type.
    *
    * @return the builder
    */
-  public static Builder builder() {
-    return new Builder();
+  public static Builder<Map<String, Object>> builder() {
+    return new Builder<>();
   }
 
   /**
-   * A builder that starts from this request's values.
+   * A builder that starts from this request's values, with the same answer type.
    *
    * @return the builder
    */
-  public Builder toBuilder() {
-    Builder b = new Builder();
+  public Builder<T> toBuilder() {
+    Builder<T> b = new Builder<>();
     b.messages.addAll(messages);
     b.responseType = responseType;
     b.schemaName = schemaName;
@@ -194,8 +200,12 @@ public final class LlmRequest {
         + "]";
   }
 
-  /** Builds an {@link LlmRequest}. Not thread-safe; {@link #build()} validates. */
-  public static final class Builder {
+  /**
+   * Builds an {@link LlmRequest}. Not thread-safe; {@link #build()} validates.
+   *
+   * @param <T> the answer type of the request it builds
+   */
+  public static final class Builder<T> {
     private final List<Message> messages = new ArrayList<>();
     private @Nullable Class<?> responseType;
     private @Nullable String schemaName;
@@ -215,7 +225,7 @@ public final class LlmRequest {
      * @param messages the messages, in order
      * @return this builder
      */
-    public Builder messages(List<Message> messages) {
+    public Builder<T> messages(List<Message> messages) {
       Objects.requireNonNull(messages, "messages");
       this.messages.clear();
       for (Message m : messages) {
@@ -230,7 +240,7 @@ public final class LlmRequest {
      * @param message the message
      * @return this builder
      */
-    public Builder addMessage(Message message) {
+    public Builder<T> addMessage(Message message) {
       messages.add(Objects.requireNonNull(message, "message"));
       return this;
     }
@@ -239,11 +249,13 @@ public final class LlmRequest {
      * The Java type (record, class, enum, list-holding type) to map the answer to.
      *
      * @param type the type, or null for any JSON object
-     * @return this builder
+     * @param <U> the new answer type
+     * @return this builder, now building requests with answers of type {@code U}
      */
-    public Builder responseType(@Nullable Class<?> type) {
+    @SuppressWarnings("unchecked")
+    public <U> Builder<U> responseType(@Nullable Class<U> type) {
       this.responseType = type;
-      return this;
+      return (Builder<U>) this;
     }
 
     /**
@@ -251,12 +263,13 @@ public final class LlmRequest {
      *
      * @param name a name of 1 to 64 letters, digits, {@code _} or {@code -}, as OpenAI requires
      * @param schemaJson the schema as JSON text (an object)
-     * @return this builder
+     * @return this builder, now building requests with map answers
      */
-    public Builder jsonSchema(String name, String schemaJson) {
+    @SuppressWarnings("unchecked")
+    public Builder<Map<String, Object>> jsonSchema(String name, String schemaJson) {
       this.schemaName = Objects.requireNonNull(name, "name");
       this.schemaJson = Objects.requireNonNull(schemaJson, "schemaJson");
-      return this;
+      return (Builder<Map<String, Object>>) this;
     }
 
     /**
@@ -265,7 +278,7 @@ public final class LlmRequest {
      * @param maxTokens a positive cap, or null for the client's default
      * @return this builder
      */
-    public Builder maxTokens(@Nullable Integer maxTokens) {
+    public Builder<T> maxTokens(@Nullable Integer maxTokens) {
       this.maxTokens = maxTokens;
       return this;
     }
@@ -276,7 +289,7 @@ public final class LlmRequest {
      * @param modelSize the size
      * @return this builder
      */
-    public Builder modelSize(ModelSize modelSize) {
+    public Builder<T> modelSize(ModelSize modelSize) {
       this.modelSize = Objects.requireNonNull(modelSize, "modelSize");
       return this;
     }
@@ -287,7 +300,7 @@ public final class LlmRequest {
      * @param groupId the id, or null
      * @return this builder
      */
-    public Builder groupId(@Nullable String groupId) {
+    public Builder<T> groupId(@Nullable String groupId) {
       this.groupId = groupId;
       return this;
     }
@@ -298,7 +311,7 @@ public final class LlmRequest {
      * @param promptName the label, or null
      * @return this builder
      */
-    public Builder promptName(@Nullable String promptName) {
+    public Builder<T> promptName(@Nullable String promptName) {
       this.promptName = promptName;
       return this;
     }
@@ -309,7 +322,7 @@ public final class LlmRequest {
      * @param temperature 0.0 to 2.0, or null for the client's setting
      * @return this builder
      */
-    public Builder temperature(@Nullable Double temperature) {
+    public Builder<T> temperature(@Nullable Double temperature) {
       this.temperature = temperature;
       return this;
     }
@@ -321,7 +334,7 @@ public final class LlmRequest {
      * @param attributeExtraction true for attribute extraction
      * @return this builder
      */
-    public Builder attributeExtraction(boolean attributeExtraction) {
+    public Builder<T> attributeExtraction(boolean attributeExtraction) {
       this.attributeExtraction = attributeExtraction;
       return this;
     }
@@ -332,7 +345,7 @@ public final class LlmRequest {
      * @return the request
      * @throws IllegalArgumentException naming the setting that is wrong and what is allowed
      */
-    public LlmRequest build() {
+    public LlmRequest<T> build() {
       if (messages.isEmpty()) {
         throw new IllegalArgumentException(
             "LlmRequest needs at least one message; add one with messages(...) or addMessage(...)");
@@ -363,7 +376,7 @@ public final class LlmRequest {
                 + schemaJson.strip().substring(0, Math.min(20, schemaJson.strip().length()))
                 + "'");
       }
-      return new LlmRequest(this);
+      return new LlmRequest<>(this);
     }
   }
 }

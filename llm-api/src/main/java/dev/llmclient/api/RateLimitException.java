@@ -1,7 +1,6 @@
 package dev.llmclient.api;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,10 +55,10 @@ public final class RateLimitException extends LlmException {
    * The wait the server asked for ({@code x-ms-retry-after-ms}, {@code retry-after-ms} or {@code
    * Retry-After}).
    *
-   * @return the wait, or empty when the server sent none
+   * @return the wait, or null when the server sent none
    */
-  public Optional<Duration> retryAfter() {
-    return Optional.ofNullable(retryAfter);
+  public @Nullable Duration retryAfter() {
+    return retryAfter;
   }
 
   /**

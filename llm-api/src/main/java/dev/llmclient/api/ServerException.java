@@ -1,7 +1,6 @@
 package dev.llmclient.api;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,10 +53,10 @@ public final class ServerException extends LlmException {
   /**
    * The wait the server asked for before trying again (typically with a 503).
    *
-   * @return the wait, or empty when the server sent none
+   * @return the wait, or null when the server sent none
    */
-  public Optional<Duration> retryAfter() {
-    return Optional.ofNullable(retryAfter);
+  public @Nullable Duration retryAfter() {
+    return retryAfter;
   }
 
   /**

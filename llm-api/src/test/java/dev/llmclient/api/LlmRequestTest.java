@@ -14,7 +14,7 @@ class LlmRequestTest {
   @Test
   void defaultsToMediumAndCopiesTheMessages() {
     List<Message> messages = new ArrayList<>(List.of(Message.user("hi")));
-    LlmRequest request = LlmRequest.builder().messages(messages).build();
+    LlmRequest<?> request = LlmRequest.builder().messages(messages).build();
     messages.add(Message.user("later"));
 
     assertThat(request.messages()).containsExactly(Message.user("hi"));
@@ -26,7 +26,7 @@ class LlmRequestTest {
   void rejectsWhatTheServiceWouldRejectWithAMessageSayingWhatIsAllowed() {
     assertThatThrownBy(() -> LlmRequest.builder().build())
         .hasMessageContaining("at least one message");
-    LlmRequest.Builder one = LlmRequest.builder().addMessage(Message.user("x"));
+    LlmRequest.Builder<?> one = LlmRequest.builder().addMessage(Message.user("x"));
     assertThatThrownBy(() -> one.maxTokens(0).build()).hasMessageContaining("positive");
     assertThatThrownBy(() -> one.maxTokens(null).temperature(2.5).build())
         .hasMessageContaining("between 0.0 and 2.0");
@@ -41,7 +41,7 @@ class LlmRequestTest {
 
   @Test
   void neverShowsMessageContentInToString() {
-    LlmRequest request =
+    LlmRequest<?> request =
         LlmRequest.builder().addMessage(Message.user("secret prompt text")).build();
 
     assertThat(request.toString()).doesNotContain("secret prompt");

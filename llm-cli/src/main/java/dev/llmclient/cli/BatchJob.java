@@ -222,7 +222,7 @@ final class BatchJob {
     return lineNumber;
   }
 
-  private LlmRequest request(Extraction extraction, String instructions, String text) {
+  private LlmRequest<Object> request(Extraction extraction, String instructions, String text) {
     return options
         .client
         .apply(
@@ -238,7 +238,7 @@ final class BatchJob {
       LlmClient client,
       ResultFile results,
       InputRecord record,
-      LlmRequest request,
+      LlmRequest<Object> request,
       BatchOutput.Provenance provenance) {
     long started = System.nanoTime();
     stats.inFlight.incrementAndGet();

@@ -37,7 +37,7 @@ final class ChatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LlmRequest request =
+    LlmRequest<Object> request =
         client
             .apply(
                 LlmRequest.builder()
@@ -45,7 +45,8 @@ final class ChatCommand implements Callable<Integer> {
                         Message.system(
                             system == null ? JSON_INSTRUCTION : system + "\n" + JSON_INSTRUCTION))
                     .addMessage(Message.user(prompt))
-                    .promptName("llm.chat"))
+                    .promptName("llm.chat")
+                    .<Object>responseType(null)) // JSON-object mode; the CLI prints json()
             .build();
     CommandSpec s = Cli.spec(spec);
     return SingleCall.run(

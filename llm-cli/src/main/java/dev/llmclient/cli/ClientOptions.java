@@ -48,7 +48,7 @@ final class ClientOptions {
   long simulatorLatencyMs;
 
   /** Applies the per-call options to a request. */
-  LlmRequest.Builder apply(LlmRequest.Builder request) {
+  <T> LlmRequest.Builder<T> apply(LlmRequest.Builder<T> request) {
     return request
         .modelSize(small ? ModelSize.SMALL : ModelSize.MEDIUM)
         .maxTokens(maxTokens)

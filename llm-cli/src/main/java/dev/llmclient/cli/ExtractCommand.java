@@ -64,7 +64,7 @@ final class ExtractCommand implements Callable<Integer> {
       throw new IllegalArgumentException("no text: pass it as an argument or on standard input");
     }
     Extraction extraction = Extraction.of(schema, type);
-    LlmRequest request =
+    LlmRequest<Object> request =
         client
             .apply(
                 extraction.apply(

@@ -153,7 +153,7 @@ final class Extraction {
    * @param what what the user gave, for the message, e.g. {@code "--schema schema.json"}
    * @throws IllegalArgumentException saying what the core found wrong
    */
-  static void checkWithCore(LlmRequest request, String what) {
+  static void checkWithCore(LlmRequest<Object> request, String what) {
     DryRunBackend dryRun = new DryRunBackend();
     try (LlmClient client =
         LlmClients.builder()
@@ -209,11 +209,16 @@ final class Extraction {
         : "--type " + (type == null ? "" : type.getSimpleName());
   }
 
-  /** Sets the answer shape on a request. */
-  LlmRequest.Builder apply(LlmRequest.Builder request) {
+  /**
+   * Sets the answer shape on a request. The CLI reads every answer as JSON ({@code json()}), never
+   * through its typed value, so the request's answer type is {@code Object} here.
+   */
+  @SuppressWarnings("unchecked")
+  LlmRequest.Builder<Object> apply(LlmRequest.Builder<?> request) {
     if (schemaJson != null && schemaName != null) {
-      return request.jsonSchema(schemaName, schemaJson);
+      return (LlmRequest.Builder<Object>)
+          (LlmRequest.Builder<?>) request.jsonSchema(schemaName, schemaJson);
     }
-    return request.responseType(type);
+    return (LlmRequest.Builder<Object>) request.responseType(type);
   }
 }

@@ -18,7 +18,7 @@ final class SingleCall {
   static int run(
       ClientOptions options,
       LlmCommand root,
-      LlmRequest request,
+      LlmRequest<Object> request,
       PrintWriter out,
       PrintWriter err) {
     try (Connection connection =

@@ -128,7 +128,7 @@ final class PipelineClient implements LlmClient {
   }
 
   @Override
-  public <T> LlmResponse<T> generate(LlmRequest request) {
+  public <T> LlmResponse<T> generate(LlmRequest<T> request) {
     refuseToBlockAClientThread("generate()");
     return await(generateAsync(request));
   }
@@ -164,7 +164,7 @@ final class PipelineClient implements LlmClient {
   }
 
   @Override
-  public <T> CompletableFuture<LlmResponse<T>> generateAsync(LlmRequest request) {
+  public <T> CompletableFuture<LlmResponse<T>> generateAsync(LlmRequest<T> request) {
     Objects.requireNonNull(request, "request");
     if (closed) {
       return CompletableFuture.failedFuture(closedException());
@@ -194,7 +194,7 @@ final class PipelineClient implements LlmClient {
   }
 
   /** Everything decided before the first attempt; runs on the caller's thread. */
-  Prepared prepare(LlmRequest request) {
+  Prepared prepare(LlmRequest<?> request) {
     BackendInfo info = backend.info();
     ModelSize size = request.modelSize();
     String model = resolveModel(size, info);
@@ -277,7 +277,7 @@ final class PipelineClient implements LlmClient {
     return medium;
   }
 
-  private int resolveMaxTokens(LlmRequest request) {
+  private int resolveMaxTokens(LlmRequest<?> request) {
     if (request.maxTokens() != null) {
       return request.maxTokens();
     }

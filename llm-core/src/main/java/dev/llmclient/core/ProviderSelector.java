@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Deterministic provider selection (DESIGN.md "Provider selection"). The messages are a contract:
+ * Deterministic provider selection (README "Provider selection"). The messages are a contract:
  * integration tests assert them exactly.
  */
 final class ProviderSelector {

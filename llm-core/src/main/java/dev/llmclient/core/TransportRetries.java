@@ -140,10 +140,10 @@ final class TransportRetries {
   /** The wait the server asked for: a 429's, or a 5xx's (typically a 503 with Retry-After). */
   private static @Nullable Duration serverWait(LlmException failure) {
     if (failure instanceof RateLimitException rl) {
-      return rl.retryAfter().orElse(null);
+      return rl.retryAfter();
     }
     if (failure instanceof ServerException server) {
-      return server.retryAfter().orElse(null);
+      return server.retryAfter();
     }
     return null;
   }

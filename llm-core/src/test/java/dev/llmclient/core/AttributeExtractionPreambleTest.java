@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Graphiti's tests/llm_client/test_client.py attribute-extraction cases (GRAPHITI.md §8.1). */
+/** Graphiti's tests/llm_client/test_client.py attribute-extraction cases. */
 class AttributeExtractionPreambleTest {
 
   @Test

@@ -10,6 +10,7 @@ import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.Tracer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class BackpressureMemoryTest {
   @Test
   void callsBeyondTheBoundFailFastAndTheHeapHoldsOnlyTheBoundedQueue() throws Exception {
     PendingChatBackend slowServer = new PendingChatBackend(false);
-    LlmRequest request =
+    LlmRequest<Map<String, Object>> request =
         LlmRequest.builder().addMessage(Message.user("Extract the entities of this text.")).build();
     AtomicInteger refused = new AtomicInteger();
     AtomicInteger otherFailures = new AtomicInteger();

@@ -49,7 +49,7 @@ class BackpressureTest {
         .build();
   }
 
-  private static LlmRequest request(String text) {
+  private static LlmRequest<Map<String, Object>> request(String text) {
     return LlmRequest.builder().addMessage(Message.user(text)).build();
   }
 

@@ -61,7 +61,7 @@ class BlockingOnClientThreadsTest {
     }
   }
 
-  private static LlmRequest ask(String text) {
+  private static LlmRequest<Map<String, Object>> ask(String text) {
     return LlmRequest.builder().messages(List.of(Message.user(text))).build();
   }
 
@@ -71,7 +71,7 @@ class BlockingOnClientThreadsTest {
     backend.scripted.enqueueContent("{\"a\":1}").enqueueContent("{\"b\":2}");
     try (LlmClient client =
         LlmClients.builder().backend(backend).settings(ProviderSettings.empty()).build()) {
-      CompletableFuture<Object> nested =
+      CompletableFuture<LlmResponse<Map<String, Object>>> nested =
           client.generateAsync(ask("first")).thenApply(r -> client.generate(ask("second")));
       backend.release.countDown();
 

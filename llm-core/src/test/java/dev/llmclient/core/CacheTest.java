@@ -54,7 +54,7 @@ class CacheTest {
         .cache(cache);
   }
 
-  private static LlmRequest person() {
+  private static LlmRequest<Person> person() {
     return LlmRequest.builder()
         .addMessage(Message.user("Ada, 1815"))
         .responseType(Person.class)
@@ -214,7 +214,8 @@ class CacheTest {
     backend.info(new BackendInfo("azure", "azure.ai.openai", null, "prod-chat", "prod-mini"));
     backend.whenEmpty(r -> dev.llmclient.api.spi.ChatCompletion.of("{\"v\":1}", Usage.of(1, 1)));
     LlmClient client = builder().build();
-    LlmRequest base = LlmRequest.builder().addMessage(Message.user("q")).build();
+    LlmRequest<Map<String, Object>> base =
+        LlmRequest.builder().addMessage(Message.user("q")).build();
 
     client.generate(base);
     client.generate(base.toBuilder().modelSize(ModelSize.SMALL).build());

@@ -60,7 +60,7 @@ class CancellationTest {
         .build();
   }
 
-  private static LlmRequest request() {
+  private static LlmRequest<Map<String, Object>> request() {
     return LlmRequest.builder().addMessage(Message.user("q")).promptName(PROMPT).build();
   }
 

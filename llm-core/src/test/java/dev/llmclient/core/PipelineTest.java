@@ -419,13 +419,13 @@ class PipelineTest {
 
   // ---- max tokens and model size -------------------------------------------------------------
 
-  private ChatCompletionRequest sent(LlmClient client, LlmRequest request) {
+  private ChatCompletionRequest sent(LlmClient client, LlmRequest<?> request) {
     backend.enqueueContent("{}");
     client.generate(request);
     return backend.lastRequest();
   }
 
-  private static LlmRequest.Builder q() {
+  private static LlmRequest.Builder<Map<String, Object>> q() {
     return LlmRequest.builder().addMessage(Message.user("q"));
   }
 

@@ -31,9 +31,9 @@ class ReasoningRulesTest {
             .tracer(Tracer.noop())
             .config(config)
             .build();
-    LlmRequest.Builder request = LlmRequest.builder().addMessage(Message.user("q"));
+    LlmRequest.Builder<?> request = LlmRequest.builder().addMessage(Message.user("q"));
     if (structured) {
-      request.responseType(Answer.class);
+      request = request.responseType(Answer.class);
     }
     client.generate(request.build());
     return backend.lastRequest();

@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md's dependency direction for provider-azure, enforced at build time. */
+/** The dependency rules of docs/ARCHITECTURE.md for provider-azure, enforced at build time. */
 class ArchitectureTest {
 
   private static final JavaClasses MAIN =
@@ -21,7 +21,7 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.llmclient.core..", "dev.llmclient.testkit..")
-        .because("providers declare llm-core only so users add one artifact (DESIGN.md)")
+        .because("providers declare llm-core only so users add one artifact (docs/ARCHITECTURE.md)")
         .check(MAIN);
   }
 

@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * DESIGN.md's dependency rules and STYLE.md's checkable habits, as ArchUnit rules. Each rule's text
- * and its {@code because} clause appear in the build failure, so a violation names the rule it
+ * The dependency rules and house habits of docs/ARCHITECTURE.md, as ArchUnit rules. Each rule's
+ * text and its {@code because} clause appear in the build failure, so a violation names the rule it
  * breaks.
  */
 final class ArchitectureRules {
@@ -43,7 +43,7 @@ final class ArchitectureRules {
           .onlyDependOnClassesThat()
           .resideInAnyPackage("java..", "org.jspecify.annotations..", API)
           .because(
-              "DESIGN.md: llm-api imports nothing outside java.*, JSpecify and its own packages,"
+              "docs/ARCHITECTURE.md: llm-api imports nothing outside java.*, JSpecify and its own packages,"
                   + " so depending on the port costs a user no transitive dependency");
 
   static final ArchRule CORE_NEVER_IMPORTS_PROVIDERS_OTEL_OR_HTTPCLIENT =
@@ -60,7 +60,7 @@ final class ArchitectureRules {
               "io.opentelemetry..",
               "org.apache.hc..")
           .because(
-              "DESIGN.md: llm-core never imports a provider, OpenTelemetry or httpclient5; it talks"
+              "docs/ARCHITECTURE.md: llm-core never imports a provider, OpenTelemetry or httpclient5; it talks"
                   + " to providers and tracers only through the llm-api SPI");
 
   static final ArchRule PROVIDERS_NEVER_IMPORT_CORE =
@@ -71,7 +71,7 @@ final class ArchitectureRules {
           .dependOnClassesThat()
           .resideInAPackage(CORE)
           .because(
-              "DESIGN.md: provider modules declare llm-core as a Maven dependency for users'"
+              "docs/ARCHITECTURE.md: provider modules declare llm-core as a Maven dependency for users'"
                   + " convenience but never import its classes; they implement the llm-api SPI");
 
   static final ArchRule OPENAI_NEVER_IMPORTS_AZURE =
@@ -81,7 +81,8 @@ final class ArchitectureRules {
           .should()
           .dependOnClassesThat()
           .resideInAPackage(AZURE)
-          .because("DESIGN.md: provider-azure builds on provider-openai, never the other way");
+          .because(
+              "docs/ARCHITECTURE.md: provider-azure builds on provider-openai, never the other way");
 
   static final ArchRule TRACING_OTEL_ONLY_USES_API_AND_OTEL =
       classes()
@@ -91,7 +92,8 @@ final class ArchitectureRules {
           .onlyDependOnClassesThat()
           .resideInAnyPackage(
               "java..", "org.jspecify.annotations..", API, OTEL, "io.opentelemetry..")
-          .because("DESIGN.md: tracing-otel imports only llm-api and the OpenTelemetry API");
+          .because(
+              "docs/ARCHITECTURE.md: tracing-otel imports only llm-api and the OpenTelemetry API");
 
   static final ArchRule MAIN_CODE_NEVER_IMPORTS_TESTKIT =
       noClasses()
@@ -103,7 +105,7 @@ final class ArchitectureRules {
           .dependOnClassesThat()
           .resideInAPackage(TESTKIT)
           .because(
-              "DESIGN.md: nothing in src/main imports llm-testkit, except llm-cli (its embedded"
+              "docs/ARCHITECTURE.md: nothing in src/main imports llm-testkit, except llm-cli (its embedded"
                   + " default runs the simulator)");
 
   static final ArchRule NO_CROSS_MODULE_INTERNAL_USE =
@@ -111,14 +113,15 @@ final class ArchitectureRules {
           .that()
           .resideInAPackage("dev.llmclient..")
           .should(notUseAnotherModulesInternals())
-          .because("DESIGN.md: classes in ..internal.. packages are not used outside their module");
+          .because(
+              "docs/ARCHITECTURE.md: classes in ..internal.. packages are not used outside their module");
 
   static final ArchRule NO_CYCLES_BETWEEN_MODULES =
       slices()
           .matching("dev.llmclient.(*)..")
           .should()
           .beFreeOfCycles()
-          .because("DESIGN.md: the module dependency graph is acyclic");
+          .because("docs/ARCHITECTURE.md: the module dependency graph is acyclic");
 
   static final ArchRule NO_CYCLES_BETWEEN_API_PACKAGES =
       slices()
@@ -135,7 +138,7 @@ final class ArchitectureRules {
           .should()
           .haveRawType(Optional.class)
           .because(
-              "STYLE.md (AWS SDK UseOfOptional): Optional is only a return type, never a field or"
+              "docs/ARCHITECTURE.md (house habits, after the AWS SDK's UseOfOptional): Optional is only a return type, never a field or"
                   + " record component; use @Nullable")
           .allowEmptyShould(true);
 
@@ -146,7 +149,7 @@ final class ArchitectureRules {
           .resideInAPackage("dev.llmclient..")
           .should(haveAnOptionalParameter())
           .because(
-              "STYLE.md (AWS SDK UseOfOptional): Optional is never a parameter; use @Nullable");
+              "docs/ARCHITECTURE.md (house habits, after the AWS SDK's UseOfOptional): Optional is never a parameter; use @Nullable");
 
   static final ArchRule NO_CHECKED_EXCEPTIONS_IN_PUBLIC_API =
       noMethods()
@@ -160,7 +163,7 @@ final class ArchitectureRules {
           .resideInAPackage("dev.llmclient..")
           .should(declareACheckedException())
           .because(
-              "STYLE.md: every llmclient failure is an unchecked LlmException; public methods"
+              "docs/ARCHITECTURE.md (house habits): every llmclient failure is an unchecked LlmException; public methods"
                   + " declare no checked exceptions");
 
   static final ArchRule NO_IMPL_SUFFIX =
@@ -169,7 +172,8 @@ final class ArchitectureRules {
           .resideInAPackage("dev.llmclient..")
           .should()
           .haveSimpleNameEndingWith("Impl")
-          .because("STYLE.md (AWS SDK NamingConventions): no *Impl names; name what it is");
+          .because(
+              "docs/ARCHITECTURE.md (house habits, after the AWS SDK's NamingConventions): no *Impl names; name what it is");
 
   /** Every rule, for the runner and the meta tests. */
   static final List<ArchRule> ALL =

@@ -107,11 +107,11 @@ abstract class ConformanceContract {
     return clientBuilder(extra).config(config).retryPolicy(POLICY).build();
   }
 
-  void accepted(String shape, LlmConfig config, LlmRequest request) {
+  void accepted(String shape, LlmConfig config, LlmRequest<?> request) {
     accepted(shape, config, Map.of(), request);
   }
 
-  void accepted(String shape, LlmConfig config, Map<String, String> extra, LlmRequest request) {
+  void accepted(String shape, LlmConfig config, Map<String, String> extra, LlmRequest<?> request) {
     try (LlmClient client = client(config, extra)) {
       int received =
           PrismVerdict.assertAccepted(

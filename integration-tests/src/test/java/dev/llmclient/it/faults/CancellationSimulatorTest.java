@@ -47,7 +47,7 @@ class CancellationSimulatorTest {
           .deadline(Duration.ofSeconds(20))
           .build();
 
-  private static final LlmRequest REQUEST =
+  private static final LlmRequest<City> REQUEST =
       LlmRequest.builder()
           .messages(List.of(Message.user("Describe Lyon as JSON.")))
           .responseType(City.class)

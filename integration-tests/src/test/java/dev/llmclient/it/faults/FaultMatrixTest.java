@@ -633,7 +633,7 @@ class FaultMatrixTest {
 
     Map<String, String> settings = TestClients.settings(api, env.root, env.model, env.apiKey);
     settings.put("LLM_HTTP_RESPONSE_TIMEOUT", RESPONSE_TIMEOUT_MS + "ms");
-    LlmRequest request =
+    LlmRequest<City> request =
         LlmRequest.builder()
             .messages(List.of(Message.system("Answer in JSON."), Message.user(env.prompt)))
             .responseType(City.class)

@@ -120,7 +120,7 @@ class ServerWaitAtTheCapTest {
         .build();
   }
 
-  private static LlmRequest request() {
+  private static LlmRequest<City> request() {
     return LlmRequest.builder()
         .messages(List.of(Message.system("Answer in JSON."), Message.user("Describe Lyon.")))
         .responseType(City.class)
@@ -185,7 +185,7 @@ class ServerWaitAtTheCapTest {
       Instant failed = Instant.now();
 
       assertThat(failure).isInstanceOf(RateLimitException.class);
-      assertThat(((RateLimitException) failure).retryAfter()).contains(OVER_THE_CAP);
+      assertThat(((RateLimitException) failure).retryAfter()).isEqualTo(OVER_THE_CAP);
       List<RecordedRequest> received = sim.requests(Route.CHAT_COMPLETIONS);
       assertThat(received).hasSize(1);
       assertThat(Duration.between(received.get(0).receivedAt(), failed))

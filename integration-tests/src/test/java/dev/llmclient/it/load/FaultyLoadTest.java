@@ -215,7 +215,7 @@ class FaultyLoadTest {
       for (int i = 0; i < CALLS; i++) {
         window.acquire();
         int call = i;
-        LlmRequest request =
+        LlmRequest<City> request =
             LlmRequest.builder()
                 .messages(
                     List.of(

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Timeout;
 class DeploymentPoolSimulatorTest {
 
   private static final String KEY = "pool-test-key";
-  private static final LlmRequest REQUEST =
+  private static final LlmRequest<Map<String, Object>> REQUEST =
       LlmRequest.builder().messages(List.of(Message.user("Answer in JSON, please."))).build();
 
   private final List<AutoCloseable> resources = new ArrayList<>();

@@ -257,7 +257,7 @@ class SecretsNeverLeakTest {
   }
 
   private static Object call(LlmClient client, String prompt) throws Exception {
-    LlmRequest request =
+    LlmRequest<City> request =
         LlmRequest.builder()
             .messages(List.of(Message.user(prompt)))
             .responseType(City.class)

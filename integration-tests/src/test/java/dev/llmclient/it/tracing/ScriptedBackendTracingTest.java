@@ -73,7 +73,7 @@ class ScriptedBackendTracingTest {
     return b.build();
   }
 
-  private static LlmRequest request() {
+  private static LlmRequest<City> request() {
     return LlmRequest.builder()
         .messages(List.of(Message.system("Answer in JSON."), Message.user("Describe Lyon.")))
         .responseType(City.class)

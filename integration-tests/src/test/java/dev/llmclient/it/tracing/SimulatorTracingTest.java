@@ -86,7 +86,7 @@ class SimulatorTracingTest {
         .build();
   }
 
-  private static LlmRequest request(String prompt) {
+  private static LlmRequest<City> request(String prompt) {
     return LlmRequest.builder()
         .messages(List.of(Message.user(prompt)))
         .responseType(City.class)

@@ -756,7 +756,7 @@ public final class DeploymentPool implements ChatBackend {
    * good, nor overflow into no cool-down at all.
    */
   private void coolDown(Member m, RateLimitException rl, long now) {
-    Duration asked = rl.retryAfter().orElse(null);
+    Duration asked = rl.retryAfter();
     long wait = asked == null ? defaultCooldownNanos : nanosAtMost(asked, maxCooldownNanos);
     m.coolUntil = Math.max(m.coolUntil, saturatedAdd(now, wait));
   }

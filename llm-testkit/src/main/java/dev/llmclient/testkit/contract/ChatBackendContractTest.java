@@ -443,7 +443,7 @@ public abstract class ChatBackendContractTest {
 
     assertThat(e).isInstanceOf(RateLimitException.class);
     assertThat(e.httpStatus()).isEqualTo(429);
-    assertThat(((RateLimitException) e).retryAfter()).contains(Duration.ofSeconds(2));
+    assertThat(((RateLimitException) e).retryAfter()).isEqualTo(Duration.ofSeconds(2));
     assertThat(e.isRetryable()).isTrue();
     assertThat(e.requestId()).isNotBlank();
   }
