@@ -92,8 +92,8 @@ public class PipelineBenchmark {
   }
 
   private LlmClient client;
-  private LlmRequest structured;
-  private LlmRequest jsonObject;
+  private LlmRequest<Extraction> structured;
+  private LlmRequest<Map<String, Object>> jsonObject;
   private final ObjectMapper mapper = new ObjectMapper();
 
   /** Builds the client and the two requests. */

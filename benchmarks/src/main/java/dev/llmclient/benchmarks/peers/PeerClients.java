@@ -62,8 +62,8 @@ final class PeerClients implements AutoCloseable {
 
   final ObjectMapper mapper = new ObjectMapper();
   final URI chatUri;
-  final LlmRequest structured;
-  final LlmRequest plain;
+  final LlmRequest<Person> structured;
+  final LlmRequest<Map<String, Object>> plain;
   final ChatRequest langChain4jRequest;
   private @Nullable CloseableHttpAsyncClient raw;
   private @Nullable LlmClient llmOpenAi;
