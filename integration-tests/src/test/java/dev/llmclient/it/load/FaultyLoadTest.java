@@ -398,7 +398,11 @@ class FaultyLoadTest {
         .collect(Collectors.toSet());
   }
 
-  /** Threads not alive before, ignoring the JDK's own shared pools. */
+  /**
+   * Threads not alive before, ignoring the JDK's own shared threads: the common pool, and the one
+   * timer thread behind every {@code CompletableFuture.orTimeout} in the JVM (started by the first
+   * call's timeout, it lives as long as the JVM whoever started it).
+   */
   private static Set<String> awaitThreadsGone(Set<String> before) throws InterruptedException {
     Set<String> extra = Set.of();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -407,6 +411,7 @@ class FaultyLoadTest {
           liveThreadNames().stream()
               .filter(n -> !before.contains(n))
               .filter(n -> !n.startsWith("ForkJoinPool.commonPool"))
+              .filter(n -> !n.equals("CompletableFutureDelayScheduler"))
               .filter(n -> !n.equals("Attach Listener") && !n.startsWith("process reaper"))
               .collect(Collectors.toCollection(java.util.TreeSet::new));
       if (extra.isEmpty()) {
