@@ -166,8 +166,8 @@ public final class DeploymentPool implements ChatBackend {
             PoolTime.nanosAtMost(b.defaultCooldown, maxCooldownNanos),
             maxCooldownNanos,
             maxWaitNanos,
-            PoolTime.nanosAtMost(b.breakerPolicy.openDuration(), Long.MAX_VALUE),
-            b.learnLimits);
+            b.learnLimits,
+            b.clock);
     CircuitBreakerRegistry registry =
         b.breakerRegistry != null ? b.breakerRegistry : CircuitBreakerRegistry.ofDefaults();
     CircuitBreakerConfig breakerConfig = b.breakerPolicy.toConfig(b.clock);

@@ -8,6 +8,7 @@ import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.RateLimitInfo;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -32,8 +33,8 @@ final class PoolMember {
       long defaultCooldownNanos,
       long maxCooldownNanos,
       long maxWaitNanos,
-      long breakerOpenNanos,
-      boolean learnLimits) {}
+      boolean learnLimits,
+      Clock clock) {}
 
   final DeploymentMember config;
   final String name;
@@ -63,6 +64,26 @@ final class PoolMember {
     this.breaker = breaker;
     this.budgetKey = config.name();
     this.settings = settings;
+    // from the breaker's events, so that a transition made elsewhere (another pool sharing the
+    // registry, an operator) is seen too
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            e -> {
+              if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openUntil = PoolTime.saturatedAdd(PoolTime.nanos(settings.clock()), openNanos());
+              }
+            });
+    if (breaker.getState() == CircuitBreaker.State.OPEN) {
+      // opened before this pool: it reopens at the latest one open duration from now
+      openUntil = PoolTime.saturatedAdd(PoolTime.nanos(settings.clock()), openNanos());
+    }
+  }
+
+  /** How long the breaker stays open, as its own configuration says. */
+  private long openNanos() {
+    Long millis = breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+    return millis == null ? 0 : TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
   }
 
   BudgetStore store() {
@@ -79,14 +100,11 @@ final class PoolMember {
     return now < coolUntil ? coolUntil - now : 0;
   }
 
-  /** Notes a move of the breaker since {@code before}: the log, the call's span, its reopening. */
-  void breakerMoved(PoolCall call, CircuitBreaker.State before, long now) {
+  /** Notes a move of the breaker since {@code before} in the log and on the call's span. */
+  void breakerMoved(PoolCall call, CircuitBreaker.State before) {
     CircuitBreaker.State after = breaker.getState();
     if (before == after) {
       return;
-    }
-    if (after == CircuitBreaker.State.OPEN) {
-      openUntil = PoolTime.saturatedAdd(now, settings.breakerOpenNanos());
     }
     LOG.info("deployment pool member {}: circuit breaker {} -> {}", name, before, after);
     call.span.event(
@@ -158,7 +176,7 @@ final class PoolMember {
           failovers++;
         }
       }
-      breakerMoved(call, before, now);
+      breakerMoved(call, before);
       return failover;
     } finally {
       if (!permitBack) {

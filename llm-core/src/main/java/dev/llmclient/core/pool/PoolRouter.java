@@ -100,7 +100,7 @@ final class PoolRouter {
         if (best != null) {
           CircuitBreaker.State before = best.breaker.getState();
           boolean permitted = best.breaker.tryAcquirePermission();
-          best.breakerMoved(call, before, now);
+          best.breakerMoved(call, before);
           BudgetStore.Reservation reservation =
               permitted ? best.store().tryReserve(best.budgetKey, call.tokensFor(best), now) : null;
           if (reservation == null) {

@@ -1,6 +1,7 @@
 package dev.llmclient.core.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmclient.api.Message;
 import dev.llmclient.api.ServerException;
@@ -103,5 +104,26 @@ class DeploymentPoolBreakerRegistryTest {
 
     registry.circuitBreaker("a").transitionToClosedState();
     assertThat(from(pool.complete(request()))).isEqualTo("a");
+  }
+
+  @Test
+  void poolsSharingARegistryShareWhatTheirBreakersLearned() {
+    FakeMember a = new FakeMember("a").failAlways(new ServerException("503"));
+    FakeMember b = new FakeMember("b").failAlways(new ServerException("502"));
+    DeploymentPool first = pool(a, b);
+    for (int i = 0; i < 4; i++) {
+      first.complete(request());
+    }
+    assertThat(first.stats()).allSatisfy(s -> assertThat(s.breakerState()).isEqualTo("OPEN"));
+
+    // a second pool over the same deployments knows at once that both are open, and (as they
+    // opened just now) until when
+    DeploymentPool second = pool(new FakeMember("a"), new FakeMember("b"));
+    CompletableFuture<ChatCompletion> call = second.complete(request());
+
+    assertThat(call).isCompletedExceptionally();
+    assertThatThrownBy(call::join).hasCauseInstanceOf(DeploymentUnavailableException.class);
+    assertThat(second.stats().get(0).openUntil())
+        .isEqualTo(scheduler.clock().instant().plusSeconds(30));
   }
 }
