@@ -404,7 +404,12 @@ public final class LlmClients {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    static ScheduledExecutorService newScheduler() {
+    /**
+     * A single daemon thread scheduler, {@code llmclient-scheduler-N}, as clients and pools use.
+     *
+     * @return the scheduler; shut it down when done
+     */
+    public static ScheduledExecutorService newScheduler() {
       ScheduledThreadPoolExecutor exec =
           new ScheduledThreadPoolExecutor(
               1,

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * cleaning, model and parameter resolution, schema lookup, cache key) on the caller's thread, then
  * hands it to a {@link GenerateCall} that runs attempts, retries and re-asks asynchronously.
  */
-final class PipelineClient implements LlmClient {
+public final class PipelineClient implements LlmClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineClient.class);
 
@@ -318,7 +318,13 @@ final class PipelineClient implements LlmClient {
             + " LlmClients.fromEnvironment().");
   }
 
-  static Throwable unwrap(Throwable t) {
+  /**
+   * The cause inside {@code CompletionException} and {@code ExecutionException} wrappers.
+   *
+   * @param t a future's failure
+   * @return the innermost cause that is not such a wrapper
+   */
+  public static Throwable unwrap(Throwable t) {
     Throwable current = t;
     while ((current instanceof CompletionException || current instanceof ExecutionException)
         && current.getCause() != null) {

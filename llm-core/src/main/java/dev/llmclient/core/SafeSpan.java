@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * debug level and otherwise ignored, so it can never break or change an LLM call (Graphiti's tracer
  * replaced every exception; this one cannot).
  */
-final class SafeSpan {
+public final class SafeSpan {
 
   private static final Logger LOG = LoggerFactory.getLogger(SafeSpan.class);
   static final SafeSpan NOOP = new SafeSpan(Span.noop());
@@ -26,7 +26,15 @@ final class SafeSpan {
     this.span = span;
   }
 
-  static SafeSpan start(Tracer tracer, String name, SpanKind kind) {
+  /**
+   * Starts a guarded span (used by the deployment pool too).
+   *
+   * @param tracer the tracer
+   * @param name the span's name
+   * @param kind the span's kind
+   * @return the span, a no-op one when the tracer fails
+   */
+  public static SafeSpan start(Tracer tracer, String name, SpanKind kind) {
     try {
       Span s = tracer.startSpan(name, kind);
       return s == null ? NOOP : new SafeSpan(s);
@@ -53,7 +61,13 @@ final class SafeSpan {
     return this == NOOP;
   }
 
-  void set(String key, @Nullable Object value) {
+  /**
+   * Sets an attribute; a null value is skipped.
+   *
+   * @param key the attribute's name
+   * @param value its value
+   */
+  public void set(String key, @Nullable Object value) {
     if (value == null || this == NOOP) {
       return;
     }
@@ -64,7 +78,13 @@ final class SafeSpan {
     }
   }
 
-  void event(String name, Map<String, ?> attributes) {
+  /**
+   * Adds an event.
+   *
+   * @param name the event's name
+   * @param attributes its attributes
+   */
+  public void event(String name, Map<String, ?> attributes) {
     try {
       span.addEvent(name, attributes);
     } catch (RuntimeException e) {
@@ -72,7 +92,12 @@ final class SafeSpan {
     }
   }
 
-  void recordException(Throwable t) {
+  /**
+   * Records an exception.
+   *
+   * @param t the exception
+   */
+  public void recordException(Throwable t) {
     try {
       span.recordException(t);
     } catch (RuntimeException e) {
@@ -80,7 +105,13 @@ final class SafeSpan {
     }
   }
 
-  void status(SpanStatus status, @Nullable String description) {
+  /**
+   * Sets the status.
+   *
+   * @param status the status
+   * @param description why, or null
+   */
+  public void status(SpanStatus status, @Nullable String description) {
     try {
       span.setStatus(status, description);
     } catch (RuntimeException e) {
@@ -125,7 +156,8 @@ final class SafeSpan {
     end();
   }
 
-  void end() {
+  /** Ends the span. */
+  public void end() {
     try {
       span.end();
     } catch (RuntimeException e) {

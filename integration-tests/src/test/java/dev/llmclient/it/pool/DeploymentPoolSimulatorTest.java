@@ -13,7 +13,9 @@ import dev.llmclient.core.LlmClients;
 import dev.llmclient.core.PriceTable;
 import dev.llmclient.core.RetryPolicy;
 import dev.llmclient.core.TokenUsageTracker;
+import dev.llmclient.core.pool.CircuitBreakerPolicy;
 import dev.llmclient.core.pool.DeploymentPool;
+import dev.llmclient.core.pool.DeploymentPoolBuilder;
 import dev.llmclient.core.pool.DeploymentStats;
 import dev.llmclient.core.pool.DeploymentUnavailableException;
 import dev.llmclient.testkit.simulator.Deployment;
@@ -94,7 +96,7 @@ class DeploymentPoolSimulatorTest {
   private DeploymentPool pool(
       List<LlmSimulator> sims,
       IntFunction<String> extra,
-      UnaryOperator<DeploymentPool.Builder> tune) {
+      UnaryOperator<DeploymentPoolBuilder> tune) {
     DeploymentPool pool =
         tune.apply(DeploymentPool.builder().members(settings(sims, extra))).build();
     resources.add(pool);
@@ -214,7 +216,14 @@ class DeploymentPoolSimulatorTest {
         pool(
             sims,
             i -> "",
-            p -> p.breakerWindow(10, 5).breakerOpenDuration(Duration.ofMillis(500), 2));
+            p ->
+                p.circuitBreaker(
+                    CircuitBreakerPolicy.builder()
+                        .window(10)
+                        .minimumCalls(5)
+                        .openDuration(Duration.ofMillis(500))
+                        .probeCalls(2)
+                        .build()));
     LlmClient llm = client(pool, retries(2));
 
     Run outage = run(llm, 300, 8);
@@ -258,7 +267,14 @@ class DeploymentPoolSimulatorTest {
         pool(
             sims,
             i -> "",
-            p -> p.breakerWindow(4, 4).breakerOpenDuration(Duration.ofMinutes(1), 1));
+            p ->
+                p.circuitBreaker(
+                    CircuitBreakerPolicy.builder()
+                        .window(4)
+                        .minimumCalls(4)
+                        .openDuration(Duration.ofMinutes(1))
+                        .probeCalls(1)
+                        .build()));
     LlmClient llm = client(pool, retries(1));
 
     Run failing = run(llm, 4, 1);

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * How a {@link DeploymentPool} served one request that succeeded: which member answered, which it
  * tried first, and how long the call waited for budget. Given to the listener set with {@link
- * DeploymentPool.Builder#onRoute}.
+ * DeploymentPoolBuilder#onRoute}.
  *
  * @param member the member that answered
  * @param failedMembers the members tried before it for this request, in order

@@ -40,8 +40,8 @@ final class DeploymentSettings {
 
   private DeploymentSettings() {}
 
-  static DeploymentPool.Builder configure(
-      DeploymentPool.Builder builder,
+  static DeploymentPoolBuilder configure(
+      DeploymentPoolBuilder builder,
       ProviderSettings settings,
       BiFunction<String, ProviderSettings, ChatBackend> factory) {
     String value = settings.get(DeploymentPool.DEPLOYMENTS_SETTING);

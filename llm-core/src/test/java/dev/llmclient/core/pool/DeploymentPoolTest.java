@@ -33,7 +33,7 @@ class DeploymentPoolTest {
 
   private final ManualScheduler scheduler = new ManualScheduler();
 
-  private DeploymentPool.Builder builder() {
+  private DeploymentPoolBuilder builder() {
     return DeploymentPool.builder().clock(scheduler.clock()).scheduler(scheduler);
   }
 
@@ -231,8 +231,13 @@ class DeploymentPoolTest {
         builder()
             .member(DeploymentMember.builder("a", a).weight(1000).build())
             .member("b", b)
-            .breakerWindow(4, 4)
-            .breakerOpenDuration(Duration.ofSeconds(30), 1)
+            .circuitBreaker(
+                CircuitBreakerPolicy.builder()
+                    .window(4)
+                    .minimumCalls(4)
+                    .openDuration(Duration.ofSeconds(30))
+                    .probeCalls(1)
+                    .build())
             .tracer(tracer)
             .build();
 
@@ -270,8 +275,13 @@ class DeploymentPoolTest {
         builder()
             .member(DeploymentMember.builder("a", a).weight(1000).build())
             .member("b", b)
-            .breakerWindow(2, 2)
-            .breakerOpenDuration(Duration.ofSeconds(10), 1)
+            .circuitBreaker(
+                CircuitBreakerPolicy.builder()
+                    .window(2)
+                    .minimumCalls(2)
+                    .openDuration(Duration.ofSeconds(10))
+                    .probeCalls(1)
+                    .build())
             .build();
     pool.complete(request());
     pool.complete(request());
@@ -294,8 +304,13 @@ class DeploymentPoolTest {
         builder()
             .member(DeploymentMember.builder("slow", slow).weight(1000).build())
             .member(DeploymentMember.builder("b", b).tier(2).build())
-            .breakerWindow(2, 2)
-            .slowCalls(Duration.ofSeconds(5), 50)
+            .circuitBreaker(
+                CircuitBreakerPolicy.builder()
+                    .window(2)
+                    .minimumCalls(2)
+                    .slowCallDuration(Duration.ofSeconds(5))
+                    .slowCallRateThreshold(50)
+                    .build())
             .build();
     CompletableFuture<ChatCompletion> first = pool.complete(request());
     CompletableFuture<ChatCompletion> second = pool.complete(request());
@@ -317,8 +332,13 @@ class DeploymentPoolTest {
         builder()
             .member("a", a)
             .member("b", b)
-            .breakerWindow(2, 2)
-            .breakerOpenDuration(Duration.ofSeconds(60), 1)
+            .circuitBreaker(
+                CircuitBreakerPolicy.builder()
+                    .window(2)
+                    .minimumCalls(2)
+                    .openDuration(Duration.ofSeconds(60))
+                    .probeCalls(1)
+                    .build())
             .build();
     pool.complete(request());
     pool.complete(request());
@@ -343,7 +363,7 @@ class DeploymentPoolTest {
         builder()
             .member("a", a)
             .member("b", b)
-            .breakerWindow(2, 2)
+            .circuitBreaker(CircuitBreakerPolicy.builder().window(2).minimumCalls(2).build())
             .defaultCooldown(Duration.ZERO)
             .build();
     for (int i = 0; i < 3; i++) {

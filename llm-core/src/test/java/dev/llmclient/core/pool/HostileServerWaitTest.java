@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Test;
 /**
  * A 429 whose {@code Retry-After} is absurd (a date in the year 9999, a century, more seconds than
  * a {@code long} of nanoseconds holds) and a completion path that throws: the pool still finishes
- * every call, cools the member down for at most {@link DeploymentPool.Builder#maxCooldown}, and
+ * every call, cools the member down for at most {@link DeploymentPoolBuilder#maxCooldown}, and
  * gives a half-open breaker its permit back.
  */
 class HostileServerWaitTest {
 
   private final ManualScheduler scheduler = new ManualScheduler();
 
-  private DeploymentPool.Builder builder() {
+  private DeploymentPoolBuilder builder() {
     return DeploymentPool.builder().clock(scheduler.clock()).scheduler(scheduler);
   }
 
@@ -131,8 +131,13 @@ class HostileServerWaitTest {
     DeploymentPool pool =
         builder()
             .member("a", a)
-            .breakerWindow(1, 1)
-            .breakerOpenDuration(Duration.ofSeconds(30), 1)
+            .circuitBreaker(
+                CircuitBreakerPolicy.builder()
+                    .window(1)
+                    .minimumCalls(1)
+                    .openDuration(Duration.ofSeconds(30))
+                    .probeCalls(1)
+                    .build())
             .build();
     assertThat(failure(pool.complete(request()))).isInstanceOf(ServerException.class);
     assertThat(pool.stats().get(0).breakerState()).isEqualTo("OPEN");
