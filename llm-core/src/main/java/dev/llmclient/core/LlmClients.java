@@ -8,6 +8,10 @@ import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.api.spi.Tracer;
 import dev.llmclient.api.spi.TracerProvider;
+import dev.llmclient.core.internal.chat.PipelineClient;
+import dev.llmclient.core.internal.runtime.CaffeineResponseCache;
+import dev.llmclient.core.internal.select.ProviderCandidate;
+import dev.llmclient.core.internal.select.ProviderSelector;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -118,8 +122,10 @@ public final class LlmClients {
   static ProviderReport describeProviders(
       ProviderSettings settings, List<ProviderCandidate> candidates) {
     LlmConfig config = LlmConfig.getDefault();
-    return ProviderSelector.of(candidates, id -> settingsFor(id, settings, config))
-        .describe(ProviderSelector.Explicit.resolve(null, settings));
+    ProviderSelector.Description d =
+        ProviderSelector.of(candidates, id -> settingsFor(id, settings, config))
+            .describe(ProviderSelector.Explicit.resolve(null, settings));
+    return new ProviderReport(d.statuses(), d.selectedId(), d.problem());
   }
 
   static List<ProviderCandidate> serviceLoaderCandidates() {
