@@ -12,43 +12,34 @@ import dev.llmclient.api.RefusalException;
 import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
-import dev.llmclient.api.spi.ResponseCache;
-import dev.llmclient.api.spi.SpanKind;
-import dev.llmclient.api.spi.SpanStatus;
-import dev.llmclient.core.TokenUsageTracker;
-import dev.llmclient.core.internal.runtime.CallFuture;
+import dev.llmclient.core.internal.runtime.Call;
 import dev.llmclient.core.internal.runtime.Json;
 import dev.llmclient.core.internal.runtime.SafeSpan;
 import dev.llmclient.core.internal.runtime.TransportRetries;
 import dev.llmclient.core.internal.schema.ResponseSchema;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code generate} call after preparation: cache lookup, a permit of the client's concurrency
- * limit (held from the first attempt until the call ends, across retries and re-asks, so that a
- * retry never queues again), attempts with transport retries scheduled on the client's scheduler,
- * re-asks for unusable answers, mapping, cache write, usage and span. Attempts run one after
- * another, so the mutable state is only touched by one thread at a time; the deadline timer, {@code
- * close()} and a caller who cancels the future only ever finish the call, guarded by {@link #done}.
+ * One {@code generate} call after preparation, on the shared {@link Call} lifecycle: what one
+ * exchange is (a {@link ChatCompletionRequest} to the chat backend) and how its answer is checked
+ * (refusal, empty, JSON, schema, mapping), with re-asks for unusable answers. The call holds one
+ * permit of the client's concurrency limit from the first attempt until it ends, across retries and
+ * re-asks, so that a retry never queues again. Attempts run one after another, so the mutable state
+ * is only touched by one thread at a time.
  *
  * <p>{@link #run()} is the limiter's task: it starts the first attempt once a permit is free.
  */
-final class GenerateCall<T> implements Runnable {
+final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, ChatCompletion>
+    implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GenerateCall.class);
   private static final int EXCERPT = 80;
@@ -76,29 +67,13 @@ final class GenerateCall<T> implements Runnable {
 
   private final PipelineClient client;
   private final PipelineClient.Prepared p;
-  private final SafeSpan span;
-  private final @Nullable String promptName;
-  private final CallFuture<LlmResponse<T>> result =
-      new CallFuture<>() {
-        @Override
-        protected void abandoned(@Nullable Throwable reason) {
-          abandon(reason);
-        }
-      };
-  private final AtomicBoolean done = new AtomicBoolean();
-  private final Instant deadline;
   private List<Message> conversation;
   private ChatCompletionRequest request;
-  private volatile int attempts;
   private volatile int reasks;
   private int retries;
-  private volatile Usage usage = Usage.ZERO;
-  private volatile @Nullable ScheduledFuture<?> deadlineTimer;
-  private volatile @Nullable CompletableFuture<ChatCompletion> inFlight;
-  private volatile @Nullable ScheduledFuture<?> retryTimer;
   private volatile int permit = NO_PERMIT;
 
-  /** True while {@link #start()} submits: {@link #run()} on that path did not wait in the queue. */
+  /** True while {@link #admit()} submits: {@link #run()} on that path did not wait in the queue. */
   private volatile boolean submitting;
 
   GenerateCall(
@@ -106,55 +81,44 @@ final class GenerateCall<T> implements Runnable {
       PipelineClient.Prepared prepared,
       SafeSpan span,
       @Nullable String promptName) {
+    super(client.runtime, span, promptName, prepared.model());
     this.client = client;
     this.p = prepared;
-    this.span = span;
-    this.promptName = promptName;
     this.request = prepared.base();
     this.conversation = prepared.base().messages();
-    this.deadline = TransportRetries.after(client.clock.instant(), client.policy.deadline());
   }
 
-  CompletableFuture<LlmResponse<T>> start() {
-    if (p.cacheKey() != null && answerFromCache(p.cacheKey())) {
-      return result;
+  @Override
+  protected boolean answeredFromCache() {
+    String key = p.cacheKey();
+    if (key != null && answerFromCache(key)) {
+      return true;
     }
     span.set("cache.hit", false);
-    if (!client.limiter.hasRoom()) {
-      fail(client.tooManyCalls());
-      return result;
-    }
-    client.register(this);
-    try {
-      deadlineTimer =
-          client.scheduler.schedule(
-              this::deadlinePassed,
-              TransportRetries.nanos(client.policy.deadline()),
-              TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      fail(PipelineClient.closedException());
-      return result;
-    }
+    return false;
+  }
+
+  @Override
+  protected void admit() {
     submitting = true;
-    boolean accepted = client.limiter.submit(this);
+    boolean accepted = runtime.limiter().submit(this);
     submitting = false;
     if (!accepted) {
-      fail(client.tooManyCalls());
+      fail(runtime.tooManyCalls());
     }
-    return result;
   }
 
   /** The limiter's task: a permit is ours; start the first attempt, or give it back if too late. */
   @Override
   public void run() {
     permit = PERMIT_HELD;
-    if (done.get()) {
-      returnPermit();
+    if (isDone()) {
+      releaseAdmission();
       return;
     }
-    if (!submitting && !client.clock.instant().isBefore(deadline)) {
+    if (!submitting && deadlinePassedAlready()) {
       // waited in the queue until its deadline, which fires at this very moment: never send it
-      deadlinePassed();
+      fail(timedOut(runtime.policy().deadline(), attempts()));
       return;
     }
     try {
@@ -164,26 +128,17 @@ final class GenerateCall<T> implements Runnable {
     }
   }
 
-  private void returnPermit() {
+  @Override
+  protected void releaseAdmission() {
     if (PERMIT.compareAndSet(this, PERMIT_HELD, PERMIT_RETURNED)) {
-      client.limiter.release();
+      runtime.limiter().release();
     }
   }
 
   // ---- cache -------------------------------------------------------------------------------
 
   private boolean answerFromCache(String key) {
-    ResponseCache cache = client.cache;
-    if (cache == null) {
-      return false;
-    }
-    String cached;
-    try {
-      cached = cache.get(key);
-    } catch (RuntimeException e) {
-      LOG.debug("response cache lookup failed; treating it as a miss", e);
-      return false;
-    }
+    String cached = cacheGet(key);
     if (cached == null) {
       return false;
     }
@@ -199,9 +154,6 @@ final class GenerateCall<T> implements Runnable {
       LOG.debug("response cache entry could not be read; treating it as a miss", e);
       return false;
     }
-    if (!done.compareAndSet(false, true)) {
-      return true;
-    }
     LlmResponse<T> response =
         LlmResponse.<T>builder()
             .value(value)
@@ -213,103 +165,66 @@ final class GenerateCall<T> implements Runnable {
     span.set("cache.hit", true);
     span.set("llmclient.attempts", 0L);
     span.set("llmclient.reasks", 0L);
-    span.status(SpanStatus.OK, null);
-    span.end();
-    result.answer(response);
+    answerWithoutExchange(response);
     return true;
   }
 
   // ---- attempts ----------------------------------------------------------------------------
 
   private void send() {
-    if (done.get()) {
-      return;
+    if (!isDone()) {
+      exchange(request);
     }
-    attempts++;
-    SafeSpan attempt = span.child("chat " + p.model(), SpanKind.CLIENT);
-    ChatCompletionRequest outgoing = request;
+  }
+
+  @Override
+  protected String attemptSpanName() {
+    return "chat " + p.model();
+  }
+
+  @Override
+  protected String backendKind() {
+    return "chat";
+  }
+
+  @Override
+  protected CompletableFuture<ChatCompletion> send(
+      ChatCompletionRequest outgoing, SafeSpan attempt) {
     if (!attempt.isNoop()) {
       describeRequest(attempt);
       Map<String, String> headers = attempt.propagationHeaders();
       if (!headers.isEmpty()) {
-        outgoing = outgoing.withHeaders(headers);
+        return client.backend.complete(outgoing.withHeaders(headers));
       }
     }
-    CompletableFuture<ChatCompletion> future;
-    try {
-      future = client.backend.complete(outgoing);
-      if (future == null) {
-        future =
-            CompletableFuture.failedFuture(
-                new IllegalStateException(
-                    client.providerId + " chat backend returned null instead of a future"));
-      }
-    } catch (RuntimeException e) {
-      future = CompletableFuture.failedFuture(e);
-    }
-    inFlight = future;
-    if (done.get()) {
-      // finished (cancelled, timed out, closed) while this attempt was being sent
-      future.cancel(true);
-    }
-    future.whenComplete(
-        (completion, error) -> {
-          try {
-            if (error != null) {
-              Throwable cause = PipelineClient.unwrap(error);
-              attempt.failAttempt(cause);
-              onFailure(cause);
-            } else {
-              attemptSucceeded(attempt, completion);
-              onCompletion(completion);
-            }
-          } catch (RuntimeException | Error e) {
-            fail(e);
-          }
-        });
+    return client.backend.complete(outgoing);
   }
 
-  private void onFailure(Throwable error) {
-    if (done.get()) {
+  @Override
+  protected void answered(ChatCompletionRequest sent, SafeSpan attempt, ChatCompletion c) {
+    attemptSucceeded(attempt, c);
+    onCompletion(c);
+  }
+
+  @Override
+  protected void exchangeFailed(ChatCompletionRequest sent, Throwable error) {
+    if (isDone()) {
       return;
     }
-    TransportRetries.Decision decision =
-        TransportRetries.decide(
-            client.policy,
-            error,
-            retries,
-            client.clock.instant(),
-            deadline,
-            client.random.getAsDouble());
+    TransportRetries.Decision decision = decide(error, retries);
     if (decision instanceof TransportRetries.GiveUp giveUp) {
       fail(giveUp.error());
       return;
     }
-    Duration wait = ((TransportRetries.Retry) decision).delay();
     retries++;
-    span.event(
-        "llmclient.retry",
-        Map.of(
-            "llmclient.attempt", (long) attempts,
-            "llmclient.wait_ms", wait.toMillis(),
-            "error.type", error.getClass().getName()));
-    try {
-      ScheduledFuture<?> timer =
-          client.scheduler.schedule(this::send, TransportRetries.nanos(wait), TimeUnit.NANOSECONDS);
-      retryTimer = timer;
-      if (done.get()) {
-        timer.cancel(false);
-      }
-    } catch (RejectedExecutionException e) {
-      fail(PipelineClient.closedException());
-    }
+    retryAfter(((TransportRetries.Retry) decision).delay(), error, Map.of(), this::send);
   }
 
   private void onCompletion(ChatCompletion c) {
-    if (done.get()) {
+    if (isDone()) {
       return;
     }
-    usage = usage.plus(c.usage());
+    addUsage(c.usage());
     String refusal = c.refusal();
     if (refusal != null && !refusal.isBlank()) {
       fail(new RefusalException(refusal, context(c), null));
@@ -387,7 +302,7 @@ final class GenerateCall<T> implements Runnable {
   }
 
   private void problem(Problem problem, String detail, ChatCompletion c, String text) {
-    if (reasks < client.policy.maxReasks()) {
+    if (reasks < runtime.policy().maxReasks()) {
       reasks++;
       retries = 0;
       List<Message> next = new ArrayList<>(conversation.size() + 1);
@@ -398,7 +313,7 @@ final class GenerateCall<T> implements Runnable {
       span.event(
           "llmclient.reask",
           Map.of(
-              "llmclient.attempt", (long) attempts,
+              "llmclient.attempt", (long) attempts(),
               "llmclient.reask", (long) reasks,
               "error.type", problem.type));
       send();
@@ -472,124 +387,45 @@ final class GenerateCall<T> implements Runnable {
         LlmResponse.<T>builder()
             .value(value)
             .json(json)
-            .usage(usage)
+            .usage(usage())
             .model(model)
             .finishReason(c.finishReason())
-            .attempts(attempts)
+            .attempts(attempts())
             .reasks(reasks)
             .requestId(c.requestId())
             .servedBy(c.servedBy())
             .build();
-    if (p.cacheKey() != null && client.cache != null) {
-      try {
-        client.cache.put(p.cacheKey(), node.toString());
-      } catch (RuntimeException e) {
-        LOG.debug("response cache write failed; the answer is returned anyway", e);
-      }
-    }
-    if (!done.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      cleanup();
-      recordUsage(c.model());
-      describeOutcome();
-      span.set("gen_ai.response.model", model);
-      span.status(SpanStatus.OK, null);
-      span.end();
-    } finally {
-      result.answer(response);
-    }
+    cachePut(p.cacheKey(), node.toString());
+    answeredBy(c.model());
+    succeed(response);
   }
 
-  void fail(Throwable error) {
-    if (!done.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      stop(error);
-    } finally {
-      result.failWith(error);
-    }
-  }
-
-  /**
-   * The caller completed the future first (cancel, orTimeout, ...): stop the exchange, the retry or
-   * re-ask and the deadline timer, so that nothing more reaches the server; record the usage so far
-   * and end the span.
-   */
-  private void abandon(@Nullable Throwable reason) {
-    if (done.get() || !done.compareAndSet(false, true)) {
-      return;
-    }
-    stop(
-        reason != null
-            ? reason
-            : new CancellationException("the caller completed the call's future with a value"));
-  }
-
-  private void stop(Throwable error) {
-    cleanup();
-    CompletableFuture<ChatCompletion> pending = inFlight;
-    if (pending != null && !pending.isDone()) {
-      pending.cancel(true);
-    }
-    if (attempts > 0) {
-      recordUsage(null);
-    }
-    describeOutcome();
-    span.recordException(error);
-    span.status(SpanStatus.ERROR, error.getMessage());
-    span.end();
-  }
-
-  private void deadlinePassed() {
-    fail(
-        new LlmTimeoutException(
-            "The call did not finish within its deadline of "
-                + client.policy.deadline()
-                + " ("
-                + attempts
-                + " attempt"
-                + (attempts == 1 ? "" : "s")
-                + "); raise RetryPolicy.deadline(...) or try again later",
-            ErrorContext.provider(client.providerId),
-            null));
-  }
-
-  private void cleanup() {
-    ScheduledFuture<?> timer = deadlineTimer;
-    if (timer != null) {
-      timer.cancel(false);
-    }
-    ScheduledFuture<?> retry = retryTimer;
-    if (retry != null) {
-      retry.cancel(false);
-    }
-    client.unregister(this);
-    // before the future completes, so that a caller who sends the next call from its callback
-    // finds the permit free
-    returnPermit();
-  }
-
-  private void recordUsage(@Nullable String answeringModel) {
-    TokenUsageTracker tracker = client.tracker;
-    if (tracker != null) {
-      tracker.record(promptName, answeringModel != null ? answeringModel : p.model(), usage);
-    }
+  @Override
+  protected LlmTimeoutException timedOut(Duration deadline, int attempts) {
+    return new LlmTimeoutException(
+        "The call did not finish within its deadline of "
+            + deadline
+            + " ("
+            + attempts
+            + " attempt"
+            + (attempts == 1 ? "" : "s")
+            + "); raise RetryPolicy.deadline(...) or try again later",
+        ErrorContext.provider(runtime.providerId()),
+        null);
   }
 
   // ---- tracing -----------------------------------------------------------------------------
 
-  private void describeOutcome() {
-    if (span.isNoop()) {
-      return;
-    }
-    Usage u = usage;
-    span.set("llmclient.attempts", (long) attempts);
+  @Override
+  protected void describeOutcome(SafeSpan span, boolean succeeded) {
+    Usage u = usage();
     span.set("llmclient.reasks", (long) reasks);
     span.set("llmclient.usage.input_tokens", u.inputTokens());
     span.set("llmclient.usage.output_tokens", u.outputTokens());
+    if (succeeded) {
+      String model = answeringModel();
+      span.set("gen_ai.response.model", model != null ? model : p.model());
+    }
   }
 
   private void describeRequest(SafeSpan attempt) {
@@ -618,7 +454,7 @@ final class GenerateCall<T> implements Runnable {
   // ---- helpers -----------------------------------------------------------------------------
 
   private ErrorContext context(ChatCompletion c) {
-    return new ErrorContext(client.providerId, null, c.requestId());
+    return new ErrorContext(runtime.providerId(), null, c.requestId());
   }
 
   /** Removes a Markdown code fence (```json ... ``` or ``` ... ```) around the whole reply. */

@@ -1,50 +1,31 @@
 package dev.llmclient.core.internal.chat;
 
-import dev.llmclient.api.CallCancelledException;
-import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmConfigurationException;
-import dev.llmclient.api.LlmConnectionException;
-import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.ModelSize;
-import dev.llmclient.api.TooManyCallsException;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.ChatCompletionRequest;
-import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.api.spi.ResponseFormat;
 import dev.llmclient.api.spi.SpanKind;
-import dev.llmclient.api.spi.Tracer;
 import dev.llmclient.core.LlmClients;
 import dev.llmclient.core.LlmConfig;
-import dev.llmclient.core.RetryPolicy;
 import dev.llmclient.core.StructuredOutputMode;
 import dev.llmclient.core.SystemPromptSuffix;
-import dev.llmclient.core.TokenUsageTracker;
-import dev.llmclient.core.internal.runtime.AsyncLimiter;
 import dev.llmclient.core.internal.runtime.CacheKey;
+import dev.llmclient.core.internal.runtime.ClientRuntime;
 import dev.llmclient.core.internal.runtime.SafeSpan;
 import dev.llmclient.core.internal.schema.ResponseSchema;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link LlmClient} that {@link LlmClients} builds: prepares each request (copy, suffix,
@@ -52,8 +33,6 @@ import org.slf4j.LoggerFactory;
  * hands it to a {@link GenerateCall} that runs attempts, retries and re-asks asynchronously.
  */
 public final class PipelineClient implements LlmClient {
-
-  private static final Logger LOG = LoggerFactory.getLogger(PipelineClient.class);
 
   /** Put before the schema when it travels in the prompt ({@code json_object} mode). */
   static final String SCHEMA_PROMPT = "\n\nRespond with a JSON object in the following format:\n\n";
@@ -72,128 +51,74 @@ public final class PipelineClient implements LlmClient {
   final String providerId;
   final LlmConfig config;
   final @Nullable Integer clientMaxTokens;
-  final RetryPolicy policy;
-  final @Nullable ResponseCache cache;
-  final Tracer tracer;
-  final String spanName;
   final @Nullable SystemPromptSuffix suffix;
-  final @Nullable TokenUsageTracker tracker;
-  final Clock clock;
-  final ScheduledExecutorService scheduler;
-  private final boolean ownsScheduler;
-  final DoubleSupplier random;
 
-  /** The calls in flight (from first attempt to end, retries included) and those waiting. */
-  final AsyncLimiter limiter;
+  /** The client's share of the call lifecycle: policies, limits, calls in flight, closing. */
+  final ClientRuntime runtime;
 
-  private final Set<GenerateCall<?>> active = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
-
+  /**
+   * A client on this backend.
+   *
+   * @param backend the chat backend, closed with the client
+   * @param config the effective configuration
+   * @param clientMaxTokens the builder's output-token cap, or null
+   * @param suffix the system-prompt suffix, or null
+   * @param options what every client gets from its builder
+   */
   public PipelineClient(
       ChatBackend backend,
       LlmConfig config,
       @Nullable Integer clientMaxTokens,
-      RetryPolicy policy,
-      @Nullable ResponseCache cache,
-      Tracer tracer,
-      String spanPrefix,
       @Nullable SystemPromptSuffix suffix,
-      @Nullable TokenUsageTracker tracker,
-      Clock clock,
-      ScheduledExecutorService scheduler,
-      boolean ownsScheduler,
-      DoubleSupplier random) {
+      ClientRuntime.Options options) {
     this.backend = backend;
     this.providerId = backend.info().providerId();
     this.config = config;
     this.clientMaxTokens = clientMaxTokens;
-    this.policy = policy;
-    this.cache = cache;
-    this.tracer = tracer;
-    this.spanName = spanPrefix + ".llm.generate";
     this.suffix = suffix;
-    this.tracker = tracker;
-    this.clock = clock;
-    this.scheduler = scheduler;
-    this.ownsScheduler = ownsScheduler;
-    this.random = random;
-    this.limiter = new AsyncLimiter(config.maxConcurrentCalls(), config.maxQueuedCalls());
-  }
-
-  /** The failure of a call refused because the client's queue is full. */
-  TooManyCallsException tooManyCalls() {
-    return new TooManyCallsException(
-        "The call was not sent: this client already has "
-            + limiter.permits()
-            + " calls in flight and "
-            + limiter.maxQueued()
-            + " waiting, the most it accepts. Send fewer calls at once (wait for some to finish),"
-            + " or raise LlmConfig.maxQueuedCalls(...) (setting "
-            + LlmConfig.MAX_QUEUED_CALLS
-            + ") or LlmConfig.maxConcurrentCalls(...) (setting "
-            + LlmConfig.MAX_CONCURRENT_CALLS
-            + ")",
-        ErrorContext.provider(providerId),
-        null);
+    this.runtime =
+        new ClientRuntime(
+            options,
+            providerId,
+            "generate",
+            new ClientRuntime.Admission(
+                config.maxConcurrentCalls(),
+                config.maxQueuedCalls(),
+                "The call",
+                "calls",
+                "LlmConfig.maxQueuedCalls(...)",
+                LlmConfig.MAX_QUEUED_CALLS,
+                "LlmConfig.maxConcurrentCalls(...)",
+                LlmConfig.MAX_CONCURRENT_CALLS),
+            "This LlmClient is closed; build a new one with LlmClients.builder() or"
+                + " LlmClients.fromEnvironment().");
   }
 
   @Override
   public <T> LlmResponse<T> generate(LlmRequest<T> request) {
-    refuseToBlockAClientThread("generate()");
-    return await(generateAsync(request));
-  }
-
-  /**
-   * Name prefixes of the threads that complete llmclient futures: the bundled providers' I/O
-   * threads, the clients' schedulers and the deployment pool's timer.
-   */
-  static final List<String> CLIENT_THREAD_PREFIXES =
-      List.of("llmclient-io-", "llmclient-scheduler-", "llmclient-pool-");
-
-  /**
-   * Refuses a blocking call on a thread that delivers llmclient answers (an I/O thread of the
-   * bundled providers or a client's scheduler): the answer it would wait for may need that very
-   * thread, so the call would hang until its deadline.
-   *
-   * @throws IllegalStateException on such a thread, saying what to do instead
-   */
-  public static void refuseToBlockAClientThread(String method) {
-    String name = Thread.currentThread().getName();
-    for (String prefix : CLIENT_THREAD_PREFIXES) {
-      if (name.startsWith(prefix)) {
-        throw new IllegalStateException(
-            method
-                + " waits for the answer, but it was called on "
-                + name
-                + ", a thread that delivers llmclient answers, where it could wait for itself"
-                + " until the deadline. Chain the async call instead (thenCompose(r ->"
-                + " client.generateAsync(...))), or continue on your own executor with"
-                + " thenApplyAsync(fn, executor).");
-      }
-    }
+    ClientRuntime.refuseToBlockAClientThread("generate()");
+    return ClientRuntime.await(generateAsync(request));
   }
 
   @Override
   public <T> CompletableFuture<LlmResponse<T>> generateAsync(LlmRequest<T> request) {
     Objects.requireNonNull(request, "request");
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
+    if (runtime.isClosed()) {
+      return CompletableFuture.failedFuture(runtime.closedException());
     }
-    SafeSpan span = SafeSpan.start(tracer, spanName, SpanKind.INTERNAL);
+    SafeSpan span = SafeSpan.start(runtime.tracer(), runtime.spanName(), SpanKind.INTERNAL);
     Prepared prepared;
     try {
       prepared = prepare(request);
     } catch (RuntimeException e) {
-      span.recordException(e);
-      span.status(dev.llmclient.api.spi.SpanStatus.ERROR, e.getMessage());
-      span.end();
+      span.endWithError(e);
       return CompletableFuture.failedFuture(e);
     }
     if (!span.isNoop()) {
       span.set("llm.provider", providerId);
       span.set("model.size", prepared.size().value());
       span.set("max_tokens", (long) prepared.maxTokens());
-      span.set("cache.enabled", cache != null);
+      span.set("cache.enabled", runtime.cache() != null);
       String promptName = request.promptName();
       if (promptName != null && !promptName.isEmpty()) {
         span.set("prompt.name", promptName);
@@ -266,7 +191,7 @@ public final class PipelineClient implements LlmClient {
     ChatCompletionRequest base =
         new ChatCompletionRequest(
             model, messages, temperature, maxTokens, format, effort, verbosity, null, Map.of());
-    String key = cache == null ? null : CacheKey.of(providerId, info.endpoint(), base);
+    String key = runtime.cache() == null ? null : CacheKey.of(providerId, info.endpoint(), base);
     return new Prepared(info, model, size, maxTokens, base, schema, key);
   }
 
@@ -311,84 +236,9 @@ public final class PipelineClient implements LlmClient {
     return model.toLowerCase(Locale.ROOT).startsWith("gpt-5.5") ? "none" : "minimal";
   }
 
-  void register(GenerateCall<?> call) {
-    active.add(call);
-    if (closed) {
-      call.fail(closedException());
-    }
-  }
-
-  void unregister(GenerateCall<?> call) {
-    active.remove(call);
-  }
-
-  static LlmConnectionException closedException() {
-    return new LlmConnectionException(
-        "This LlmClient is closed; build a new one with LlmClients.builder() or"
-            + " LlmClients.fromEnvironment().");
-  }
-
-  public static Throwable unwrap(Throwable t) {
-    Throwable current = t;
-    while ((current instanceof CompletionException || current instanceof ExecutionException)
-        && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
-  }
-
-  /**
-   * Waits for a call's future and rethrows its failure as it was raised: an {@link LlmException} or
-   * other unchecked exception as is, a checked one wrapped in an {@link LlmException}. An interrupt
-   * of the waiting thread cancels the call (its exchange, retry and deadline timer), keeps the
-   * thread's interrupt flag and throws {@link CallCancelledException}.
-   */
-  public static <T> T await(CompletableFuture<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CallCancelledException(
-          "The thread waiting for the call was interrupted, so the call was cancelled: its HTTP"
-              + " exchange, retries and re-asks are stopped and nothing more is sent. The thread's"
-              + " interrupt flag is still set",
-          ErrorContext.NONE,
-          e);
-    } catch (CancellationException e) {
-      throw new CallCancelledException(
-          "The call was cancelled while this thread waited for it: its future was cancelled",
-          ErrorContext.NONE,
-          e);
-    } catch (ExecutionException e) {
-      Throwable cause = unwrap(e);
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new LlmException("The call failed: " + cause, ErrorContext.NONE, cause);
-    }
-  }
-
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    for (GenerateCall<?> call : active) {
-      call.fail(closedException());
-    }
-    try {
-      backend.close();
-    } catch (RuntimeException e) {
-      LOG.warn("closing the {} chat backend failed", providerId, e);
-    }
-    if (ownsScheduler) {
-      scheduler.shutdownNow();
-    }
+    runtime.close(backend, "chat");
   }
 
   @Override
@@ -398,9 +248,9 @@ public final class PipelineClient implements LlmClient {
         + ", config="
         + config
         + ", retryPolicy="
-        + policy
+        + runtime.policy()
         + ", cache="
-        + cache
+        + runtime.cache()
         + "]";
   }
 }

@@ -5,54 +5,41 @@ import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.InvalidResponseException;
 import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmTimeoutException;
-import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.EmbeddingRequest;
 import dev.llmclient.api.spi.EmbeddingResult;
-import dev.llmclient.api.spi.ResponseCache;
-import dev.llmclient.api.spi.SpanKind;
 import dev.llmclient.api.spi.SpanStatus;
 import dev.llmclient.core.EmbedderConfig;
-import dev.llmclient.core.TokenUsageTracker;
-import dev.llmclient.core.internal.chat.PipelineClient;
-import dev.llmclient.core.internal.runtime.CallFuture;
+import dev.llmclient.core.internal.runtime.Call;
 import dev.llmclient.core.internal.runtime.SafeSpan;
 import dev.llmclient.core.internal.runtime.TransportRetries;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code createBatch} call: per-text cache lookups, the split of the misses into requests, each
- * request run under the client's concurrency limit with its own transport retries, the vectors
- * fitted to the configured length, cached and put back in input order. One request that fails for
- * good fails the whole call; the call-wide deadline timer, {@code close()} and a caller who cancels
- * the future can finish it too, guarded by {@link #done}.
+ * One {@code createBatch} call on the shared {@link Call} lifecycle: per-text cache lookups, the
+ * split of the misses into requests, each request run under the client's concurrency limit with its
+ * own transport retries, the vectors fitted to the configured length, cached and put back in input
+ * order. One request that fails for good fails the whole call.
  *
  * <p>The call is admitted to the client's queue whole when it arrives (its requests may then exceed
  * the queue's bound by the rest of its own batch); a retry waits its backoff on the scheduler, then
  * queues ahead of everything else, since it belongs to work already accepted.
  */
-final class EmbedCall {
+final class EmbedCall extends Call<List<float[]>, EmbedCall.Part, EmbeddingResult> {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbedCall.class);
 
   /** One request's inputs and its retry state; touched by one attempt at a time. */
-  private static final class Part {
+  static final class Part {
     final int[] indexes;
     int retries;
 
@@ -71,78 +58,30 @@ final class EmbedCall {
 
   private final PipelineEmbedder client;
   private final List<String> texts;
-  private final SafeSpan span;
   private final float[][] vectors;
   private final @Nullable String[] keys;
-  private final CallFuture<List<float[]>> result =
-      new CallFuture<>() {
-        @Override
-        protected void abandoned(@Nullable Throwable reason) {
-          abandon(reason);
-        }
-      };
-  private final AtomicBoolean done = new AtomicBoolean();
   private final AtomicInteger remaining = new AtomicInteger();
-  private final AtomicInteger attempts = new AtomicInteger();
-  private final Set<CompletableFuture<EmbeddingResult>> inFlight = ConcurrentHashMap.newKeySet();
-  private final Set<ScheduledFuture<?>> retryTimers = ConcurrentHashMap.newKeySet();
-  private final Instant deadline;
+  private List<Integer> misses = List.of();
+  private List<int[]> plan = List.of();
   private int requests;
   private int cacheHits;
-  private Usage usage = Usage.ZERO;
-  private volatile @Nullable String answeringModel;
-  private volatile @Nullable ScheduledFuture<?> deadlineTimer;
 
   EmbedCall(PipelineEmbedder client, List<String> texts, SafeSpan span) {
+    super(client.runtime, span, client.promptName, client.model);
     this.client = client;
     this.texts = texts;
-    this.span = span;
     this.vectors = new float[texts.size()][];
     this.keys = new String[texts.size()];
-    this.deadline = TransportRetries.after(client.clock.instant(), client.policy.deadline());
-  }
-
-  CompletableFuture<List<float[]>> start() {
-    List<Integer> misses = lookUpCache();
-    if (misses.isEmpty()) {
-      succeed();
-      return result;
-    }
-    if (!client.limiter.hasRoom()) {
-      fail(client.tooManyRequests());
-      return result;
-    }
-    List<int[]> plan = EmbeddingBatches.plan(texts, misses, client.config);
-    requests = plan.size();
-    remaining.set(plan.size());
-    client.register(this);
-    if (done.get()) {
-      return result;
-    }
-    try {
-      deadlineTimer =
-          client.scheduler.schedule(
-              this::deadlinePassed,
-              TransportRetries.nanos(client.policy.deadline()),
-              TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      fail(PipelineEmbedder.closedException());
-      return result;
-    }
-    for (int[] indexes : plan) {
-      Part part = new Part(indexes);
-      client.limiter.submitAccepted(() -> attempt(part), false);
-    }
-    return result;
   }
 
   // ---- cache -------------------------------------------------------------------------------
 
-  private List<Integer> lookUpCache() {
-    ResponseCache cache = client.cache;
-    List<Integer> misses = new ArrayList<>(texts.size());
+  @Override
+  protected boolean answeredFromCache() {
+    boolean caching = runtime.cache() != null;
+    List<Integer> missed = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
-      if (cache != null) {
+      if (caching) {
         String key =
             EmbeddingCacheKey.of(
                 client.providerId,
@@ -153,12 +92,12 @@ final class EmbedCall {
         keys[i] = key;
         float[] cached = null;
         try {
-          String value = cache.get(key);
+          String value = cacheGet(key);
           if (value != null) {
             cached = EmbeddingVectors.decode(value, client.config.dimensions().orElse(null));
           }
         } catch (RuntimeException e) {
-          LOG.debug("response cache lookup failed; treating it as a miss", e);
+          LOG.debug("response cache entry could not be read; treating it as a miss", e);
         }
         if (cached != null) {
           vectors[i] = cached;
@@ -166,86 +105,80 @@ final class EmbedCall {
           continue;
         }
       }
-      misses.add(i);
+      missed.add(i);
     }
-    return misses;
-  }
-
-  private void store(int index, float[] vector) {
-    ResponseCache cache = client.cache;
-    String key = keys[index];
-    if (cache == null || key == null) {
-      return;
+    misses = missed;
+    if (missed.isEmpty()) {
+      succeed(answer());
+      return true;
     }
-    try {
-      cache.put(key, EmbeddingVectors.encode(vector));
-    } catch (RuntimeException e) {
-      LOG.debug("response cache write failed; the vector is returned anyway", e);
-    }
+    return false;
   }
 
   // ---- requests ----------------------------------------------------------------------------
 
+  @Override
+  protected void plan() {
+    plan = EmbeddingBatches.plan(texts, misses, client.config);
+    requests = plan.size();
+    remaining.set(plan.size());
+  }
+
+  @Override
+  protected void admit() {
+    for (int[] indexes : plan) {
+      Part part = new Part(indexes);
+      runtime.limiter().submitAccepted(() -> attempt(part), false);
+    }
+  }
+
   /** Runs under a limiter permit; must release it exactly once and never throw. */
   private void attempt(Part part) {
-    if (done.get()) {
-      client.limiter.release();
+    if (isDone()) {
+      runtime.limiter().release();
       return;
     }
-    attempts.incrementAndGet();
-    SafeSpan child = span.child("embeddings " + client.model, SpanKind.CLIENT);
-    CompletableFuture<EmbeddingResult> future;
-    try {
-      Map<String, String> headers = Map.of();
-      if (!child.isNoop()) {
-        describeRequest(child, part);
-        headers = child.propagationHeaders();
-      }
-      List<String> inputs = new ArrayList<>(part.indexes.length);
-      for (int i : part.indexes) {
-        inputs.add(texts.get(i));
-      }
-      EmbeddingRequest request =
-          new EmbeddingRequest(client.model, inputs, client.dimensionsParameter, headers);
-      future = client.backend.embed(request);
-      if (future == null) {
-        future =
-            CompletableFuture.failedFuture(
-                new IllegalStateException(
-                    client.providerId + " embedding backend returned null instead of a future"));
-      }
-    } catch (RuntimeException e) {
-      future = CompletableFuture.failedFuture(e);
+    exchange(part);
+  }
+
+  @Override
+  protected String attemptSpanName() {
+    return "embeddings " + client.model;
+  }
+
+  @Override
+  protected String backendKind() {
+    return "embedding";
+  }
+
+  @Override
+  protected CompletableFuture<EmbeddingResult> send(Part part, SafeSpan child) {
+    Map<String, String> headers = Map.of();
+    if (!child.isNoop()) {
+      describeRequest(child, part);
+      headers = child.propagationHeaders();
     }
-    CompletableFuture<EmbeddingResult> sent = future;
-    inFlight.add(sent);
-    if (done.get()) {
-      // finished (cancelled, timed out, failed) while this request was being sent
-      sent.cancel(true);
+    List<String> inputs = new ArrayList<>(part.indexes.length);
+    for (int i : part.indexes) {
+      inputs.add(texts.get(i));
     }
-    sent.whenComplete(
-        (r, error) -> {
-          inFlight.remove(sent);
-          client.limiter.release();
-          try {
-            if (error != null) {
-              Throwable cause = PipelineClient.unwrap(error);
-              child.failAttempt(cause);
-              partFailed(part, cause);
-            } else {
-              partAnswered(part, child, r);
-            }
-          } catch (RuntimeException | Error e) {
-            fail(e);
-          }
-        });
+    return client.backend.embed(
+        new EmbeddingRequest(client.model, inputs, client.dimensionsParameter, headers));
+  }
+
+  @Override
+  protected void exchangeEnded(Part part) {
+    runtime.limiter().release();
+  }
+
+  @Override
+  protected void answered(Part part, SafeSpan child, EmbeddingResult r) {
+    partAnswered(part, child, r);
   }
 
   private void partAnswered(Part part, SafeSpan child, EmbeddingResult r) {
     addUsage(r.usage());
-    if (r.model() != null) {
-      answeringModel = r.model();
-    }
+    answeredBy(r.model());
     List<float[]> got = r.vectors();
     float[][] fitted = new float[part.indexes.length][];
     LlmException problem = null;
@@ -304,10 +237,10 @@ final class EmbedCall {
     for (int k = 0; k < fitted.length; k++) {
       int index = part.indexes[k];
       vectors[index] = fitted[k];
-      store(index, fitted[k]);
+      cachePut(keys[index], EmbeddingVectors.encode(fitted[k]));
     }
     if (remaining.decrementAndGet() == 0) {
-      succeed();
+      succeed(answer());
     }
   }
 
@@ -323,44 +256,19 @@ final class EmbedCall {
     return EmbeddingVectors.truncateAndNormalise(v, dims);
   }
 
-  private void partFailed(Part part, Throwable error) {
-    if (done.get()) {
+  @Override
+  protected void exchangeFailed(Part part, Throwable error) {
+    if (isDone()) {
       return;
     }
-    TransportRetries.Decision decision =
-        TransportRetries.decide(
-            client.policy,
-            error,
-            part.retries,
-            client.clock.instant(),
-            deadline,
-            client.random.getAsDouble());
+    TransportRetries.Decision decision = decide(error, part.retries);
     if (decision instanceof TransportRetries.Retry retry) {
       part.retries++;
-      span.event(
-          "llmclient.retry",
-          Map.of(
-              "llmclient.attempt",
-              (long) attempts.get(),
-              "llmclient.wait_ms",
-              retry.delay().toMillis(),
-              "llmclient.embeddings.first_index",
-              (long) part.indexes[0],
-              "error.type",
-              error.getClass().getName()));
-      try {
-        ScheduledFuture<?> timer =
-            client.scheduler.schedule(
-                () -> client.limiter.submitAccepted(() -> attempt(part), true),
-                TransportRetries.nanos(retry.delay()),
-                TimeUnit.NANOSECONDS);
-        retryTimers.add(timer);
-        if (done.get()) {
-          timer.cancel(false);
-        }
-      } catch (RejectedExecutionException e) {
-        fail(PipelineEmbedder.closedException());
-      }
+      retryAfter(
+          retry.delay(),
+          error,
+          Map.of("llmclient.embeddings.first_index", (long) part.indexes[0]),
+          () -> runtime.limiter().submitAccepted(() -> attempt(part), true));
       return;
     }
     Throwable reason = ((TransportRetries.GiveUp) decision).error();
@@ -373,135 +281,48 @@ final class EmbedCall {
     }
     return new LlmException(
         "The "
-            + client.providerId
+            + runtime.providerId()
             + " embedding backend failed unexpectedly ("
             + error
             + "); this is a bug in the provider, please report it",
-        ErrorContext.provider(client.providerId),
+        ErrorContext.provider(runtime.providerId()),
         error);
   }
 
   private InvalidResponseException invalid(String message, EmbeddingResult r) {
     return new InvalidResponseException(
-        message, new ErrorContext(client.providerId, null, r.requestId()), null);
+        message, new ErrorContext(runtime.providerId(), null, r.requestId()), null);
   }
 
-  private synchronized void addUsage(Usage u) {
-    usage = usage.plus(u);
+  private List<float[]> answer() {
+    return Collections.unmodifiableList(Arrays.asList(vectors));
   }
 
-  private synchronized Usage usage() {
-    return usage;
-  }
-
-  // ---- outcome -----------------------------------------------------------------------------
-
-  private void succeed() {
-    if (!done.compareAndSet(false, true)) {
-      return;
-    }
-    List<float[]> answer = Collections.unmodifiableList(Arrays.asList(vectors));
-    try {
-      cleanup();
-      if (attempts.get() > 0) {
-        recordUsage();
-      }
-      describeOutcome();
-      span.status(SpanStatus.OK, null);
-      span.end();
-    } finally {
-      result.answer(answer);
-    }
-  }
-
-  void fail(Throwable error) {
-    if (!done.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      stop(error);
-    } finally {
-      result.failWith(error);
-    }
-  }
-
-  /**
-   * The caller completed the future first (cancel, orTimeout, ...): stop every request and retry,
-   * so that nothing more reaches the server; record the usage so far and end the span.
-   */
-  private void abandon(@Nullable Throwable reason) {
-    if (done.get() || !done.compareAndSet(false, true)) {
-      return;
-    }
-    stop(
-        reason != null
-            ? reason
-            : new CancellationException("the caller completed the call's future with a value"));
-  }
-
-  private void stop(Throwable error) {
-    cleanup();
-    for (CompletableFuture<EmbeddingResult> pending : inFlight) {
-      pending.cancel(true);
-    }
-    if (attempts.get() > 0) {
-      recordUsage();
-    }
-    describeOutcome();
-    span.recordException(error);
-    span.status(SpanStatus.ERROR, error.getMessage());
-    span.end();
-  }
-
-  private void deadlinePassed() {
-    int left = remaining.get();
-    fail(
-        new LlmTimeoutException(
-            "The embeddings call did not finish within its deadline of "
-                + client.policy.deadline()
-                + " ("
-                + left
-                + " of "
-                + requests
-                + " requests unfinished, "
-                + attempts.get()
-                + " attempts); raise RetryPolicy.deadline(...), lower the batch size, or try"
-                + " again later",
-            ErrorContext.provider(client.providerId),
-            null));
-  }
-
-  private void cleanup() {
-    ScheduledFuture<?> timer = deadlineTimer;
-    if (timer != null) {
-      timer.cancel(false);
-    }
-    for (ScheduledFuture<?> retry : retryTimers) {
-      retry.cancel(false);
-    }
-    client.unregister(this);
-  }
-
-  private void recordUsage() {
-    TokenUsageTracker tracker = client.tracker;
-    if (tracker != null) {
-      String model = answeringModel;
-      tracker.record(client.promptName, model != null ? model : client.model, usage());
-    }
+  @Override
+  protected LlmTimeoutException timedOut(Duration deadline, int attempts) {
+    return new LlmTimeoutException(
+        "The embeddings call did not finish within its deadline of "
+            + deadline
+            + " ("
+            + remaining.get()
+            + " of "
+            + requests
+            + " requests unfinished, "
+            + attempts
+            + " attempts); raise RetryPolicy.deadline(...), lower the batch size, or try"
+            + " again later",
+        ErrorContext.provider(runtime.providerId()),
+        null);
   }
 
   // ---- tracing -----------------------------------------------------------------------------
 
-  private void describeOutcome() {
-    if (span.isNoop()) {
-      return;
-    }
+  @Override
+  protected void describeOutcome(SafeSpan span, boolean succeeded) {
     span.set("llmclient.embeddings.cache_hits", (long) cacheHits);
     span.set("llmclient.embeddings.requests", (long) requests);
-    span.set("llmclient.attempts", (long) attempts.get());
     span.set("llmclient.usage.input_tokens", usage().inputTokens());
-    String model = answeringModel;
-    span.set("gen_ai.response.model", model);
+    span.set("gen_ai.response.model", answeringModel());
   }
 
   private void describeRequest(SafeSpan child, Part part) {

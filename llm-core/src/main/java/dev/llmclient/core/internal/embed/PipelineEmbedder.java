@@ -2,34 +2,18 @@ package dev.llmclient.core.internal.embed;
 
 import dev.llmclient.api.EmbedderClient;
 import dev.llmclient.api.EmbeddingBatchException;
-import dev.llmclient.api.ErrorContext;
-import dev.llmclient.api.LlmConnectionException;
-import dev.llmclient.api.TooManyCallsException;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.EmbeddingBackend;
-import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.api.spi.SpanKind;
-import dev.llmclient.api.spi.SpanStatus;
-import dev.llmclient.api.spi.Tracer;
 import dev.llmclient.core.EmbedderConfig;
 import dev.llmclient.core.LlmClients;
-import dev.llmclient.core.RetryPolicy;
-import dev.llmclient.core.TokenUsageTracker;
-import dev.llmclient.core.internal.chat.PipelineClient;
-import dev.llmclient.core.internal.runtime.AsyncLimiter;
 import dev.llmclient.core.internal.runtime.CallFuture;
+import dev.llmclient.core.internal.runtime.ClientRuntime;
 import dev.llmclient.core.internal.runtime.SafeSpan;
 import java.net.URI;
-import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link EmbedderClient} that {@link LlmClients#embedder()} builds: checks and prepares the
@@ -37,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * asynchronously under the client's concurrency limit.
  */
 public final class PipelineEmbedder implements EmbedderClient {
-
-  private static final Logger LOG = LoggerFactory.getLogger(PipelineEmbedder.class);
 
   final EmbeddingBackend backend;
   final String providerId;
@@ -50,35 +32,26 @@ public final class PipelineEmbedder implements EmbedderClient {
   /** The {@code dimensions} sent with every request, or null when the client fits the vectors. */
   final @Nullable Integer dimensionsParameter;
 
-  final RetryPolicy policy;
-  final @Nullable ResponseCache cache;
-  final Tracer tracer;
-  final String spanName;
   final String promptName;
-  final @Nullable TokenUsageTracker tracker;
-  final Clock clock;
-  final ScheduledExecutorService scheduler;
-  private final boolean ownsScheduler;
-  final DoubleSupplier random;
-  final AsyncLimiter limiter;
 
-  private final Set<EmbedCall> active = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
+  /** The client's share of the call lifecycle: policies, limits, calls in flight, closing. */
+  final ClientRuntime runtime;
 
+  /**
+   * An embedder on this backend.
+   *
+   * @param backend the embedding backend, closed with the client
+   * @param model the resolved model (on Azure the deployment)
+   * @param config the effective configuration
+   * @param promptName the name usage is recorded under
+   * @param options what every client gets from its builder
+   */
   public PipelineEmbedder(
       EmbeddingBackend backend,
       String model,
       EmbedderConfig config,
-      RetryPolicy policy,
-      @Nullable ResponseCache cache,
-      Tracer tracer,
-      String spanPrefix,
       String promptName,
-      @Nullable TokenUsageTracker tracker,
-      Clock clock,
-      ScheduledExecutorService scheduler,
-      boolean ownsScheduler,
-      DoubleSupplier random) {
+      ClientRuntime.Options options) {
     BackendInfo info = backend.info();
     this.backend = backend;
     this.providerId = info.providerId();
@@ -89,46 +62,35 @@ public final class PipelineEmbedder implements EmbedderClient {
     Integer dims = config.dimensions().orElse(null);
     this.dimensionsParameter =
         dims != null && config.acceptsDimensionsParameter(model) ? dims : null;
-    this.policy = policy;
-    this.cache = cache;
-    this.tracer = tracer;
-    this.spanName = spanPrefix + ".llm.embed";
     this.promptName = promptName;
-    this.tracker = tracker;
-    this.clock = clock;
-    this.scheduler = scheduler;
-    this.ownsScheduler = ownsScheduler;
-    this.random = random;
-    this.limiter = new AsyncLimiter(config.maxConcurrentRequests(), config.maxQueuedRequests());
-  }
-
-  /** The failure of a call refused because the client's queue is full. */
-  TooManyCallsException tooManyRequests() {
-    return new TooManyCallsException(
-        "The embeddings call was not sent: this client already has "
-            + limiter.permits()
-            + " requests in flight and "
-            + limiter.maxQueued()
-            + " waiting, the most it accepts. Send fewer calls at once (wait for some to finish),"
-            + " or raise EmbedderConfig.maxQueuedRequests(...) (setting "
-            + EmbedderConfig.EMBEDDING_MAX_QUEUED_REQUESTS
-            + ") or EmbedderConfig.maxConcurrentRequests(...) (setting "
-            + EmbedderConfig.EMBEDDING_CONCURRENCY
-            + ")",
-        ErrorContext.provider(providerId),
-        null);
+    this.runtime =
+        new ClientRuntime(
+            options,
+            providerId,
+            "embed",
+            new ClientRuntime.Admission(
+                config.maxConcurrentRequests(),
+                config.maxQueuedRequests(),
+                "The embeddings call",
+                "requests",
+                "EmbedderConfig.maxQueuedRequests(...)",
+                EmbedderConfig.EMBEDDING_MAX_QUEUED_REQUESTS,
+                "EmbedderConfig.maxConcurrentRequests(...)",
+                EmbedderConfig.EMBEDDING_CONCURRENCY),
+            "This EmbedderClient is closed; build a new one with LlmClients.embedder() or"
+                + " LlmClients.embedderFromEnvironment().");
   }
 
   @Override
   public float[] create(String input) {
-    PipelineClient.refuseToBlockAClientThread("create()");
-    return PipelineClient.await(createAsync(input));
+    ClientRuntime.refuseToBlockAClientThread("create()");
+    return ClientRuntime.await(createAsync(input));
   }
 
   @Override
   public List<float[]> createBatch(List<String> inputs) {
-    PipelineClient.refuseToBlockAClientThread("createBatch()");
-    return PipelineClient.await(createBatchAsync(inputs));
+    ClientRuntime.refuseToBlockAClientThread("createBatch()");
+    return ClientRuntime.await(createBatchAsync(inputs));
   }
 
   /**
@@ -161,7 +123,7 @@ public final class PipelineEmbedder implements EmbedderClient {
             single.answer(vectors.get(0));
             return;
           }
-          Throwable cause = PipelineClient.unwrap(error);
+          Throwable cause = ClientRuntime.unwrap(error);
           single.failWith(
               cause instanceof EmbeddingBatchException failed ? failed.getCause() : cause);
         });
@@ -170,8 +132,8 @@ public final class PipelineEmbedder implements EmbedderClient {
 
   @Override
   public CompletableFuture<List<float[]>> createBatchAsync(List<String> inputs) {
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
+    if (runtime.isClosed()) {
+      return CompletableFuture.failedFuture(runtime.closedException());
     }
     List<String> texts;
     try {
@@ -182,11 +144,11 @@ public final class PipelineEmbedder implements EmbedderClient {
     if (texts.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    SafeSpan span = SafeSpan.start(tracer, spanName, SpanKind.INTERNAL);
+    SafeSpan span = SafeSpan.start(runtime.tracer(), runtime.spanName(), SpanKind.INTERNAL);
     if (!span.isNoop()) {
       span.set("llm.provider", providerId);
       span.set("gen_ai.request.model", model);
-      span.set("cache.enabled", cache != null);
+      span.set("cache.enabled", runtime.cache() != null);
       span.set("prompt.name", promptName);
       span.set("llmclient.embeddings.inputs", (long) texts.size());
       config.dimensions().ifPresent(d -> span.set("gen_ai.embeddings.dimension.count", d));
@@ -194,47 +156,14 @@ public final class PipelineEmbedder implements EmbedderClient {
     try {
       return new EmbedCall(this, texts, span).start();
     } catch (RuntimeException e) {
-      span.recordException(e);
-      span.status(SpanStatus.ERROR, e.getMessage());
-      span.end();
+      span.endWithError(e);
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  void register(EmbedCall call) {
-    active.add(call);
-    if (closed) {
-      call.fail(closedException());
-    }
-  }
-
-  void unregister(EmbedCall call) {
-    active.remove(call);
-  }
-
-  static LlmConnectionException closedException() {
-    return new LlmConnectionException(
-        "This EmbedderClient is closed; build a new one with LlmClients.embedder() or"
-            + " LlmClients.embedderFromEnvironment().");
-  }
-
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    for (EmbedCall call : active) {
-      call.fail(closedException());
-    }
-    try {
-      backend.close();
-    } catch (RuntimeException e) {
-      LOG.warn("closing the {} embedding backend failed", providerId, e);
-    }
-    if (ownsScheduler) {
-      scheduler.shutdownNow();
-    }
+    runtime.close(backend, "embedding");
   }
 
   @Override
@@ -246,9 +175,9 @@ public final class PipelineEmbedder implements EmbedderClient {
         + ", config="
         + config
         + ", retryPolicy="
-        + policy
+        + runtime.policy()
         + ", cache="
-        + cache
+        + runtime.cache()
         + "]";
   }
 }

@@ -120,11 +120,17 @@ public final class SafeSpan {
       return;
     }
     set("error.type", error.getClass().getName());
+    endWithError(error);
+  }
+
+  /** Ends the span as failed: the exception and status ERROR. */
+  public void endWithError(Throwable error) {
     recordException(error);
     status(SpanStatus.ERROR, error.getMessage());
     end();
   }
 
+  /** Ends the span. */
   public void end() {
     try {
       span.end();
