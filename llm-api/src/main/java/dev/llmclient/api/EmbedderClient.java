@@ -32,6 +32,9 @@ public interface EmbedderClient extends AutoCloseable {
    *
    * @param inputs the texts; none may be null or blank
    * @return one vector per input, in input order
+   * @throws EmbeddingBatchException when one request of the batch fails after its retries (in the
+   *     clients {@code LlmClients.embedder()} builds): it names that request's inputs, and its
+   *     cause is the request's failure
    * @throws LlmException when the call fails after the configured retries
    * @throws IllegalStateException when called on a thread that delivers llmclient answers, where
    *     waiting could block the answer itself; chain the async method instead

@@ -323,7 +323,7 @@ public final class EmbedderConfig {
    * @param text the text
    * @return the estimate
    */
-  long estimateTokens(String text) {
+  public long estimateTokens(String text) {
     return Math.max(1L, (long) Math.ceil(text.length() / charsPerToken));
   }
 

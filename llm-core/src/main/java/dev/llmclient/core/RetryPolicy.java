@@ -173,8 +173,9 @@ public final class RetryPolicy {
    *
    * @param retry the retry index
    * @param random a value in [0, 1)
+   * @return the wait: the exponential backoff, capped by {@link #maxBackoff()}, less the jitter
    */
-  Duration backoff(int retry, double random) {
+  public Duration backoff(int retry, double random) {
     double base = initialBackoff.toNanos() * Math.pow(multiplier, retry);
     double capped = Math.min(base, maxBackoff.toNanos());
     return Duration.ofNanos((long) (capped * (1.0 - jitter * random)));

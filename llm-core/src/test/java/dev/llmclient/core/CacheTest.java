@@ -16,6 +16,7 @@ import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.api.spi.ResponseFormat;
 import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.core.internal.runtime.CacheKey;
 import dev.llmclient.testkit.ScriptedChatBackend;
 import java.net.URI;
 import java.util.List;

@@ -11,6 +11,7 @@ import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.core.internal.select.ProviderCandidate;
 import dev.llmclient.testkit.ScriptedEmbeddingBackend;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.llmclient.api.EmbedderClient;
+import dev.llmclient.api.EmbeddingBatchException;
 import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.InvalidRequestException;
 import dev.llmclient.api.InvalidResponseException;
@@ -20,6 +21,9 @@ import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.SpanKind;
 import dev.llmclient.api.spi.SpanStatus;
 import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.core.internal.embed.EmbeddingCacheKey;
+import dev.llmclient.core.internal.embed.EmbeddingVectors;
+import dev.llmclient.core.internal.runtime.CaffeineResponseCache;
 import dev.llmclient.testkit.ScriptedEmbeddingBackend;
 import java.net.URI;
 import java.time.Duration;

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmclient.api.EmbedderClient;
+import dev.llmclient.api.EmbeddingBatchException;
 import dev.llmclient.api.InvalidResponseException;
 import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.EmbeddingResult;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.core.internal.embed.EmbeddingVectors;
+import dev.llmclient.core.internal.runtime.CaffeineResponseCache;
 import dev.llmclient.testkit.ScriptedEmbeddingBackend;
 import java.time.Duration;
 import java.util.List;

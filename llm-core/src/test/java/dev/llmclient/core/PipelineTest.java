@@ -22,6 +22,7 @@ import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.RateLimitInfo;
 import dev.llmclient.api.spi.ResponseFormat;
 import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.core.internal.schema.ResponseSchema;
 import dev.llmclient.testkit.ScriptedChatBackend;
 import java.net.URI;
 import java.util.ArrayList;

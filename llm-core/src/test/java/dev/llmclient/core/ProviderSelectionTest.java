@@ -10,6 +10,7 @@ import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.core.internal.select.ProviderCandidate;
 import dev.llmclient.testkit.ScriptedChatBackend;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.ResponseFormat;
 import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.core.internal.chat.PipelineClient;
 import dev.llmclient.testkit.ScriptedChatBackend;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,7 @@ import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.RateLimitException;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.core.internal.runtime.TransportRetries;
 import dev.llmclient.testkit.ScriptedChatBackend;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,13 +10,17 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.JavaType;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The dependency rules and house habits of docs/ARCHITECTURE.md, as ArchUnit rules. Each rule's
@@ -116,6 +120,18 @@ final class ArchitectureRules {
           .because(
               "docs/ARCHITECTURE.md: classes in ..internal.. packages are not used outside their module");
 
+  static final ArchRule PUBLIC_FACE_HIDES_INTERNALS =
+      classes()
+          .that()
+          .resideInAPackage("dev.llmclient..")
+          .and()
+          .resideOutsideOfPackage("..internal..")
+          .should(notExposeInternalTypes())
+          .because(
+              "docs/ARCHITECTURE.md: the public face (e.g. dev.llmclient.core) never shows an"
+                  + " ..internal.. type in a public or protected signature, so the internal"
+                  + " packages can change without breaking a user");
+
   static final ArchRule NO_CYCLES_BETWEEN_MODULES =
       slices()
           .matching("dev.llmclient.(*)..")
@@ -185,6 +201,7 @@ final class ArchitectureRules {
           TRACING_OTEL_ONLY_USES_API_AND_OTEL,
           MAIN_CODE_NEVER_IMPORTS_TESTKIT,
           NO_CROSS_MODULE_INTERNAL_USE,
+          PUBLIC_FACE_HIDES_INTERNALS,
           NO_CYCLES_BETWEEN_MODULES,
           NO_CYCLES_BETWEEN_API_PACKAGES,
           NO_OPTIONAL_FIELDS,
@@ -209,6 +226,61 @@ final class ArchitectureRules {
                   && (target.getPackageName() + ".").contains(".internal.");
           if (internal && !moduleOf(target).equals(moduleOf(origin))) {
             events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+          }
+        }
+      }
+    };
+  }
+
+  private static boolean isInternal(JavaClass type) {
+    return (type.getPackageName() + ".").contains(".internal.");
+  }
+
+  private static boolean isVisible(Set<JavaModifier> modifiers) {
+    return modifiers.contains(JavaModifier.PUBLIC) || modifiers.contains(JavaModifier.PROTECTED);
+  }
+
+  /**
+   * A public class (nested ones only when every enclosing class is public too) shows no internal
+   * type in its supertypes, or in the type, parameters or type arguments of its public and
+   * protected fields, methods and constructors.
+   */
+  private static ArchCondition<JavaClass> notExposeInternalTypes() {
+    return new ArchCondition<>("not expose ..internal.. types in public or protected signatures") {
+      @Override
+      public void check(JavaClass origin, ConditionEvents events) {
+        for (JavaClass c = origin; c != null; c = c.getEnclosingClass().orElse(null)) {
+          if (!c.getModifiers().contains(JavaModifier.PUBLIC)) {
+            return;
+          }
+        }
+        List<JavaType> supertypes = new ArrayList<>(origin.getInterfaces());
+        origin.getSuperclass().ifPresent(supertypes::add);
+        for (JavaType t : supertypes) {
+          report(events, origin, t, origin.getName() + " extends or implements");
+        }
+        for (JavaField f : origin.getFields()) {
+          if (isVisible(f.getModifiers())) {
+            report(events, origin, f.getType(), "field " + f.getFullName());
+          }
+        }
+        for (JavaCodeUnit u : origin.getCodeUnits()) {
+          if (!isVisible(u.getModifiers()) || u.getModifiers().contains(JavaModifier.SYNTHETIC)) {
+            continue;
+          }
+          report(events, origin, u.getReturnType(), "return type of " + u.getFullName());
+          for (JavaType p : u.getParameterTypes()) {
+            report(events, origin, p, "parameter of " + u.getFullName());
+          }
+        }
+      }
+
+      private void report(ConditionEvents events, JavaClass origin, JavaType type, String where) {
+        for (JavaClass raw : type.getAllInvolvedRawTypes()) {
+          if (isInternal(raw)) {
+            events.add(
+                SimpleConditionEvent.violated(
+                    origin, where + " exposes the internal type " + raw.getName()));
           }
         }
       }

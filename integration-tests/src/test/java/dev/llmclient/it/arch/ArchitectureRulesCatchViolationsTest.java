@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import dev.llmclient.api.archfixture.ApiClassUsingJackson;
 import dev.llmclient.core.archfixture.CoreClassUsingProvider;
+import dev.llmclient.core.archfixture.FaceLeakingInternals;
 import dev.llmclient.core.archfixture.ProviderImpl;
 import dev.llmclient.openai.archfixture.ProviderClass;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,8 @@ class ArchitectureRulesCatchViolationsTest {
               ApiClassUsingJackson.class,
               CoreClassUsingProvider.class,
               ProviderClass.class,
-              ProviderImpl.class);
+              ProviderImpl.class,
+              FaceLeakingInternals.class);
 
   @Test
   void anApiClassImportingJacksonFailsWithTheRuleNamed() {
@@ -70,5 +72,19 @@ class ArchitectureRulesCatchViolationsTest {
   void implSuffixFails() {
     assertThatThrownBy(() -> ArchitectureRules.NO_IMPL_SUFFIX.check(fixtures))
         .hasMessageContaining("ProviderImpl");
+  }
+
+  @Test
+  void aPublicSignatureShowingAnInternalTypeFails() {
+    assertThatThrownBy(() -> ArchitectureRules.PUBLIC_FACE_HIDES_INTERNALS.check(fixtures))
+        .hasMessageContaining("the public face (e.g. dev.llmclient.core) never shows")
+        .hasMessageContaining("FaceLeakingInternals extends or implements")
+        .hasMessageContaining("field dev.llmclient.core.archfixture.FaceLeakingInternals.helper")
+        .hasMessageContaining(
+            "return type of dev.llmclient.core.archfixture.FaceLeakingInternals.helpers()")
+        .hasMessageContaining(
+            "parameter of dev.llmclient.core.archfixture.FaceLeakingInternals.use(")
+        .hasMessageNotContaining("hidden")
+        .hasMessageNotContaining("allowed(");
   }
 }

@@ -8,9 +8,8 @@ import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.SpanKind;
 import dev.llmclient.api.spi.Tracer;
-import dev.llmclient.core.LlmClients;
-import dev.llmclient.core.PipelineClient;
-import dev.llmclient.core.SafeSpan;
+import dev.llmclient.core.internal.runtime.ClientRuntime;
+import dev.llmclient.core.internal.runtime.SafeSpan;
 import dev.llmclient.core.pool.PoolRouter.Decision;
 import dev.llmclient.core.pool.PoolRouter.Kind;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -183,7 +182,7 @@ public final class DeploymentPool implements ChatBackend {
     this.info = PoolRouter.poolInfo(members, tiers[0]);
     this.router = new PoolRouter(members, tiers);
     this.ownsScheduler = b.scheduler == null;
-    this.scheduler = b.scheduler != null ? b.scheduler : LlmClients.Builder.newScheduler();
+    this.scheduler = b.scheduler != null ? b.scheduler : ClientRuntime.newScheduler();
     this.queue =
         new BudgetWaitQueue(
             clock, scheduler, this::wakeUp, info.providerId(), b.maxQueued, maxWaitNanos);
@@ -416,7 +415,7 @@ public final class DeploymentPool implements ChatBackend {
       long started,
       @Nullable ChatCompletion completion,
       @Nullable Throwable error) {
-    Throwable cause = error == null ? null : PipelineClient.unwrap(error);
+    Throwable cause = error == null ? null : ClientRuntime.unwrap(error);
     boolean success = cause == null && completion != null;
     try {
       boolean failover;

@@ -4,7 +4,7 @@ import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.SpanStatus;
-import dev.llmclient.core.SafeSpan;
+import dev.llmclient.core.internal.runtime.SafeSpan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

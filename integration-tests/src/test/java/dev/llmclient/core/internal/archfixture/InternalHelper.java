@@ -1,0 +1,4 @@
+package dev.llmclient.core.internal.archfixture;
+
+/** An internal type that public signatures must not show. Used only by the meta tests. */
+public class InternalHelper {}

@@ -1,0 +1,483 @@
+package dev.llmclient.core.internal.chat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmclient.api.EmptyResponseException;
+import dev.llmclient.api.ErrorContext;
+import dev.llmclient.api.InvalidResponseException;
+import dev.llmclient.api.LlmResponse;
+import dev.llmclient.api.LlmTimeoutException;
+import dev.llmclient.api.Message;
+import dev.llmclient.api.RefusalException;
+import dev.llmclient.api.Usage;
+import dev.llmclient.api.spi.ChatCompletion;
+import dev.llmclient.api.spi.ChatCompletionRequest;
+import dev.llmclient.core.internal.runtime.Call;
+import dev.llmclient.core.internal.runtime.Json;
+import dev.llmclient.core.internal.runtime.SafeSpan;
+import dev.llmclient.core.internal.runtime.TransportRetries;
+import dev.llmclient.core.internal.schema.ResponseSchema;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code generate} call after preparation, on the shared {@link Call} lifecycle: what one
+ * exchange is (a {@link ChatCompletionRequest} to the chat backend) and how its answer is checked
+ * (refusal, empty, JSON, schema, mapping), with re-asks for unusable answers. The call holds one
+ * permit of the client's concurrency limit from the first attempt until it ends, across retries and
+ * re-asks, so that a retry never queues again. Attempts run one after another, so the mutable state
+ * is only touched by one thread at a time.
+ *
+ * <p>{@link #run()} is the limiter's task: it starts the first attempt once a permit is free.
+ */
+final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, ChatCompletion>
+    implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GenerateCall.class);
+  private static final int EXCERPT = 80;
+  private static final int NO_PERMIT = 0;
+  private static final int PERMIT_HELD = 1;
+  private static final int PERMIT_RETURNED = 2;
+
+  @SuppressWarnings("rawtypes")
+  private static final AtomicIntegerFieldUpdater<GenerateCall> PERMIT =
+      AtomicIntegerFieldUpdater.newUpdater(GenerateCall.class, "permit");
+
+  private enum Problem {
+    EMPTY("EmptyResponse"),
+    INVALID_JSON("InvalidJson"),
+    NOT_AN_OBJECT("NotAJsonObject"),
+    SCHEMA("SchemaValidation"),
+    MAPPING("MappingError");
+
+    final String type;
+
+    Problem(String type) {
+      this.type = type;
+    }
+  }
+
+  private final PipelineClient client;
+  private final PipelineClient.Prepared p;
+  private List<Message> conversation;
+  private ChatCompletionRequest request;
+  private volatile int reasks;
+  private int retries;
+  private volatile int permit = NO_PERMIT;
+
+  /** True while {@link #admit()} submits: {@link #run()} on that path did not wait in the queue. */
+  private volatile boolean submitting;
+
+  GenerateCall(
+      PipelineClient client,
+      PipelineClient.Prepared prepared,
+      SafeSpan span,
+      @Nullable String promptName) {
+    super(client.runtime, span, promptName, prepared.model());
+    this.client = client;
+    this.p = prepared;
+    this.request = prepared.base();
+    this.conversation = prepared.base().messages();
+  }
+
+  @Override
+  protected boolean answeredFromCache() {
+    String key = p.cacheKey();
+    if (key != null && answerFromCache(key)) {
+      return true;
+    }
+    span.set("cache.hit", false);
+    return false;
+  }
+
+  @Override
+  protected void admit() {
+    submitting = true;
+    boolean accepted = runtime.limiter().submit(this);
+    submitting = false;
+    if (!accepted) {
+      fail(runtime.tooManyCalls());
+    }
+  }
+
+  /** The limiter's task: a permit is ours; start the first attempt, or give it back if too late. */
+  @Override
+  public void run() {
+    permit = PERMIT_HELD;
+    if (isDone()) {
+      releaseAdmission();
+      return;
+    }
+    if (!submitting && deadlinePassedAlready()) {
+      // waited in the queue until its deadline, which fires at this very moment: never send it
+      fail(timedOut(runtime.policy().deadline(), attempts()));
+      return;
+    }
+    try {
+      send();
+    } catch (RuntimeException | Error e) {
+      fail(e); // returns the permit: the limiter's task must never throw
+    }
+  }
+
+  @Override
+  protected void releaseAdmission() {
+    if (PERMIT.compareAndSet(this, PERMIT_HELD, PERMIT_RETURNED)) {
+      runtime.limiter().release();
+    }
+  }
+
+  // ---- cache -------------------------------------------------------------------------------
+
+  private boolean answerFromCache(String key) {
+    String cached = cacheGet(key);
+    if (cached == null) {
+      return false;
+    }
+    T value;
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(cached);
+      if (!node.isObject()) {
+        return false;
+      }
+      value = map(node);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("response cache entry could not be read; treating it as a miss", e);
+      return false;
+    }
+    LlmResponse<T> response =
+        LlmResponse.<T>builder()
+            .value(value)
+            .json(Json.toMap(node))
+            .model(p.model())
+            .cacheHit(true)
+            .attempts(0)
+            .build();
+    span.set("cache.hit", true);
+    span.set("llmclient.attempts", 0L);
+    span.set("llmclient.reasks", 0L);
+    answerWithoutExchange(response);
+    return true;
+  }
+
+  // ---- attempts ----------------------------------------------------------------------------
+
+  private void send() {
+    if (!isDone()) {
+      exchange(request);
+    }
+  }
+
+  @Override
+  protected String attemptSpanName() {
+    return "chat " + p.model();
+  }
+
+  @Override
+  protected String backendKind() {
+    return "chat";
+  }
+
+  @Override
+  protected CompletableFuture<ChatCompletion> send(
+      ChatCompletionRequest outgoing, SafeSpan attempt) {
+    if (!attempt.isNoop()) {
+      describeRequest(attempt);
+      Map<String, String> headers = attempt.propagationHeaders();
+      if (!headers.isEmpty()) {
+        return client.backend.complete(outgoing.withHeaders(headers));
+      }
+    }
+    return client.backend.complete(outgoing);
+  }
+
+  @Override
+  protected void answered(ChatCompletionRequest sent, SafeSpan attempt, ChatCompletion c) {
+    attemptSucceeded(attempt, c);
+    onCompletion(c);
+  }
+
+  @Override
+  protected void exchangeFailed(ChatCompletionRequest sent, Throwable error) {
+    if (isDone()) {
+      return;
+    }
+    TransportRetries.Decision decision = decide(error, retries);
+    if (decision instanceof TransportRetries.GiveUp giveUp) {
+      fail(giveUp.error());
+      return;
+    }
+    retries++;
+    retryAfter(((TransportRetries.Retry) decision).delay(), error, Map.of(), this::send);
+  }
+
+  private void onCompletion(ChatCompletion c) {
+    if (isDone()) {
+      return;
+    }
+    addUsage(c.usage());
+    String refusal = c.refusal();
+    if (refusal != null && !refusal.isBlank()) {
+      fail(new RefusalException(refusal, context(c), null));
+      return;
+    }
+    String content = c.content();
+    String text = content == null ? "" : stripFence(content.strip());
+    boolean cutOff = "length".equals(c.finishReason());
+    if (text.isEmpty()) {
+      if (cutOff) {
+        fail(
+            new EmptyResponseException(
+                "The model returned no content because it reached max tokens ("
+                    + p.maxTokens()
+                    + "), which was too small (a reasoning model may have spent it all on"
+                    + " reasoning); raise maxTokens on the request or in LlmConfig",
+                context(c),
+                null));
+        return;
+      }
+      problem(Problem.EMPTY, "the reply had no content", c, text);
+      return;
+    }
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      if (cutOff) {
+        fail(
+            new InvalidResponseException(
+                "The answer was cut off: max tokens ("
+                    + p.maxTokens()
+                    + ") was too small for it; raise maxTokens on the request or in LlmConfig."
+                    + " It began: "
+                    + excerpt(text),
+                context(c),
+                e));
+        return;
+      }
+      problem(
+          Problem.INVALID_JSON, "the reply is not valid JSON: " + e.getOriginalMessage(), c, text);
+      return;
+    }
+    if (!node.isObject()) {
+      problem(
+          Problem.NOT_AN_OBJECT,
+          "the reply must be a JSON object, but it is "
+              + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT),
+          c,
+          text);
+      return;
+    }
+    ResponseSchema schema = p.schema();
+    if (schema != null) {
+      List<String> errors = schema.validate(node);
+      if (!errors.isEmpty()) {
+        problem(
+            Problem.SCHEMA,
+            "the reply does not match the JSON schema: " + String.join("; ", errors),
+            c,
+            text);
+        return;
+      }
+    }
+    T value;
+    try {
+      value = map(node);
+    } catch (IOException | IllegalArgumentException e) {
+      String detail =
+          e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      problem(Problem.MAPPING, "the reply could not be mapped: " + detail, c, text);
+      return;
+    }
+    succeed(node, value, c);
+  }
+
+  private void problem(Problem problem, String detail, ChatCompletion c, String text) {
+    if (reasks < runtime.policy().maxReasks()) {
+      reasks++;
+      retries = 0;
+      List<Message> next = new ArrayList<>(conversation.size() + 1);
+      next.addAll(conversation);
+      next.add(Message.user(reaskMessage(problem, detail)));
+      conversation = next;
+      request = request.withMessages(next);
+      span.event(
+          "llmclient.reask",
+          Map.of(
+              "llmclient.attempt", (long) attempts(),
+              "llmclient.reask", (long) reasks,
+              "error.type", problem.type));
+      send();
+      return;
+    }
+    String after =
+        reasks == 0 ? "" : ", also after " + reasks + " re-ask" + (reasks > 1 ? "s" : "");
+    if (problem == Problem.EMPTY) {
+      fail(
+          new EmptyResponseException(
+              "The model returned no content"
+                  + after
+                  + "; check the prompt, or raise RetryPolicy.maxReasks(...)",
+              context(c),
+              null));
+    } else {
+      fail(
+          new InvalidResponseException(
+              "The model's answer could not be used"
+                  + after
+                  + ": "
+                  + detail
+                  + ". It began: "
+                  + excerpt(text),
+              context(c),
+              null));
+    }
+  }
+
+  /** The appended user message: names the error type and detail, never the previous output. */
+  static String reaskMessage(String type, String detail) {
+    return "Your previous response was invalid and could not be used. Error type: "
+        + type
+        + ". Error details: "
+        + detail
+        + ". Please try again with a valid response: only a JSON object that matches the"
+        + " expected format and constraints.";
+  }
+
+  private static String reaskMessage(Problem problem, String detail) {
+    return reaskMessage(problem.type, detail);
+  }
+
+  @SuppressWarnings("unchecked")
+  private T map(JsonNode node) throws IOException {
+    ResponseSchema schema = p.schema();
+    if (schema != null && schema.reader != null) {
+      return schema.reader.readValue(node);
+    }
+    return (T) Json.toMap(node);
+  }
+
+  // ---- outcome -----------------------------------------------------------------------------
+
+  private void succeed(JsonNode node, @Nullable T value, ChatCompletion c) {
+    if (value == null) {
+      // A custom deserializer or creator may map a valid answer to null; never hang on it.
+      fail(
+          new InvalidResponseException(
+              "The answer matched the schema"
+                  + (p.schema() == null ? "" : " '" + p.schema().name + "'")
+                  + " but mapping it gave null; check the type's Jackson creator or deserializer",
+              context(c),
+              null));
+      return;
+    }
+    Map<String, Object> json = Json.toMap(node);
+    String model = c.model() != null ? c.model() : p.model();
+    // Built before the call is marked done, so nothing after that point can throw.
+    LlmResponse<T> response =
+        LlmResponse.<T>builder()
+            .value(value)
+            .json(json)
+            .usage(usage())
+            .model(model)
+            .finishReason(c.finishReason())
+            .attempts(attempts())
+            .reasks(reasks)
+            .requestId(c.requestId())
+            .servedBy(c.servedBy())
+            .build();
+    cachePut(p.cacheKey(), node.toString());
+    answeredBy(c.model());
+    succeed(response);
+  }
+
+  @Override
+  protected LlmTimeoutException timedOut(Duration deadline, int attempts) {
+    return new LlmTimeoutException(
+        "The call did not finish within its deadline of "
+            + deadline
+            + " ("
+            + attempts
+            + " attempt"
+            + (attempts == 1 ? "" : "s")
+            + "); raise RetryPolicy.deadline(...) or try again later",
+        ErrorContext.provider(runtime.providerId()),
+        null);
+  }
+
+  // ---- tracing -----------------------------------------------------------------------------
+
+  @Override
+  protected void describeOutcome(SafeSpan span, boolean succeeded) {
+    Usage u = usage();
+    span.set("llmclient.reasks", (long) reasks);
+    span.set("llmclient.usage.input_tokens", u.inputTokens());
+    span.set("llmclient.usage.output_tokens", u.outputTokens());
+    if (succeeded) {
+      String model = answeringModel();
+      span.set("gen_ai.response.model", model != null ? model : p.model());
+    }
+  }
+
+  private void describeRequest(SafeSpan attempt) {
+    attempt.set("gen_ai.operation.name", "chat");
+    attempt.set("gen_ai.provider.name", p.info().genAiProviderName());
+    attempt.set("gen_ai.request.model", p.model());
+    attempt.set("gen_ai.request.max_tokens", (long) p.maxTokens());
+    attempt.set("gen_ai.request.temperature", request.temperature());
+    attempt.server(p.info().endpoint());
+  }
+
+  private static void attemptSucceeded(SafeSpan attempt, ChatCompletion c) {
+    if (attempt.isNoop()) {
+      return;
+    }
+    attempt.set("gen_ai.response.model", c.model());
+    attempt.set("gen_ai.response.id", c.id());
+    if (c.finishReason() != null) {
+      attempt.set("gen_ai.response.finish_reasons", List.of(c.finishReason()));
+    }
+    attempt.set("gen_ai.usage.input_tokens", c.usage().inputTokens());
+    attempt.set("gen_ai.usage.output_tokens", c.usage().outputTokens());
+    attempt.end();
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private ErrorContext context(ChatCompletion c) {
+    return new ErrorContext(runtime.providerId(), null, c.requestId());
+  }
+
+  /** Removes a Markdown code fence (```json ... ``` or ``` ... ```) around the whole reply. */
+  static String stripFence(String text) {
+    if (!text.startsWith("```")) {
+      return text;
+    }
+    int firstNewline = text.indexOf('\n');
+    if (firstNewline < 0) {
+      return text;
+    }
+    String body = text.substring(firstNewline + 1);
+    String trimmed = body.stripTrailing();
+    if (trimmed.endsWith("```")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 3);
+    }
+    return trimmed.strip();
+  }
+
+  private static String excerpt(String text) {
+    String oneLine = text.replaceAll("\\s+", " ");
+    return oneLine.length() <= EXCERPT
+        ? "'" + oneLine + "'"
+        : "'" + oneLine.substring(0, EXCERPT) + "...' (" + text.length() + " chars)";
+  }
+}
