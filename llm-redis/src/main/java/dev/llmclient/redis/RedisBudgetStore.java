@@ -125,8 +125,8 @@ public final class RedisBudgetStore implements BudgetStore {
     this.idPrefix = HexFormat.of().formatHex(random) + "-";
     String fallbackText =
         fallback == Fallback.LOCAL
-            ? "budget store counts requests in this process only"
-            : "budget store admits every request";
+            ? "counts requests in this process only"
+            : "admits every request";
     this.link =
         new RedisLink("budget store", fallbackText, b.uri, b.timeout, b.probeInterval, nanoTime);
   }

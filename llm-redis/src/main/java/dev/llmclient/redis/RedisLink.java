@@ -151,7 +151,9 @@ final class RedisLink implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       markDown(e);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
+      markDown(e.getCause());
+    } catch (TimeoutException e) {
       markDown(e);
     }
   }
@@ -302,6 +304,9 @@ final class RedisLink implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     StatefulRedisConnection<String, byte[]> c = connection;
     if (c != null) {
