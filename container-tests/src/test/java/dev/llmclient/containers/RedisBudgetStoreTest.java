@@ -140,6 +140,8 @@ class RedisBudgetStoreTest {
     a.check("west", 1, T0); // the pool's now, before the server said to hold
     a.holdUntil("west", T0 + 3 * SECOND);
     a.holdUntil("west", T0 + SECOND); // an earlier hold does not shorten it
+    // a's commands run in order on its connection: this answer comes after the holds landed
+    assertThat(a.tryReserve("west", 1, T0 + SECOND)).isNull();
     assertThat(b.tryReserve("west", 1, T0 + 2 * SECOND)).isNull();
     assertThat(b.check("west", 1, T0 + 2 * SECOND)).isEqualTo(new BudgetStore.Check(SECOND, 0.0));
     assertThat(b.tryReserve("west", 1, T0 + 3 * SECOND)).isNotNull();

@@ -128,7 +128,8 @@ public final class RedisBudgetStore implements BudgetStore {
             ? "counts requests in this process only"
             : "admits every request";
     this.link =
-        new RedisLink("budget store", fallbackText, b.uri, b.timeout, b.probeInterval, nanoTime);
+        new RedisLink(
+            "budget store", fallbackText, b.uri, b.timeout, b.probeInterval, nanoTime, SCRIPT);
   }
 
   /**
@@ -177,14 +178,22 @@ public final class RedisBudgetStore implements BudgetStore {
     RedisAsyncCommands<String, byte[]> c = link.commands();
     if (c != null) {
       String id = idPrefix + Long.toHexString(ids.incrementAndGet());
+      CompletableFuture<List<Object>> answer = run(c, b, now, "reserve", bytes(tokens), ascii(id));
       try {
-        List<Object> r = link.await(run(c, b, now, "reserve", bytes(tokens), ascii(id)));
+        List<Object> r = link.await(answer);
         long waitNanos = number(r, 1) * 1000;
         remember(b, r);
         b.retryAt = waitNanos > 0 ? now + waitNanos : 0;
         return number(r, 0) == 1 ? new Shared(key, tokens, id) : null;
       } catch (RedisLink.Unavailable | ClassCastException | IndexOutOfBoundsException e) {
-        // decided below, by the fallback
+        // Decided below, by the fallback. A reservation Redis grants after all is ended at once:
+        // the request is sent anyway, so it counts for one window in the shared budget too.
+        answer.thenAccept(
+            late -> {
+              if (number(late, 0) == 1) {
+                release(new Shared(key, tokens, id), tokens, b.lastNow);
+              }
+            });
       }
     }
     fallbackDecisions.incrementAndGet();

@@ -15,7 +15,6 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * caller's command is sent again (or a connection attempted), and the first answer marks Redis up.
  */
 final class RedisLink implements AutoCloseable {
+
+  /** Late answers in a row that mark Redis down. */
+  static final int TIMEOUTS_FOR_DOWN = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.llmclient.redis");
   private static final RedisCodec<String, byte[]> CODEC =
@@ -91,6 +93,8 @@ final class RedisLink implements AutoCloseable {
   private final AtomicBoolean connecting = new AtomicBoolean();
   private final AtomicLong outages = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong consecutiveTimeouts = new AtomicLong();
+  private final Script[] scripts;
   private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
   private volatile long nextProbe;
   private volatile boolean closed;
@@ -101,8 +105,10 @@ final class RedisLink implements AutoCloseable {
       RedisURI uri,
       Duration timeout,
       Duration probeInterval,
-      LongSupplier nanoTime) {
+      LongSupplier nanoTime,
+      Script... scripts) {
     this.what = what;
+    this.scripts = scripts.clone();
     this.fallbackText = fallbackText;
     this.uri = uri;
     // host and port only: the URI may carry a password
@@ -115,21 +121,12 @@ final class RedisLink implements AutoCloseable {
             ? timeout.multipliedBy(4)
             : Duration.ofSeconds(1);
     this.resources =
-        DefaultClientResources.builder()
-            .ioThreadPoolSize(2)
-            .computationThreadPoolSize(2)
-            .reconnectDelay(
-                Delay.exponential(
-                    Duration.ofMillis(10),
-                    maxOf(probeInterval, Duration.ofMillis(10)),
-                    2,
-                    TimeUnit.MILLISECONDS))
-            .build();
+        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     this.client = RedisClient.create(resources);
     client.setOptions(
         ClientOptions.builder()
-            .autoReconnect(true)
-            // a command while disconnected fails at once instead of waiting in a buffer
+            // reconnecting is this class's probe: Lettuce's own would log every failed attempt
+            .autoReconnect(false)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .requestQueueSize(10_000)
             .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
@@ -139,15 +136,15 @@ final class RedisLink implements AutoCloseable {
     connect(commandTimeout);
   }
 
-  private static Duration maxOf(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
-  }
-
   /** Connects, waiting at most {@code wait}; without an answer, starts in the fallback. */
   private void connect(Duration wait) {
     CompletableFuture<StatefulRedisConnection<String, byte[]>> f = connectAsync();
     try {
-      f.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+      StatefulRedisConnection<String, byte[]> c = f.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+      // load the scripts now, so that no call pays for it (or for the first command's warm-up)
+      for (Script script : scripts) {
+        c.async().scriptLoad(script.body()).get(wait.toNanos(), TimeUnit.NANOSECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       markDown(e);
@@ -191,8 +188,11 @@ final class RedisLink implements AutoCloseable {
       return null;
     }
     nextProbe = now + probeIntervalNanos;
-    if (c == null) {
-      if (!connecting.get()) {
+    if (c == null || !c.isOpen()) {
+      if (connecting.compareAndSet(false, true)) {
+        if (c != null) {
+          c.closeAsync();
+        }
         connectAsync();
       }
       return null;
@@ -201,22 +201,29 @@ final class RedisLink implements AutoCloseable {
     return c.async();
   }
 
-  /** Waits for a command within the bounded wait; a failure or no answer marks Redis down. */
+  /**
+   * Waits for a command within the bounded wait. A failure marks Redis down; so do {@value
+   * #TIMEOUTS_FOR_DOWN} answers in a row that come too late (one late answer on a busy machine is
+   * not an outage). A command that comes too late still runs: the caller may act on its answer.
+   */
   <T> T await(CompletableFuture<T> future) {
     try {
       T value = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      consecutiveTimeouts.set(0);
       markUp();
       return value;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      future.cancel(false);
       throw new Unavailable("interrupted while waiting for Redis");
     } catch (ExecutionException e) {
       markDown(e.getCause());
       throw new Unavailable(String.valueOf(e.getCause()));
     } catch (TimeoutException e) {
-      future.cancel(false);
-      markDown(e);
+      if (consecutiveTimeouts.incrementAndGet() >= TIMEOUTS_FOR_DOWN) {
+        markDown(e);
+      } else {
+        failures.incrementAndGet();
+      }
       throw new Unavailable("no answer within " + timeout.toMillis() + " ms");
     }
   }

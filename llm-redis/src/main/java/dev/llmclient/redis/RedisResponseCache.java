@@ -78,7 +78,8 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
             b.uri,
             b.timeout,
             b.probeInterval,
-            System::nanoTime);
+            System::nanoTime,
+            PUT);
   }
 
   /**

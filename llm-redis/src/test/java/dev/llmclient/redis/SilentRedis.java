@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback server that speaks just enough RESP for Lettuce to connect (HELLO is refused, so it
- * falls back to RESP2; PING, SELECT and CLIENT are answered) and then leaves every other command
- * unanswered: a Redis that hangs.
+ * falls back to RESP2; PING, SELECT, CLIENT and SCRIPT LOAD are answered) and then leaves every
+ * other command unanswered: a Redis that hangs.
  */
 final class SilentRedis implements AutoCloseable {
 
@@ -70,6 +70,8 @@ final class SilentRedis implements AutoCloseable {
           case "PING" -> out.write("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
           case "SELECT", "CLIENT", "AUTH" ->
               out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+          case "SCRIPT" ->
+              out.write(("$40\r\n" + "0".repeat(40) + "\r\n").getBytes(StandardCharsets.US_ASCII));
           default -> unanswered.incrementAndGet();
         }
         out.flush();
