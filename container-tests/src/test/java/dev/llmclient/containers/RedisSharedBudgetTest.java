@@ -13,6 +13,7 @@ import dev.llmclient.core.pool.DeploymentPool;
 import dev.llmclient.redis.RedisBudgetStore;
 import dev.llmclient.testkit.simulator.Deployment;
 import dev.llmclient.testkit.simulator.LlmSimulator;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,11 +55,21 @@ class RedisSharedBudgetTest {
 
   /** A replica: one pool over the one deployment, with this budget store, and its client. */
   static LlmClient replica(LlmSimulator sim, BudgetStore store, List<AutoCloseable> resources) {
+    return replica(sim.azureEndpoint(), ";rpm=" + RPM, store, resources);
+  }
+
+  /**
+   * A replica of the deployment at this Azure endpoint.
+   *
+   * @param limits the member's limit attributes, e.g. {@code ;rpm=1200;tpm=90000}
+   */
+  static LlmClient replica(
+      URI endpoint, String limits, BudgetStore store, List<AutoCloseable> resources) {
     ProviderSettings settings =
         ProviderSettings.of(
             Map.of(
                 DeploymentPool.DEPLOYMENTS_SETTING,
-                "gpt-4o@" + sim.azureEndpoint() + ";name=m1;rpm=" + RPM,
+                "gpt-4o@" + endpoint + ";name=m1" + limits,
                 "AZURE_OPENAI_API_KEY",
                 KEY));
     DeploymentPool pool =
