@@ -233,4 +233,42 @@ class RedisBudgetStoreTest {
     Thread.sleep(1_200);
     assertThat(survivor.tryReserve("east", 1, System.currentTimeMillis() * 1_000_000L)).isNotNull();
   }
+
+  @Test
+  void releasesMadeWhileRedisHungAreSentWhenItAnswersAgain() throws Exception {
+    RedisBudgetStore store =
+        store(b -> b.timeout(Duration.ofMillis(50)).probeInterval(Duration.ofMillis(100)));
+    store.register("east", rules(6000, 0));
+    long now = System.currentTimeMillis() * 1_000_000L;
+    BudgetStore.Reservation held = store.tryReserve("east", 1, now);
+    assertThat(held).isNotNull();
+    redis.pause();
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertThat(store.tryReserve("east", 1, now)).as("decided locally").isNotNull();
+      }
+      assertThat(store.isRedisAvailable()).isFalse();
+      store.release(held, 1, now);
+    } finally {
+      redis.unpause();
+    }
+    Thread.sleep(150); // past the probe interval
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!store.isRedisAvailable() && System.nanoTime() < deadline) {
+      store.tryReserve("east", 1, System.currentTimeMillis() * 1_000_000L);
+      Thread.sleep(20);
+    }
+    assertThat(store.isRedisAvailable()).isTrue();
+    // In flight in the end: the probe's own reservation only. The held one was released, and so
+    // were the three Redis granted late (after the unpause), while this store was on its fallback.
+    long inFlight = 0;
+    while (System.nanoTime() < deadline) {
+      inFlight = redis.with(c -> c.zcard("llmclient:test:budget:{east}:inflight"));
+      if (inFlight == 1) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertThat(inFlight).isEqualTo(1);
+  }
 }

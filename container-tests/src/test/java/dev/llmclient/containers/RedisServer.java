@@ -4,6 +4,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
 /**
@@ -58,6 +59,16 @@ final class RedisServer implements AutoCloseable {
   /** Stops the server at once, losing everything it held. */
   void kill() {
     container.stop();
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a hang. */
+  void pause() {
+    DockerClientFactory.instance().client().pauseContainerCmd(container.getContainerId()).exec();
+  }
+
+  /** Lets a paused server go on where it stopped. */
+  void unpause() {
+    DockerClientFactory.instance().client().unpauseContainerCmd(container.getContainerId()).exec();
   }
 
   /** Starts a new, empty server on the same port. */

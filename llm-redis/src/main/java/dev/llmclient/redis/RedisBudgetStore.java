@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -82,6 +85,11 @@ public final class RedisBudgetStore implements BudgetStore {
   private final String idPrefix;
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong fallbackDecisions = new AtomicLong();
+  private final Queue<Unsent> unsent = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger unsentCount = new AtomicInteger();
+
+  /** The most releases kept while Redis is down, sent when it answers again. */
+  static final int MAX_UNSENT = 10_000;
 
   /** What this replica knows of one budget: its rules and what Redis last answered. */
   private static final class Budget {
@@ -110,6 +118,9 @@ public final class RedisBudgetStore implements BudgetStore {
 
   /** A reservation held in Redis. */
   private record Shared(String key, long tokens, String id) implements Reservation {}
+
+  /** A release Redis was down for, sent when it answers again. */
+  private record Unsent(Shared reservation, long chargedTokens) {}
 
   /** A reservation under {@link Fallback#UNLIMITED}: nothing to release. */
   private record Unlimited(String key, long tokens) implements Reservation {}
@@ -181,6 +192,7 @@ public final class RedisBudgetStore implements BudgetStore {
       CompletableFuture<List<Object>> answer = run(c, b, now, "reserve", bytes(tokens), ascii(id));
       try {
         List<Object> r = link.await(answer);
+        sendUnsent(c);
         long waitNanos = number(r, 1) * 1000;
         remember(b, r);
         b.retryAt = waitNanos > 0 ? now + waitNanos : 0;
@@ -209,20 +221,37 @@ public final class RedisBudgetStore implements BudgetStore {
       b.lastNow = now;
       RedisAsyncCommands<String, byte[]> c = link.commands();
       if (c != null) {
-        link.watch(
-            run(
-                    c,
-                    b,
-                    now,
-                    "release",
-                    bytes(shared.tokens()),
-                    ascii(shared.id()),
-                    bytes(Math.max(0, chargedTokens)))
-                .thenAccept(r -> remember(b, r)));
+        send(c, shared, chargedTokens);
+      } else if (unsentCount.incrementAndGet() <= MAX_UNSENT) {
+        // sent when Redis answers again; else it would count until its in-flight lease ends
+        unsent.add(new Unsent(shared, chargedTokens));
+      } else {
+        unsentCount.decrementAndGet();
       }
-      // unsent: the entry stops counting after the in-flight lease
     } else if (!(reservation instanceof Unlimited)) {
       local.release(reservation, chargedTokens, now);
+    }
+  }
+
+  private void send(RedisAsyncCommands<String, byte[]> c, Shared shared, long chargedTokens) {
+    Budget b = budget(shared.key());
+    link.watch(
+        run(
+                c,
+                b,
+                b.lastNow,
+                "release",
+                bytes(shared.tokens()),
+                ascii(shared.id()),
+                bytes(Math.max(0, chargedTokens)))
+            .thenAccept(r -> remember(b, r)));
+  }
+
+  private void sendUnsent(RedisAsyncCommands<String, byte[]> c) {
+    Unsent u;
+    while ((u = unsent.poll()) != null) {
+      unsentCount.decrementAndGet();
+      send(c, u.reservation(), u.chargedTokens());
     }
   }
 
@@ -244,7 +273,8 @@ public final class RedisBudgetStore implements BudgetStore {
     Budget b = budget(key);
     local.holdUntil(key, until);
     long last = b.lastNow;
-    if (until - last <= 0) {
+    if (last == 0 || until - last <= 0) {
+      // no time of the pool's seen yet to measure the hold from: it holds this replica only
       return;
     }
     b.retryAt = Math.max(b.retryAt, until);
