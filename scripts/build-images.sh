@@ -2,7 +2,7 @@
 # Builds the container-test images locally, FROM scratch, from Debian packages and the host's
 # Node.js: nothing is pulled from any registry.
 #
-#   scripts/build-images.sh [nginx|squid|prism|all]...      (default: all)
+#   scripts/build-images.sh [nginx|squid|prism|redis|all]...  (default: all)
 #   scripts/build-images.sh --if-engine ...                 (exit 0 quietly when no engine answers)
 #
 # Each image is tagged llmclient-test/NAME:HASH, where HASH is a SHA-256 over every input (this
@@ -30,12 +30,12 @@ targets=()
 for arg in "$@"; do
   case "$arg" in
     --if-engine) if_engine=true ;;
-    all) targets+=(nginx squid prism) ;;
-    nginx | squid | prism) targets+=("$arg") ;;
-    *) die "unknown argument '$arg'; usage: $0 [--if-engine] [nginx|squid|prism|all]..." ;;
+    all) targets+=(nginx squid prism redis) ;;
+    nginx | squid | prism | redis) targets+=("$arg") ;;
+    *) die "unknown argument '$arg'; usage: $0 [--if-engine] [nginx|squid|prism|redis|all]..." ;;
   esac
 done
-[ "${#targets[@]}" -gt 0 ] || targets=(nginx squid prism)
+[ "${#targets[@]}" -gt 0 ] || targets=(nginx squid prism redis)
 
 if ! docker info >/dev/null 2>&1; then
   if $if_engine; then
@@ -48,6 +48,8 @@ fi
 # Package lists per image: the servers' own packages; their direct lib* dependencies are added.
 nginx_packages=(nginx)
 squid_packages=(squid squid-common squid-langpack)
+# redis-server holds only links and config; the binary is redis-tools' /usr/bin/redis-check-rdb.
+redis_packages=(redis-server redis-tools)
 
 apt_ready=false
 ensure_apt_lists() {
@@ -233,6 +235,17 @@ fill_squid() {
   chmod 1777 "$rootfs/var/log/squid" "$rootfs/var/spool/squid" "$rootfs/var/run/squid"
 }
 
+fill_redis() {
+  local rootfs="$1" staging="$2"
+  stage_packages "$staging" "${REDIS_PKGS[@]}"
+  # redis-server is a link to redis-check-rdb: one binary that acts by the name it is run as
+  copy_with_libs "$staging" "$rootfs" /usr/bin/redis-check-rdb
+  ln -sf redis-check-rdb "$rootfs/usr/bin/redis-server"
+  minimal_etc "$rootfs"
+  mkdir -p "$rootfs/data"
+  chmod 1777 "$rootfs/data"
+}
+
 prism_install() { # installs Prism once into the cache with the host's npm
   local dir="$CACHE/prism-${PRISM_PACKAGE##*@}"
   if [ ! -x "$dir/node_modules/.bin/prism" ]; then
@@ -279,6 +292,13 @@ for target in "${targets[@]}"; do
       [[ " ${SQUID_PKGS[*]} " == *" squid="* ]] || die "could not resolve the squid packages"
       hash="$(printf '%s\n' "${SQUID_PKGS[@]}" | hash_inputs "$IMAGES/squid")"
       reuse_or_build squid "$hash" fill_squid
+      ;;
+    redis)
+      ensure_apt_lists
+      mapfile -t REDIS_PKGS < <(with_lib_deps "${redis_packages[@]}")
+      [[ " ${REDIS_PKGS[*]} " == *" redis-tools="* ]] || die "could not resolve the redis packages"
+      hash="$(printf '%s\n' "${REDIS_PKGS[@]}" | hash_inputs "$IMAGES/redis")"
+      reuse_or_build redis "$hash" fill_redis
       ;;
     prism)
       command -v node >/dev/null || die "node is missing; install Node.js 18+ (Debian: apt-get install nodejs npm)"

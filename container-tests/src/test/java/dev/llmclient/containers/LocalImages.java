@@ -19,6 +19,9 @@ public final class LocalImages {
   /** The Prism mock server with the prepared OpenAI spec at {@code /specs/openai.min.yaml}. */
   public static final String PRISM = "llmclient-test/prism:local";
 
+  /** redis-server from Debian's package; arguments are redis-server's own. */
+  public static final String REDIS = "llmclient-test/redis:local";
+
   private LocalImages() {}
 
   /**
