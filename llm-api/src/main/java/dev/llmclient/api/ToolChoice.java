@@ -50,19 +50,37 @@ public sealed interface ToolChoice
   /** The model decides. */
   enum Auto implements ToolChoice {
     /** The only value. */
-    INSTANCE
+    INSTANCE;
+
+    /** The wire value, {@code "auto"}. */
+    @Override
+    public String toString() {
+      return "auto";
+    }
   }
 
   /** No tool call. */
   enum None implements ToolChoice {
     /** The only value. */
-    INSTANCE
+    INSTANCE;
+
+    /** The wire value, {@code "none"}. */
+    @Override
+    public String toString() {
+      return "none";
+    }
   }
 
   /** At least one tool call. */
   enum Required implements ToolChoice {
     /** The only value. */
-    INSTANCE
+    INSTANCE;
+
+    /** The wire value, {@code "required"}. */
+    @Override
+    public String toString() {
+      return "required";
+    }
   }
 
   /**

@@ -72,7 +72,9 @@ class RequestValidationTest {
 
   @Test
   void toolSettingsMustFitTheTools() {
-    rejected(b -> b.toolChoice(ToolChoice.required()), "needs tools; add them with tools(...)");
+    rejected(
+        b -> b.toolChoice(ToolChoice.required()),
+        "toolChoice required needs tools; add them with tools(...)");
     rejected(b -> b.toolChoice(ToolChoice.named("get_weather")), "needs tools");
     rejected(b -> b.parallelToolCalls(false), "parallelToolCalls needs tools");
     rejected(
