@@ -429,7 +429,10 @@ public final class OpenAiWireClient implements AutoCloseable {
         body.model(),
         body.id(),
         context.requestId(),
-        RateLimitHeaders.parse(header));
+        RateLimitHeaders.parse(header),
+        null,
+        message.toolCalls(),
+        choice.logprobs());
   }
 
   private static Usage usage(Json.@Nullable UsageBody u) {
