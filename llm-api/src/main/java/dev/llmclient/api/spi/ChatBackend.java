@@ -37,11 +37,13 @@ public interface ChatBackend extends AutoCloseable {
    *
    * <p>The publisher is cold: each subscription makes one HTTP exchange, so the core retries by
    * subscribing again. Demand reaches the socket: the backend reads the next bytes only while the
-   * subscriber has requested chunks, and holds at most one event it cannot deliver yet. Cancelling
-   * the subscription aborts the exchange. The stream ends with {@code onComplete} after the
-   * server's {@code [DONE]}, or with {@code onError} and the precise {@link LlmException}: an HTTP
-   * error before the first chunk, a content filter, or a connection broken mid-stream (the core
-   * knows from its own count whether chunks were delivered before).
+   * subscriber has requested chunks, and holds at most the events of the bytes it has already read
+   * (a bounded window of a few KiB), never the whole answer. Signals may arrive on the backend's
+   * I/O thread: a subscriber must not block in them. Cancelling the subscription aborts the
+   * exchange. The stream ends with {@code onComplete} after the server's {@code [DONE]}, or with
+   * {@code onError} and the precise {@link LlmException}: an HTTP error before the first chunk, a
+   * content filter, or a connection broken mid-stream (the core knows from its own count whether
+   * chunks were delivered before).
    *
    * @param request the request, ready for the wire
    * @return a publisher of the chunks, one exchange per subscription
