@@ -47,6 +47,9 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
   /** How many bytes are granted at a time when the subscriber wants more. */
   static final int GRANT = 8 * 1024;
 
+  /** httpcore5's initial input window, for HTTP/1.1 and HTTP/2 alike. */
+  private static final int INITIAL_WINDOW = 65_535;
+
   /** Opens the exchange once the first demand arrives. */
   interface Exchange {
     /**
@@ -62,13 +65,13 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
   private final Exchange exchange;
   private final OpenAiErrorMapper errors;
   private final CallTarget target;
-  private final String providerId;
   private final SseParser parser;
+  private final HttpTransportSettings transportSettings;
 
   // Guarded by this.
   private final ArrayDeque<ChatChunk> queue = new ArrayDeque<>();
   private long demand;
-  private long window;
+  private long window = INITIAL_WINDOW;
   private boolean started;
   private boolean cancelled;
   private @Nullable Throwable failure;
@@ -77,8 +80,8 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
   private @Nullable CapacityChannel channel;
   private @Nullable Future<?> running;
 
-  // Touched only by the I/O thread.
-  private int status;
+  // Written only by the I/O thread.
+  private volatile int status;
   private Map<String, String> headers = Map.of();
   private @Nullable RateLimitInfo rateLimit;
   private @Nullable String requestId;
@@ -98,13 +101,14 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
       Exchange exchange,
       OpenAiErrorMapper errors,
       CallTarget target,
-      String providerId,
-      int maxEventBytes) {
+      HttpTransportSettings transportSettings) {
     this.subscriber = subscriber;
+    this.transportSettings = transportSettings;
+    int maxEventBytes =
+        (int) Math.min(transportSettings.maxResponseBytes(), Integer.MAX_VALUE - 16);
     this.exchange = exchange;
     this.errors = errors;
     this.target = target;
-    this.providerId = providerId;
     this.parser = new SseParser(this::onData, maxEventBytes);
   }
 
@@ -408,13 +412,6 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
       return transport; // nothing was received: typed like a failed plain call
     }
     return broken(transport.getMessage(), transport);
-  }
-
-  private HttpTransportSettings transportSettings = HttpTransportSettings.getDefault();
-
-  ChatStream settings(HttpTransportSettings settings) {
-    this.transportSettings = settings;
-    return this;
   }
 
   void fail(Throwable t) {

@@ -179,17 +179,13 @@ public final class OpenAiWireClient implements AutoCloseable {
       java.util.Objects.requireNonNull(subscriber, "subscriber");
       URI uri = routes.chatCompletions(request.model());
       CallTarget target = new CallTarget("POST", uri.getRawPath(), request.model());
-      int maxEvent =
-          (int) Math.min(transport.settings().maxResponseBytes(), Integer.MAX_VALUE - 16);
       ChatStream stream =
           new ChatStream(
-                  subscriber,
-                  s -> openStream(uri, target, request, s),
-                  errors,
-                  target,
-                  providerId,
-                  maxEvent)
-              .settings(transport.settings());
+              subscriber,
+              s -> openStream(uri, target, request, s),
+              errors,
+              target,
+              transport.settings());
       subscriber.onSubscribe(stream);
     };
   }
