@@ -406,6 +406,23 @@ class StreamingTest {
   }
 
   @Test
+  void aNonPositiveRequestFailsTheStreamWithoutSendingIt() throws Exception {
+    try (RawHttpServer server = new RawHttpServer((out, s) -> s.stall());
+        OpenAiWireClient wire = client(server.baseUri(), Duration.ofSeconds(5))) {
+      Collector c = new Collector(0);
+      wire.stream(ask()).subscribe(c);
+
+      assertThat(c.done)
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .withMessageContaining("rule 3.9");
+      assertThat(server.requests()).isZero();
+    }
+  }
+
+  @Test
   void cancellingTheSubscriptionAbortsTheExchange() throws Exception {
     CountDownLatch aborted = new CountDownLatch(1);
     try (RawHttpServer server =
