@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Structured chat completions against one configured provider.
+ * Chat completions against one configured provider: structured answers, text, streaming, tool calls
+ * and images.
  *
  * <p>Get one from {@code dev.llmclient.core.LlmClients}. A client is thread-safe, holds a pooled
  * HTTP connection set, and is meant to be shared by the whole application and closed once.
@@ -31,7 +32,9 @@ public interface LlmClient extends AutoCloseable {
    * @param request the request
    * @param <T> the request's answer type
    * @return the answer with its usage and attempt count
-   * @throws LlmException when the call fails after the configured retries and re-asks
+   * @throws LlmException when the call fails after the configured retries and re-asks, or when the
+   *     waiting thread is interrupted (the call is cancelled and the thread keeps its interrupt
+   *     flag)
    * @throws IllegalStateException when called on a thread that delivers llmclient answers (inside a
    *     dependent stage of {@link #generateAsync(LlmRequest)}), where waiting could block the
    *     answer itself; chain {@code generateAsync} with {@code thenCompose} instead
@@ -47,6 +50,9 @@ public interface LlmClient extends AutoCloseable {
    * instead. The blocking methods refuse to run on those threads with an {@link
    * IllegalStateException} rather than wait for themselves until the deadline.
    *
+   * <p>Cancelling the future (or {@code orTimeout} on it) cancels the call: the HTTP exchange, a
+   * pending retry or re-ask, and its deadline timer.
+   *
    * @param request the request
    * @param <T> the request's answer type
    * @return a future completed with the answer, or exceptionally with an {@link LlmException}
@@ -57,7 +63,8 @@ public interface LlmClient extends AutoCloseable {
    * Asks for an answer of the given type: the shortest way to a typed result.
    *
    * @param messages the conversation
-   * @param type the answer type; its JSON schema is sent in strict mode
+   * @param type the answer type: its JSON schema is sent in strict mode; {@code String.class} asks
+   *     for the assistant's text
    * @param <T> the answer type
    * @return the answer
    * @throws LlmException when the call fails

@@ -1,5 +1,6 @@
 package dev.llmclient.api;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -7,13 +8,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * The answer to one {@link LlmRequest}, with what it cost and how it was obtained.
  *
+ * <p>The model answers either with content ({@link #value()}: a typed object, the text, or a JSON
+ * object) or, when the request has tools, with {@linkplain #toolCalls() tool calls} to run first.
+ *
  * @param <T> the type of {@link #value()}: the request's response type, or {@code
  *     Map<String,Object>} when none was given
  */
 public final class LlmResponse<T> {
 
-  private final T value;
-  private final Map<String, Object> json;
+  private final @Nullable T value;
+  private final @Nullable Map<String, Object> json;
+  private final List<ToolCall> toolCalls;
+  private final List<TokenLogprob> logprobs;
   private final Usage usage;
   private final String model;
   private final @Nullable String finishReason;
@@ -24,8 +30,13 @@ public final class LlmResponse<T> {
   private final @Nullable String servedBy;
 
   private LlmResponse(Builder<T> b) {
-    this.value = Objects.requireNonNull(b.value, "value");
-    this.json = Objects.requireNonNull(b.json, "json");
+    this.toolCalls = List.copyOf(b.toolCalls);
+    this.logprobs = List.copyOf(b.logprobs);
+    if (b.value == null && toolCalls.isEmpty()) {
+      throw new NullPointerException("value: a response has a value, tool calls, or both");
+    }
+    this.value = b.value;
+    this.json = b.json;
     this.usage = b.usage;
     this.model = Objects.requireNonNull(b.model, "model");
     this.finishReason = b.finishReason;
@@ -47,21 +58,70 @@ public final class LlmResponse<T> {
   }
 
   /**
-   * The answer mapped to the requested type.
+   * The answer mapped to the requested type: the typed object, the text for a {@code String}
+   * request, or the JSON object.
    *
    * @return the value, never null
+   * @throws IllegalStateException when the model answered only with tool calls: run them (see
+   *     {@link #toolCalls()}) and ask again with their results
    */
   public T value() {
+    if (value == null) {
+      throw new IllegalStateException(
+          "the model answered with "
+              + toolCalls.size()
+              + " tool call(s) and no content: run them (toolCalls()), add"
+              + " Message.assistant(toolCalls()) and a Message.tool(id, result) per call, and ask"
+              + " again");
+    }
     return value;
+  }
+
+  /**
+   * Whether the answer has content ({@link #value()}); false when the model answered only with tool
+   * calls.
+   *
+   * @return true when {@link #value()} returns
+   */
+  public boolean hasValue() {
+    return value != null;
   }
 
   /**
    * The answer as the JSON object the model returned (Graphiti's {@code generate_response} result).
    *
    * @return an unmodifiable map
+   * @throws IllegalStateException for a text answer or one with only tool calls, which have no JSON
+   *     object
    */
   public Map<String, Object> json() {
+    if (json == null) {
+      throw new IllegalStateException(
+          value == null
+              ? "the model answered only with tool calls; see toolCalls()"
+              : "this answer is text, not a JSON object; use value()");
+    }
     return json;
+  }
+
+  /**
+   * The tools the model asked to call, with their arguments validated against each tool's schema
+   * and bound to its parameter type.
+   *
+   * @return the calls, in order; empty when the model called none
+   */
+  public List<ToolCall> toolCalls() {
+    return toolCalls;
+  }
+
+  /**
+   * The log probabilities of the answer's tokens, when {@link LlmRequest#logprobs()} asked for
+   * them.
+   *
+   * @return one entry per token; empty when not requested or not sent
+   */
+  public List<TokenLogprob> logprobs() {
+    return logprobs;
   }
 
   /**
@@ -143,6 +203,7 @@ public final class LlmResponse<T> {
   public String toString() {
     return "LlmResponse[model="
         + model
+        + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls)
         + ", finishReason="
         + finishReason
         + ", usage="
@@ -168,6 +229,8 @@ public final class LlmResponse<T> {
   public static final class Builder<T> {
     private @Nullable T value;
     private @Nullable Map<String, Object> json;
+    private List<ToolCall> toolCalls = List.of();
+    private List<TokenLogprob> logprobs = List.of();
     private Usage usage = Usage.ZERO;
     private @Nullable String model;
     private @Nullable String finishReason;
@@ -182,10 +245,10 @@ public final class LlmResponse<T> {
     /**
      * Sets the mapped value.
      *
-     * @param value the value
+     * @param value the value, or null when the model answered only with tool calls
      * @return this builder
      */
-    public Builder<T> value(T value) {
+    public Builder<T> value(@Nullable T value) {
       this.value = value;
       return this;
     }
@@ -193,11 +256,33 @@ public final class LlmResponse<T> {
     /**
      * Sets the JSON object; it is kept as given, so pass an unmodifiable map.
      *
-     * @param json the object
+     * @param json the object, or null for a text answer
      * @return this builder
      */
-    public Builder<T> json(Map<String, Object> json) {
+    public Builder<T> json(@Nullable Map<String, Object> json) {
       this.json = json;
+      return this;
+    }
+
+    /**
+     * Sets the tool calls the model made.
+     *
+     * @param toolCalls the calls
+     * @return this builder
+     */
+    public Builder<T> toolCalls(List<ToolCall> toolCalls) {
+      this.toolCalls = Objects.requireNonNull(toolCalls, "toolCalls");
+      return this;
+    }
+
+    /**
+     * Sets the token log probabilities.
+     *
+     * @param logprobs one entry per token
+     * @return this builder
+     */
+    public Builder<T> logprobs(List<TokenLogprob> logprobs) {
+      this.logprobs = Objects.requireNonNull(logprobs, "logprobs");
       return this;
     }
 
@@ -299,7 +384,7 @@ public final class LlmResponse<T> {
      * Builds the response.
      *
      * @return the response
-     * @throws NullPointerException if value, json or model is missing
+     * @throws NullPointerException if the model, or both the value and the tool calls, are missing
      */
     public LlmResponse<T> build() {
       return new LlmResponse<>(this);

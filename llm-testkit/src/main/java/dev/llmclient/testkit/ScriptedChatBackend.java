@@ -5,6 +5,7 @@ import dev.llmclient.api.LlmException;
 import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.ChatChunk;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
 import java.util.ArrayDeque;
@@ -13,7 +14,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ChatBackend} that answers from a queue of scripted replies and records every request.
@@ -37,6 +40,7 @@ public final class ScriptedChatBackend implements ChatBackend {
 
   private final Deque<Function<ChatCompletionRequest, ChatCompletion>> steps = new ArrayDeque<>();
   private final List<ChatCompletionRequest> requests = new ArrayList<>();
+  private final Deque<ScriptedStream> streams = new ArrayDeque<>();
   private BackendInfo info = INFO;
   private Function<ChatCompletionRequest, ChatCompletion> fallback = this::noStepLeft;
   private boolean closed;
@@ -123,6 +127,7 @@ public final class ScriptedChatBackend implements ChatBackend {
    */
   public synchronized ScriptedChatBackend reset() {
     steps.clear();
+    streams.clear();
     requests.clear();
     fallback = this::noStepLeft;
     info = INFO;
@@ -194,9 +199,129 @@ public final class ScriptedChatBackend implements ChatBackend {
     }
   }
 
+  /**
+   * Queues a streamed answer for {@link #stream}: these chunks, then {@code onComplete}, or {@code
+   * onError} with {@code failure} when it is not null (a stream broken after the chunks).
+   *
+   * @param chunks the chunks, in order
+   * @param failure how the stream ends, or null to end it normally
+   * @return this backend
+   */
+  public synchronized ScriptedChatBackend enqueueStream(
+      List<ChatChunk> chunks, @Nullable Throwable failure) {
+    streams.add(new ScriptedStream(List.copyOf(chunks), failure));
+    return this;
+  }
+
+  /**
+   * Plays the next scripted stream (see {@link #enqueueStream}), honouring demand; a stream
+   * subscribed with none left fails with an {@link AssertionError}. Records the request.
+   */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatCompletionRequest request) {
+    return subscriber -> {
+      ScriptedStream script;
+      synchronized (this) {
+        requests.add(request);
+        script =
+            closed
+                ? new ScriptedStream(
+                    List.of(), new LlmConnectionException("the scripted backend is closed"))
+                : streams.poll();
+      }
+      if (script == null) {
+        script =
+            new ScriptedStream(
+                List.of(),
+                new AssertionError(
+                    "the scripted backend has no stream left for request #"
+                        + requests().size()
+                        + "; enqueue one with enqueueStream(...)"));
+      }
+      subscriber.onSubscribe(new Playback(script, subscriber));
+    };
+  }
+
   @Override
   public synchronized void close() {
     closed = true;
+  }
+
+  private record ScriptedStream(List<ChatChunk> chunks, @Nullable Throwable failure) {}
+
+  /** Delivers a script's chunks as demand arrives, serially. */
+  private static final class Playback implements Flow.Subscription {
+    private final ScriptedStream script;
+    private final Flow.Subscriber<? super ChatChunk> subscriber;
+    private long demand;
+    private int next;
+    private boolean done;
+    private boolean draining;
+
+    Playback(ScriptedStream script, Flow.Subscriber<? super ChatChunk> subscriber) {
+      this.script = script;
+      this.subscriber = subscriber;
+    }
+
+    @Override
+    public void request(long n) {
+      synchronized (this) {
+        if (done) {
+          return;
+        }
+        if (n <= 0) {
+          done = true;
+        } else {
+          demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        }
+        if (draining) {
+          return;
+        }
+        draining = true;
+      }
+      if (n <= 0) {
+        subscriber.onError(new IllegalArgumentException("request(" + n + "): rule 3.9"));
+        return;
+      }
+      while (true) {
+        ChatChunk chunk = null;
+        boolean end = false;
+        synchronized (this) {
+          if (done) {
+            draining = false;
+            return;
+          }
+          if (next < script.chunks().size() && demand > 0) {
+            chunk = script.chunks().get(next++);
+            demand--;
+          } else if (next == script.chunks().size()) {
+            done = true;
+            end = true;
+          } else {
+            draining = false;
+            return;
+          }
+        }
+        if (chunk != null) {
+          subscriber.onNext(chunk);
+        } else if (end) {
+          if (script.failure() != null) {
+            subscriber.onError(script.failure());
+          } else {
+            subscriber.onComplete();
+          }
+          synchronized (this) {
+            draining = false;
+          }
+          return;
+        }
+      }
+    }
+
+    @Override
+    public synchronized void cancel() {
+      done = true;
+    }
   }
 
   private ChatCompletion noStepLeft(ChatCompletionRequest request) {

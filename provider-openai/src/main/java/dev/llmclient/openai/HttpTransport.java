@@ -232,16 +232,7 @@ final class HttpTransport implements AutoCloseable {
    * @return the complete response, or exceptionally with the transport's exception
    */
   CompletableFuture<Response> post(URI uri, Map<String, String> headers, byte[] body) {
-    AsyncRequestBuilder builder =
-        AsyncRequestBuilder.post(uri)
-            .setEntity(AsyncEntityProducers.create(body, ContentType.APPLICATION_JSON));
-    headers.forEach(
-        (name, value) ->
-            builder.addHeader(
-                PLAIN_HEADERS.contains(name.toLowerCase(Locale.ROOT))
-                    ? new BasicHeader(name, value)
-                    : new MaskedHeader(name, value)));
-    AsyncRequestProducer producer = builder.build();
+    AsyncRequestProducer producer = producer(uri, headers, body);
     // httpclient5's pool checks a waiting lease's deadline only when another lease or release
     // touches it, so a quiet pool would let a call wait forever. When this call may have to wait
     // (every connection could be busy), it gets its own clock until its request starts.
@@ -300,6 +291,74 @@ final class HttpTransport implements AutoCloseable {
           }
         });
     return result;
+  }
+
+  /**
+   * Posts a JSON body whose answer is consumed as it arrives, by a consumer that decides when to
+   * read more (see {@link ChatStream}). The exchange uses the same pool and I/O threads as every
+   * other call; the response timeout bounds each wait for bytes, and no call timeout applies.
+   *
+   * @param uri the target
+   * @param headers the request headers
+   * @param body the JSON body
+   * @param stream the consumer, told of every failure including a closed client
+   * @return the exchange, for cancelling it
+   */
+  Future<?> stream(URI uri, Map<String, String> headers, byte[] body, ChatStream stream) {
+    AsyncRequestProducer producer = producer(uri, headers, body);
+    CompletableFuture<Response> open = new CompletableFuture<>();
+    inFlight.add(open);
+    open.whenComplete(
+        (r, t) -> {
+          inFlight.remove(open);
+          if (t != null) {
+            stream.fail(t);
+          }
+        });
+    if (closed) {
+      open.completeExceptionally(new ConnectionClosedException("the client is closed"));
+      return open;
+    }
+    Future<Void> exchange =
+        client.execute(
+            producer,
+            stream,
+            new FutureCallback<>() {
+              @Override
+              public void completed(@Nullable Void result) {
+                open.complete(null);
+              }
+
+              @Override
+              public void failed(Exception e) {
+                open.completeExceptionally(e);
+              }
+
+              @Override
+              public void cancelled() {
+                open.complete(null);
+              }
+            });
+    open.whenComplete(
+        (r, t) -> {
+          if (t != null) {
+            exchange.cancel(true);
+          }
+        });
+    return exchange;
+  }
+
+  private static AsyncRequestProducer producer(URI uri, Map<String, String> headers, byte[] body) {
+    AsyncRequestBuilder builder =
+        AsyncRequestBuilder.post(uri)
+            .setEntity(AsyncEntityProducers.create(body, ContentType.APPLICATION_JSON));
+    headers.forEach(
+        (name, value) ->
+            builder.addHeader(
+                PLAIN_HEADERS.contains(name.toLowerCase(Locale.ROOT))
+                    ? new BasicHeader(name, value)
+                    : new MaskedHeader(name, value)));
+    return builder.build();
   }
 
   /**

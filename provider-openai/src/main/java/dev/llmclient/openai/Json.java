@@ -10,14 +10,20 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.llmclient.api.ContentPart;
 import dev.llmclient.api.Message;
+import dev.llmclient.api.TokenLogprob;
+import dev.llmclient.api.ToolCall;
+import dev.llmclient.api.ToolChoice;
 import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.EmbeddingRequest;
 import dev.llmclient.api.spi.ResponseFormat;
+import dev.llmclient.api.spi.ToolDefinition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +54,21 @@ final class Json {
    */
   static byte[] chatBody(
       ChatCompletionRequest request, boolean modelInBody, String maxTokensField) {
+    return chatBody(request, modelInBody, maxTokensField, false);
+  }
+
+  /**
+   * Writes a chat-completions request body, streamed or not. Every optional setting is written only
+   * when it is set; a text answer sends no {@code response_format}.
+   *
+   * @param request the request
+   * @param modelInBody whether to write {@code model} (not on Azure's deployment route)
+   * @param maxTokensField {@code max_completion_tokens} or {@code max_tokens}
+   * @param stream whether to ask for server-sent events, with the usage on the last one
+   * @return the UTF-8 body
+   */
+  static byte[] chatBody(
+      ChatCompletionRequest request, boolean modelInBody, String maxTokensField, boolean stream) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256 + estimate(request.messages()));
     try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
@@ -56,12 +77,15 @@ final class Json {
       }
       g.writeArrayFieldStart("messages");
       for (Message m : request.messages()) {
-        g.writeStartObject();
-        g.writeStringField("role", m.role().wireName());
-        g.writeStringField("content", m.content());
-        g.writeEndObject();
+        message(g, m);
       }
       g.writeEndArray();
+      if (stream) {
+        g.writeBooleanField("stream", true);
+        g.writeObjectFieldStart("stream_options");
+        g.writeBooleanField("include_usage", true);
+        g.writeEndObject();
+      }
       if (request.temperature() != null) {
         g.writeNumberField("temperature", request.temperature());
       }
@@ -93,11 +117,139 @@ final class Json {
       if (request.user() != null) {
         g.writeStringField("user", request.user());
       }
+      if (request.safetyIdentifier() != null) {
+        g.writeStringField("safety_identifier", request.safetyIdentifier());
+      }
+      if (request.seed() != null) {
+        g.writeNumberField("seed", request.seed());
+      }
+      if (request.topP() != null) {
+        g.writeNumberField("top_p", request.topP());
+      }
+      if (!request.stop().isEmpty()) {
+        g.writeArrayFieldStart("stop");
+        for (String stop : request.stop()) {
+          g.writeString(stop);
+        }
+        g.writeEndArray();
+      }
+      if (request.presencePenalty() != null) {
+        g.writeNumberField("presence_penalty", request.presencePenalty());
+      }
+      if (request.frequencyPenalty() != null) {
+        g.writeNumberField("frequency_penalty", request.frequencyPenalty());
+      }
+      if (request.logprobs()) {
+        g.writeBooleanField("logprobs", true);
+      }
+      if (request.topLogprobs() != null) {
+        g.writeNumberField("top_logprobs", request.topLogprobs());
+      }
+      if (request.serviceTier() != null) {
+        g.writeStringField("service_tier", request.serviceTier());
+      }
+      if (!request.tools().isEmpty()) {
+        g.writeArrayFieldStart("tools");
+        for (ToolDefinition tool : request.tools()) {
+          g.writeStartObject();
+          g.writeStringField("type", "function");
+          g.writeObjectFieldStart("function");
+          g.writeStringField("name", tool.name());
+          if (tool.description() != null) {
+            g.writeStringField("description", tool.description());
+          }
+          g.writeFieldName("parameters");
+          g.writeRawValue(tool.parametersSchemaJson());
+          g.writeBooleanField("strict", tool.strict());
+          g.writeEndObject();
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      ToolChoice choice = request.toolChoice();
+      if (choice instanceof ToolChoice.Named named) {
+        g.writeObjectFieldStart("tool_choice");
+        g.writeStringField("type", "function");
+        g.writeObjectFieldStart("function");
+        g.writeStringField("name", named.toolName());
+        g.writeEndObject();
+        g.writeEndObject();
+      } else if (choice != null) {
+        g.writeStringField("tool_choice", choice.toString());
+      }
+      if (request.parallelToolCalls() != null) {
+        g.writeBooleanField("parallel_tool_calls", request.parallelToolCalls());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * One message: plain content, content parts (text and images; image bytes as a base64 {@code
+   * data:} URL), an assistant's tool calls, or a tool result with its call id.
+   */
+  private static void message(JsonGenerator g, Message m) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("role", m.role().wireName());
+    if (m.hasParts()) {
+      g.writeArrayFieldStart("content");
+      for (ContentPart part : m.parts()) {
+        g.writeStartObject();
+        if (part instanceof ContentPart.Text t) {
+          g.writeStringField("type", "text");
+          g.writeStringField("text", t.text());
+        } else if (part instanceof ContentPart.ImageUrl u) {
+          g.writeStringField("type", "image_url");
+          g.writeObjectFieldStart("image_url");
+          g.writeStringField("url", u.url().toString());
+          g.writeStringField("detail", u.detail().wireName());
+          g.writeEndObject();
+        } else if (part instanceof ContentPart.ImageData d) {
+          g.writeStringField("type", "image_url");
+          g.writeObjectFieldStart("image_url");
+          g.writeFieldName("url");
+          g.writeString(dataUrl(d));
+          g.writeStringField("detail", d.detail().wireName());
+          g.writeEndObject();
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } else if (m.toolCalls().isEmpty() || !m.content().isEmpty()) {
+      // Next to tool calls both specs make the content optional, and null is not valid on Azure's.
+      g.writeStringField("content", m.content());
+    }
+    if (!m.toolCalls().isEmpty()) {
+      g.writeArrayFieldStart("tool_calls");
+      for (ToolCall call : m.toolCalls()) {
+        g.writeStartObject();
+        g.writeStringField("id", call.id());
+        g.writeStringField("type", "function");
+        g.writeObjectFieldStart("function");
+        g.writeStringField("name", call.name());
+        g.writeStringField("arguments", call.argumentsJson());
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    if (m.toolCallId() != null) {
+      g.writeStringField("tool_call_id", m.toolCallId());
+    }
+    g.writeEndObject();
+  }
+
+  private static String dataUrl(ContentPart.ImageData d) {
+    java.nio.ByteBuffer bytes = Base64.getEncoder().encode(d.buffer());
+    String prefix = "data:" + d.mediaType() + ";base64,";
+    StringBuilder url = new StringBuilder(prefix.length() + bytes.remaining()).append(prefix);
+    while (bytes.hasRemaining()) {
+      url.append((char) bytes.get());
+    }
+    return url.toString();
   }
 
   /**
@@ -158,6 +310,111 @@ final class Json {
     }
   }
 
+  /**
+   * One streamed chunk's JSON: the first choice's delta, its finish reason and filter results,
+   * Azure's {@code prompt_filter_results}, the usage, and an {@code error} object when the server
+   * reports a failure inside the stream.
+   *
+   * @param text the event's data
+   * @return the parts the stream needs
+   * @throws IOException when the data is not JSON or has the wrong shape
+   */
+  static ChunkBody readChunk(String text) throws IOException {
+    JsonNode node = MAPPER.readTree(text);
+    if (node == null || !node.isObject()) {
+      throw new WrongShapeException("expected a chunk object");
+    }
+    JsonNode error = node.get("error");
+    if (error != null && !error.isNull()) {
+      return new ChunkBody(null, null, null, null, List.of(), null, null, null, null, null, error);
+    }
+    JsonNode choice = null;
+    JsonNode choices = node.path("choices");
+    if (choices.isArray()) {
+      for (JsonNode c : choices) {
+        if (c.path("index").asInt(0) == 0) {
+          choice = c;
+          break;
+        }
+      }
+    } else if (!choices.isMissingNode() && !choices.isNull()) {
+      throw new WrongShapeException("expected an array of choices");
+    }
+    String content = null;
+    String refusal = null;
+    List<dev.llmclient.api.StreamEvent.ToolCallDelta> toolCalls = List.of();
+    String finishReason = null;
+    JsonNode choiceFilter = null;
+    if (choice != null) {
+      JsonNode delta = choice.path("delta");
+      content = textOrNull(delta.get("content"));
+      refusal = textOrNull(delta.get("refusal"));
+      JsonNode calls = delta.get("tool_calls");
+      if (calls != null && calls.isArray()) {
+        toolCalls = new ArrayList<>(calls.size());
+        for (JsonNode call : calls) {
+          JsonNode index = call.get("index");
+          if (index == null || !index.canConvertToInt() || index.asInt() < 0) {
+            throw new WrongShapeException("a streamed tool call needs a non-negative index");
+          }
+          JsonNode function = call.path("function");
+          String arguments = textOrNull(function.get("arguments"));
+          toolCalls.add(
+              new dev.llmclient.api.StreamEvent.ToolCallDelta(
+                  index.asInt(),
+                  textOrNull(call.get("id")),
+                  textOrNull(function.get("name")),
+                  arguments == null ? "" : arguments));
+        }
+      }
+      finishReason = textOrNull(choice.get("finish_reason"));
+      JsonNode filter = choice.get("content_filter_results");
+      choiceFilter = filter == null || filter.isNull() || filter.isEmpty() ? null : filter;
+    }
+    JsonNode promptFilter = null;
+    JsonNode prompt = node.get("prompt_filter_results");
+    if (prompt != null && prompt.isArray() && !prompt.isEmpty()) {
+      promptFilter = prompt.get(0).get("content_filter_results");
+    }
+    UsageBody usage = null;
+    JsonNode u = node.get("usage");
+    if (u != null && !u.isNull()) {
+      try (JsonParser p = FACTORY.createParser(u.toString())) {
+        usage = usage(p, p.nextToken());
+      }
+    }
+    return new ChunkBody(
+        textOrNull(node.get("id")),
+        textOrNull(node.get("model")),
+        content,
+        refusal,
+        toolCalls,
+        finishReason,
+        choiceFilter,
+        promptFilter,
+        usage,
+        choice,
+        null);
+  }
+
+  private static @Nullable String textOrNull(@Nullable JsonNode node) {
+    return node == null || node.isNull() || !node.isValueNode() ? null : node.asText();
+  }
+
+  /** One streamed chunk, as {@link #readChunk} reads it. */
+  record ChunkBody(
+      @Nullable String id,
+      @Nullable String model,
+      @Nullable String content,
+      @Nullable String refusal,
+      List<dev.llmclient.api.StreamEvent.ToolCallDelta> toolCalls,
+      @Nullable String finishReason,
+      @Nullable JsonNode contentFilterResults,
+      @Nullable JsonNode promptFilterResults,
+      @Nullable UsageBody usage,
+      @Nullable JsonNode choice,
+      @Nullable JsonNode error) {}
+
   private static List<ChoiceBody> choices(JsonParser p, JsonToken start) throws IOException {
     expect(start == JsonToken.START_ARRAY, p, "an array of choices");
     List<ChoiceBody> choices = new ArrayList<>(1);
@@ -171,6 +428,7 @@ final class Json {
       @Nullable MessageBody message = null;
       @Nullable String finishReason = null;
       @Nullable JsonNode filterResults = null;
+      List<TokenLogprob> logprobs = List.of();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken value = p.nextToken();
@@ -180,10 +438,12 @@ final class Json {
           case "finish_reason" -> finishReason = text(p, value);
           case "content_filter_results" ->
               filterResults = value == JsonToken.VALUE_NULL ? null : MAPPER.readTree(p);
+          case "logprobs" ->
+              logprobs = value == JsonToken.VALUE_NULL ? List.of() : logprobs(MAPPER.readTree(p));
           default -> p.skipChildren();
         }
       }
-      choices.add(new ChoiceBody(index, message, finishReason, filterResults));
+      choices.add(new ChoiceBody(index, message, finishReason, filterResults, logprobs));
     }
     return choices;
   }
@@ -192,16 +452,67 @@ final class Json {
     expect(start == JsonToken.START_OBJECT, p, "a message object");
     @Nullable String content = null;
     @Nullable String refusal = null;
+    List<ToolCall> toolCalls = List.of();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
         case "content" -> content = text(p, value);
         case "refusal" -> refusal = text(p, value);
+        case "tool_calls" ->
+            toolCalls = value == JsonToken.VALUE_NULL ? List.of() : toolCalls(MAPPER.readTree(p));
         default -> p.skipChildren();
       }
     }
-    return new MessageBody(content, refusal);
+    return new MessageBody(content, refusal, toolCalls);
+  }
+
+  /** A message's {@code tool_calls}: each needs an id, a function name and its arguments. */
+  static List<ToolCall> toolCalls(JsonNode array) throws IOException {
+    if (!array.isArray()) {
+      throw new WrongShapeException("expected an array of tool calls, got " + array.getNodeType());
+    }
+    List<ToolCall> calls = new ArrayList<>(array.size());
+    for (JsonNode call : array) {
+      JsonNode function = call.path("function");
+      JsonNode id = call.path("id");
+      JsonNode name = function.path("name");
+      JsonNode arguments = function.path("arguments");
+      if (!id.isTextual() || !name.isTextual() || !arguments.isTextual()) {
+        throw new WrongShapeException(
+            "a tool call needs a string id, function.name and function.arguments");
+      }
+      calls.add(ToolCall.of(id.asText(), name.asText(), arguments.asText()));
+    }
+    return calls;
+  }
+
+  /** A choice's {@code logprobs.content}; null or absent content is no log probabilities. */
+  static List<TokenLogprob> logprobs(JsonNode logprobs) throws IOException {
+    JsonNode content = logprobs.path("content");
+    if (content.isMissingNode() || content.isNull()) {
+      return List.of();
+    }
+    if (!content.isArray()) {
+      throw new WrongShapeException("expected logprobs.content to be an array");
+    }
+    List<TokenLogprob> tokens = new ArrayList<>(content.size());
+    for (JsonNode token : content) {
+      List<TokenLogprob> top = new ArrayList<>();
+      for (JsonNode alternative : token.path("top_logprobs")) {
+        top.add(tokenLogprob(alternative, List.of()));
+      }
+      tokens.add(tokenLogprob(token, top));
+    }
+    return tokens;
+  }
+
+  private static TokenLogprob tokenLogprob(JsonNode node, List<TokenLogprob> top)
+      throws IOException {
+    if (!node.path("token").isTextual() || !node.path("logprob").isNumber()) {
+      throw new WrongShapeException("a token log probability needs a token and a logprob");
+    }
+    return new TokenLogprob(node.get("token").asText(), node.get("logprob").asDouble(), top);
   }
 
   private static UsageBody usage(JsonParser p, JsonToken start) throws IOException {
@@ -311,6 +622,11 @@ final class Json {
     long chars = 0;
     for (Message m : messages) {
       chars += m.content().length() + 32;
+      for (ContentPart part : m.parts()) {
+        if (part instanceof ContentPart.ImageData d) {
+          chars += d.size() / 3L * 4 + 64;
+        }
+      }
     }
     return (int) Math.min(chars, 1 << 20);
   }
@@ -327,12 +643,14 @@ final class Json {
       @JsonProperty("index") int index,
       @JsonProperty("message") @Nullable MessageBody message,
       @JsonProperty("finish_reason") @Nullable String finishReason,
-      @JsonProperty("content_filter_results") @Nullable JsonNode contentFilterResults) {}
+      @JsonProperty("content_filter_results") @Nullable JsonNode contentFilterResults,
+      List<TokenLogprob> logprobs) {}
 
   /** The assistant message of a choice. */
   record MessageBody(
       @JsonProperty("content") @Nullable String content,
-      @JsonProperty("refusal") @Nullable String refusal) {}
+      @JsonProperty("refusal") @Nullable String refusal,
+      List<ToolCall> toolCalls) {}
 
   /** Token usage; the detail objects are absent on older servers. */
   record UsageBody(

@@ -5,6 +5,7 @@ import dev.llmclient.api.LlmException;
 import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.ChatChunk;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.EmbeddingBackend;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -165,6 +167,68 @@ public final class OpenAiWireClient implements AutoCloseable {
   }
 
   /**
+   * Streams one chat-completions request as server-sent events ({@code stream: true} with {@code
+   * stream_options.include_usage}). Cold: each subscription is one exchange, opened at the first
+   * demand; see {@link ChatBackend#stream(ChatCompletionRequest)} for the contract.
+   *
+   * @param request the request
+   * @return a publisher of the chunks
+   */
+  public Flow.Publisher<ChatChunk> stream(ChatCompletionRequest request) {
+    return subscriber -> {
+      java.util.Objects.requireNonNull(subscriber, "subscriber");
+      URI uri = routes.chatCompletions(request.model());
+      CallTarget target = new CallTarget("POST", uri.getRawPath(), request.model());
+      ChatStream stream =
+          new ChatStream(
+              subscriber,
+              s -> openStream(uri, target, request, s),
+              errors,
+              target,
+              transport.settings());
+      subscriber.onSubscribe(stream);
+    };
+  }
+
+  private CompletableFuture<java.util.concurrent.Future<?>> openStream(
+      URI uri, CallTarget target, ChatCompletionRequest request, ChatStream stream) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(
+          new dev.llmclient.api.LlmConnectionException(
+              "The client is closed; build a new one.", ErrorContext.provider(providerId), null));
+    }
+    byte[] body;
+    try {
+      body = Json.chatBody(request, routes.modelInBody(), maxTokensField, true);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(
+          new dev.llmclient.api.InvalidRequestException(
+              "Cannot write the request body (" + e.getClass().getSimpleName() + ")",
+              ErrorContext.provider(providerId),
+              null,
+              null,
+              e));
+    }
+    CompletableFuture<Map<String, String>> auth;
+    try {
+      auth = authenticator.headers();
+    } catch (RuntimeException e) {
+      auth = CompletableFuture.failedFuture(e);
+    }
+    return auth.thenApply(
+        authHeaders -> {
+          Map<String, String> headers = new LinkedHashMap<>(staticHeaders);
+          headers.put("Accept", "text/event-stream");
+          headers.putAll(request.headers());
+          headers.putAll(authHeaders);
+          if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} (stream)", target.method(), target.route());
+          }
+          return transport.stream(uri, headers, body, stream);
+        });
+  }
+
+  /**
    * Sends one embeddings request, asking for base64 vectors.
    *
    * @param request the request
@@ -210,6 +274,11 @@ public final class OpenAiWireClient implements AutoCloseable {
       @Override
       public CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request) {
         return OpenAiWireClient.this.complete(request);
+      }
+
+      @Override
+      public Flow.Publisher<ChatChunk> stream(ChatCompletionRequest request) {
+        return OpenAiWireClient.this.stream(request);
       }
 
       @Override
@@ -429,7 +498,10 @@ public final class OpenAiWireClient implements AutoCloseable {
         body.model(),
         body.id(),
         context.requestId(),
-        RateLimitHeaders.parse(header));
+        RateLimitHeaders.parse(header),
+        null,
+        message.toolCalls(),
+        choice.logprobs());
   }
 
   private static Usage usage(Json.@Nullable UsageBody u) {

@@ -77,6 +77,13 @@ final class RawHttpServer implements AutoCloseable {
             public void flush() throws IOException {
               out.flush();
             }
+
+            /** Closes the connection: a reply can end a response by cutting it off. */
+            @Override
+            public void close() throws IOException {
+              out.flush();
+              socket.close();
+            }
           };
       reply.write(counting, this);
       counting.flush();

@@ -38,7 +38,7 @@ class RequestSchemaTest {
 
   private static JsonNode openAiSpec;
 
-  private static synchronized JsonNode openAi() throws IOException {
+  static synchronized JsonNode openAi() throws IOException {
     if (openAiSpec == null) {
       openAiSpec = new ObjectMapper(new YAMLFactory()).readTree(OPENAI.toFile());
     }
@@ -98,8 +98,7 @@ class RequestSchemaTest {
     return out;
   }
 
-  private static void assertValid(JsonNode spec, String schemaName, byte[] body)
-      throws IOException {
+  static void assertValid(JsonNode spec, String schemaName, byte[] body) throws IOException {
     JsonNode json = JSON.readTree(body);
     List<Error> errors = schema(spec, schemaName).validate(json);
     assertThat(errors).as("errors for %s", json).isEmpty();
@@ -200,7 +199,7 @@ class RequestSchemaTest {
    * outer object's list); neither the service nor OpenAI's spec wants it there. Patch exactly that
    * defect, and fail if the spec ever changes so the patch can be removed.
    */
-  private static JsonNode azureSpec() throws IOException {
+  static JsonNode azureSpec() throws IOException {
     JsonNode spec = JSON.readTree(AZURE.toFile());
     ObjectNode jsonSchema =
         (ObjectNode) spec.at("/components/schemas/ResponseFormatJsonSchema/properties/json_schema");

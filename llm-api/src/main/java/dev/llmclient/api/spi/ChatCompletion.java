@@ -1,6 +1,9 @@
 package dev.llmclient.api.spi;
 
+import dev.llmclient.api.TokenLogprob;
+import dev.llmclient.api.ToolCall;
 import dev.llmclient.api.Usage;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param rateLimit the rate-limit headers
  * @param servedBy which member of a deployment pool answered, or null when the backend is a single
  *     deployment
+ * @param toolCalls the tool calls of the first choice, as the model wrote them (not bound)
+ * @param logprobs the token log probabilities of the first choice's content, when requested
  */
 public record ChatCompletion(
     @Nullable String content,
@@ -29,10 +34,12 @@ public record ChatCompletion(
     @Nullable String id,
     @Nullable String requestId,
     RateLimitInfo rateLimit,
-    @Nullable String servedBy) {
+    @Nullable String servedBy,
+    List<ToolCall> toolCalls,
+    List<TokenLogprob> logprobs) {
 
   /**
-   * Rejects null usage and rate-limit info.
+   * Rejects null usage and rate-limit info and copies the lists.
    *
    * @param content the message content, or null when the model sent none
    * @param refusal the structured-output refusal text, or null
@@ -44,11 +51,52 @@ public record ChatCompletion(
    * @param rateLimit the rate-limit headers
    * @param servedBy which member of a deployment pool answered, or null when the backend is a
    *     single deployment
+   * @param toolCalls the tool calls of the first choice
+   * @param logprobs the token log probabilities, when requested
    * @throws NullPointerException if {@code usage} or {@code rateLimit} is null
    */
   public ChatCompletion {
     Objects.requireNonNull(usage, "usage");
     Objects.requireNonNull(rateLimit, "rateLimit");
+    toolCalls = List.copyOf(toolCalls);
+    logprobs = List.copyOf(logprobs);
+  }
+
+  /**
+   * A completion without tool calls or log probabilities.
+   *
+   * @param content the message content, or null
+   * @param refusal the refusal text, or null
+   * @param finishReason the finish reason, or null
+   * @param usage the tokens the server reported
+   * @param model the model the server named, or null
+   * @param id the completion id, or null
+   * @param requestId the server's request id, or null
+   * @param rateLimit the rate-limit headers
+   * @param servedBy which member of a deployment pool answered, or null
+   */
+  public ChatCompletion(
+      @Nullable String content,
+      @Nullable String refusal,
+      @Nullable String finishReason,
+      Usage usage,
+      @Nullable String model,
+      @Nullable String id,
+      @Nullable String requestId,
+      RateLimitInfo rateLimit,
+      @Nullable String servedBy) {
+    this(
+        content,
+        refusal,
+        finishReason,
+        usage,
+        model,
+        id,
+        requestId,
+        rateLimit,
+        servedBy,
+        List.of(),
+        List.of());
   }
 
   /**
@@ -83,7 +131,17 @@ public record ChatCompletion(
    */
   public ChatCompletion withServedBy(String member) {
     return new ChatCompletion(
-        content, refusal, finishReason, usage, model, id, requestId, rateLimit, member);
+        content,
+        refusal,
+        finishReason,
+        usage,
+        model,
+        id,
+        requestId,
+        rateLimit,
+        member,
+        toolCalls,
+        logprobs);
   }
 
   /**
@@ -118,6 +176,7 @@ public record ChatCompletion(
         + rateLimit
         + ", servedBy="
         + servedBy
+        + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls)
         + "]";
   }
 }

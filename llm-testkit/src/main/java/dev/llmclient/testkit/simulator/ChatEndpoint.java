@@ -51,6 +51,14 @@ final class ChatEndpoint {
     if (checked.error() != null) {
       return checked.error();
     }
+    Reply toolError = ToolPlan.check(req);
+    if (toolError != null) {
+      return toolError;
+    }
+    Images images = Images.of(req.get("messages"));
+    if (images.error() != null) {
+      return images.error();
+    }
     List<String> contents = checked.contents();
     String formatType = checked.formatType();
     JsonNode schema = checked.schema();
@@ -60,7 +68,7 @@ final class ChatEndpoint {
       return Reply.error(
           400, WireErrors.promptFiltered(config.filterCategory(), config.filterSeverity()));
     }
-    int promptTokens = TokenEstimator.promptTokens(contents);
+    int promptTokens = TokenEstimator.promptTokens(contents) + images.tokens();
     Integer maxTokens = maxTokens(req);
     long requested = promptTokens + (maxTokens == null ? 0 : maxTokens);
     if (requested > d.contextWindow()) {
@@ -87,6 +95,7 @@ final class ChatEndpoint {
     String refusal = null;
     String finish = "stop";
     String filteredCategory = null;
+    ArrayNode toolCalls = null;
     Fault.Kind contentFault = fault == null ? null : fault.kind();
     if (contentFault == Fault.Kind.REFUSAL) {
       refusal = REFUSAL_TEXT;
@@ -100,12 +109,20 @@ final class ChatEndpoint {
     } else if (containsTrigger(lowerPrompt, config.refusalTrigger())) {
       refusal = REFUSAL_TEXT;
     } else {
-      content = scripts.contentFor(promptText);
-      if (content == null) {
-        content = generate(formatType, schema, rnd);
+      toolCalls = ToolPlan.calls(req, rnd);
+      if (toolCalls != null) {
+        finish = "tool_calls";
+      } else {
+        content = scripts.contentFor(promptText);
+        if (content == null) {
+          content = generate(formatType, schema, rnd);
+        }
       }
     }
-    int completionTokens = TokenEstimator.tokens(content != null ? content : nullToEmpty(refusal));
+    int completionTokens =
+        toolCalls != null
+            ? TokenEstimator.tokens(toolCalls.toString())
+            : TokenEstimator.tokens(content != null ? content : nullToEmpty(refusal));
     if (maxTokens != null && content != null && completionTokens > maxTokens) {
       content = content.substring(0, Math.min(content.length(), maxTokens * 4));
       completionTokens = TokenEstimator.tokens(content);
@@ -125,7 +142,8 @@ final class ChatEndpoint {
     ObjectNode usage = usage(promptTokens, completionTokens, reasoningTokens);
     long ttfb = config.latency().firstByteMillis(random);
     boolean azure = style != ApiStyle.OPENAI;
-    Answer answer = new Answer(id, created, d, content, refusal, finish, filteredCategory);
+    Answer answer =
+        new Answer(id, created, d, content, refusal, finish, filteredCategory, toolCalls);
     if (req.path("stream").asBoolean(false)) {
       boolean includeUsage = req.path("stream_options").path("include_usage").asBoolean(false);
       return stream(answer, includeUsage ? usage : null, azure, ttfb);
@@ -146,7 +164,14 @@ final class ChatEndpoint {
     message.put("role", "assistant");
     message.put("content", content);
     message.put("refusal", refusal);
-    choice.putNull("logprobs");
+    if (toolCalls != null) {
+      message.set("tool_calls", toolCalls);
+    }
+    if (req.path("logprobs").asBoolean(false) && content != null) {
+      choice.set("logprobs", logprobs(content, req.path("top_logprobs").asInt(0)));
+    } else {
+      choice.putNull("logprobs");
+    }
     choice.put("finish_reason", finish);
     if (azure) {
       choice.set(
@@ -167,7 +192,8 @@ final class ChatEndpoint {
       @Nullable String content,
       @Nullable String refusal,
       String finish,
-      @Nullable String filteredCategory) {}
+      @Nullable String filteredCategory,
+      @Nullable ArrayNode toolCalls) {}
 
   private static ObjectNode safePromptFilterResults() {
     ObjectNode p = NODES.objectNode();
@@ -237,6 +263,32 @@ final class ChatEndpoint {
     return ByteBuffer.wrap(digest).getLong();
   }
 
+  /** Made-up but well-formed log probabilities: one token per word, the most likely first. */
+  private static ObjectNode logprobs(String content, int top) {
+    ObjectNode logprobs = NODES.objectNode();
+    ArrayNode tokens = logprobs.putArray("content");
+    String[] words = content.split("(?<= )");
+    for (int i = 0; i < words.length && i < 4096; i++) {
+      ObjectNode t = tokens.addObject();
+      t.put("token", words[i]);
+      double lp = -0.01 * (1 + i % 7);
+      t.put("logprob", lp);
+      ArrayNode bytes = t.putArray("bytes");
+      for (byte b : words[i].getBytes(StandardCharsets.UTF_8)) {
+        bytes.add(b & 0xff);
+      }
+      ArrayNode alternatives = t.putArray("top_logprobs");
+      for (int k = 0; k < top; k++) {
+        ObjectNode alt = alternatives.addObject();
+        alt.put("token", k == 0 ? words[i] : words[i].strip() + "_" + k);
+        alt.put("logprob", lp - k);
+        alt.putArray("bytes");
+      }
+    }
+    logprobs.putNull("refusal");
+    return logprobs;
+  }
+
   private static ObjectNode usage(int prompt, int completion, int reasoning) {
     ObjectNode usage = NODES.objectNode();
     usage.put("prompt_tokens", prompt);
@@ -267,6 +319,32 @@ final class ChatEndpoint {
     roleDelta.put("content", "");
     roleDelta.putNull("refusal");
     r.chunks.add(sse(chunk(a, roleDelta, null, null, false), 0));
+    if (a.toolCalls() != null) {
+      for (int i = 0; i < a.toolCalls().size(); i++) {
+        JsonNode call = a.toolCalls().get(i);
+        ObjectNode head = NODES.objectNode();
+        ObjectNode first = head.putArray("tool_calls").addObject();
+        first.put("index", i);
+        first.put("id", call.get("id").asText());
+        first.put("type", "function");
+        first
+            .putObject("function")
+            .put("name", call.at("/function/name").asText())
+            .put("arguments", "");
+        r.chunks.add(sse(chunk(a, head, null, null, false), 0));
+        String args = call.at("/function/arguments").asText();
+        for (int j = 0; j < args.length(); j += 8) {
+          ObjectNode delta = NODES.objectNode();
+          ObjectNode piece = delta.putArray("tool_calls").addObject();
+          piece.put("index", i);
+          piece
+              .putObject("function")
+              .put("arguments", args.substring(j, Math.min(args.length(), j + 8)));
+          r.chunks.add(
+              sse(chunk(a, delta, null, null, false), config.latency().tokensMillis(1, random)));
+        }
+      }
+    }
     String text = a.content() != null ? a.content() : a.refusal();
     String field = a.content() != null ? "content" : "refusal";
     if (text != null) {

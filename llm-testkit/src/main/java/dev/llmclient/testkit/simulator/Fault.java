@@ -76,7 +76,18 @@ public final class Fault {
     /** HTTP 200 whose content is JSON that violates the request's schema. */
     INVALID_AGAINST_SCHEMA,
     /** HTTP 200 whose message carries a refusal instead of content. */
-    REFUSAL
+    REFUSAL,
+    /**
+     * A streamed answer is cut after {@link Fault#events()} events (5 unless set): the connection
+     * is reset, without {@code [DONE]}. Plain answers are reset mid-body.
+     */
+    STREAM_RESET_AFTER_EVENTS,
+    /**
+     * A streamed answer stops after {@link Fault#events()} events (5 unless set) and sends nothing
+     * more for the fault's duration (60 s unless set), past a client's idle timeout. Plain answers
+     * are unaffected.
+     */
+    STREAM_STALL_AFTER_EVENTS
   }
 
   private static final Set<Integer> STATUSES = Set.of(403, 408, 409, 500, 502, 503, 504);
@@ -87,6 +98,7 @@ public final class Fault {
   private final int everyNth;
   private final int times;
   private final @Nullable Set<Route> routes;
+  private final int events;
 
   private Fault(
       Kind kind,
@@ -95,6 +107,18 @@ public final class Fault {
       int everyNth,
       int times,
       @Nullable Set<Route> routes) {
+    this(kind, duration, probability, everyNth, times, routes, 5);
+  }
+
+  private Fault(
+      Kind kind,
+      Duration duration,
+      double probability,
+      int everyNth,
+      int times,
+      @Nullable Set<Route> routes,
+      int events) {
+    this.events = events;
     this.kind = kind;
     this.duration = duration;
     this.probability = probability;
@@ -116,6 +140,7 @@ public final class Fault {
         switch (kind) {
           case RATE_LIMITED_429 -> Duration.ofSeconds(1);
           case DELAYED_HEADERS -> Duration.ofSeconds(30);
+          case STREAM_STALL_AFTER_EVENTS -> Duration.ofSeconds(60);
           default -> Duration.ZERO;
         };
     return new Fault(kind, d, 1.0, 1, Integer.MAX_VALUE, null);
@@ -225,7 +250,7 @@ public final class Fault {
     if (d.isNegative()) {
       throw new IllegalArgumentException("duration must not be negative, got " + d);
     }
-    return new Fault(kind, d, probability, everyNth, times, routes);
+    return new Fault(kind, d, probability, everyNth, times, routes, events);
   }
 
   /**
@@ -238,7 +263,7 @@ public final class Fault {
     if (!(p >= 0 && p <= 1)) {
       throw new IllegalArgumentException("probability must be between 0 and 1, got " + p);
     }
-    return new Fault(kind, duration, p, everyNth, times, routes);
+    return new Fault(kind, duration, p, everyNth, times, routes, events);
   }
 
   /**
@@ -251,7 +276,7 @@ public final class Fault {
     if (n < 1) {
       throw new IllegalArgumentException("everyNth must be >= 1, got " + n);
     }
-    return new Fault(kind, duration, probability, n, times, routes);
+    return new Fault(kind, duration, probability, n, times, routes, events);
   }
 
   /**
@@ -264,7 +289,7 @@ public final class Fault {
     if (count < 1) {
       throw new IllegalArgumentException("times must be >= 1, got " + count);
     }
-    return new Fault(kind, duration, probability, everyNth, count, routes);
+    return new Fault(kind, duration, probability, everyNth, count, routes, events);
   }
 
   /**
@@ -274,7 +299,44 @@ public final class Fault {
    * @return the copy
    */
   public Fault onRoutes(Route... onlyRoutes) {
-    return new Fault(kind, duration, probability, everyNth, times, Set.of(onlyRoutes));
+    return new Fault(kind, duration, probability, everyNth, times, Set.of(onlyRoutes), events);
+  }
+
+  /**
+   * A streamed answer reset after this many events.
+   *
+   * @param events how many events arrive first, at least 0
+   * @return the fault, firing on every matching request
+   */
+  public static Fault resetAfterEvents(int events) {
+    return of(Kind.STREAM_RESET_AFTER_EVENTS).withEvents(events);
+  }
+
+  /**
+   * A streamed answer that stalls after this many events.
+   *
+   * @param events how many events arrive first, at least 0
+   * @param stall how long nothing more is sent
+   * @return the fault, firing on every matching request
+   */
+  public static Fault stallAfterEvents(int events, Duration stall) {
+    return of(Kind.STREAM_STALL_AFTER_EVENTS).withEvents(events).withDuration(stall);
+  }
+
+  private Fault withEvents(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("events must be >= 0, got " + n);
+    }
+    return new Fault(kind, duration, probability, everyNth, times, routes, n);
+  }
+
+  /**
+   * How many events a streamed answer sends before a stream fault.
+   *
+   * @return the count
+   */
+  public int events() {
+    return events;
   }
 
   /**
@@ -324,6 +386,9 @@ public final class Fault {
         + (everyNth > 1 ? ", everyNth=" + everyNth : "")
         + (times < Integer.MAX_VALUE ? ", times=" + times : "")
         + (routes == null ? "" : ", routes=" + routes)
+        + (kind == Kind.STREAM_RESET_AFTER_EVENTS || kind == Kind.STREAM_STALL_AFTER_EVENTS
+            ? ", events=" + events
+            : "")
         + "]";
   }
 }

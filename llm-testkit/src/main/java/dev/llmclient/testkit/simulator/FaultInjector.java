@@ -142,9 +142,33 @@ final class FaultInjector {
         keepFirstHalf(reply);
         reply.ending = Reply.Ending.RESET;
       }
+      case STREAM_RESET_AFTER_EVENTS -> {
+        if (reply.streaming) {
+          keepEvents(reply, f.events());
+        } else {
+          reply.declaredLength = reply.body().length;
+          keepFirstHalf(reply);
+        }
+        reply.ending = Reply.Ending.RESET;
+      }
+      case STREAM_STALL_AFTER_EVENTS -> {
+        if (reply.streaming) {
+          keepEvents(reply, f.events());
+          // An empty piece after the stall: the exchange stays open, silent, for the duration.
+          reply.chunks.add(new Reply.Chunk(new byte[0], Math.max(1, f.duration().toMillis())));
+          reply.ending = Reply.Ending.RESET;
+        }
+      }
       default -> {
         // content faults were applied while generating
       }
+    }
+  }
+
+  /** Keeps the first events of a stream. */
+  private static void keepEvents(Reply reply, int events) {
+    if (events < reply.chunks.size()) {
+      reply.chunks.subList(events, reply.chunks.size()).clear();
     }
   }
 

@@ -1,16 +1,19 @@
 package dev.llmclient.core.internal.chat;
 
+import dev.llmclient.api.ContentPart;
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.ModelSize;
+import dev.llmclient.api.Tool;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.ResponseFormat;
 import dev.llmclient.api.spi.SpanKind;
+import dev.llmclient.api.spi.ToolDefinition;
 import dev.llmclient.core.LlmClients;
 import dev.llmclient.core.LlmConfig;
 import dev.llmclient.core.StructuredOutputMode;
@@ -22,7 +25,6 @@ import dev.llmclient.core.internal.schema.ResponseSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -132,7 +134,7 @@ public final class PipelineClient implements LlmClient {
   Prepared prepare(LlmRequest<?> request) {
     BackendInfo info = backend.info();
     ModelSize size = request.modelSize();
-    String model = resolveModel(size, info);
+    String model = request.model() != null ? request.model() : resolveModel(size, info);
 
     int maxTokens = resolveMaxTokens(request);
     boolean reasoning = config.isReasoningModel(model);
@@ -145,6 +147,13 @@ public final class PipelineClient implements LlmClient {
     } else {
       temperature =
           request.temperature() != null ? request.temperature() : config.temperature().orElse(null);
+    }
+    // A per-call setting is the caller's explicit choice and goes on the wire as it is.
+    if (request.reasoningEffort() != null) {
+      effort = resolveEffort(request.reasoningEffort(), model);
+    }
+    if (request.verbosity() != null) {
+      verbosity = request.verbosity();
     }
 
     ResponseSchema schema = null;
@@ -168,31 +177,79 @@ public final class PipelineClient implements LlmClient {
     }
     if (schemaInPrompt) {
       int last = messages.size() - 1;
-      messages.set(
-          last,
-          messages
-              .get(last)
-              .withContent(messages.get(last).content() + SCHEMA_PROMPT + schema.json));
+      messages.set(last, appendText(messages.get(last), SCHEMA_PROMPT + schema.json));
     }
     if (suffix != null) {
       String text = suffix.suffixFor(request.groupId());
       if (text != null && !text.isEmpty()) {
-        messages.set(0, messages.get(0).withContent(messages.get(0).content() + text));
+        messages.set(0, appendText(messages.get(0), text));
       }
     }
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
+      if (m.hasParts()) {
+        List<ContentPart> parts = new ArrayList<>(m.parts().size());
+        boolean changed = false;
+        for (ContentPart p : m.parts()) {
+          if (p instanceof ContentPart.Text t) {
+            String cleaned = InputCleaner.clean(t.text());
+            changed |= cleaned != t.text();
+            parts.add(cleaned == t.text() ? p : ContentPart.text(cleaned));
+          } else {
+            parts.add(p);
+          }
+        }
+        if (changed) {
+          messages.set(i, m.withParts(parts));
+        }
+        continue;
+      }
       String cleaned = InputCleaner.clean(m.content());
       if (cleaned != m.content()) {
         messages.set(i, m.withContent(cleaned));
       }
     }
 
+    List<ToolDefinition> tools = new ArrayList<>(request.tools().size());
+    for (Tool tool : request.tools()) {
+      Class<?> parameters = tool.parameterType();
+      ResponseSchema toolSchema =
+          parameters != null
+              ? ResponseSchema.forType(parameters)
+              : ResponseSchema.explicit(
+                  tool.name(), Objects.requireNonNull(tool.parametersSchemaJson(), "schema"));
+      tools.add(new ToolDefinition(tool.name(), tool.description(), toolSchema.json, true));
+    }
     ChatCompletionRequest base =
-        new ChatCompletionRequest(
-            model, messages, temperature, maxTokens, format, effort, verbosity, null, Map.of());
+        ChatCompletionRequest.builder(model, messages)
+            .temperature(temperature)
+            .maxOutputTokens(maxTokens)
+            .responseFormat(format)
+            .reasoningEffort(effort)
+            .verbosity(verbosity)
+            .user(request.user())
+            .safetyIdentifier(request.safetyIdentifier())
+            .seed(request.seed())
+            .topP(request.topP())
+            .stop(request.stop())
+            .presencePenalty(request.presencePenalty())
+            .frequencyPenalty(request.frequencyPenalty())
+            .logprobs(request.logprobs(), request.topLogprobs())
+            .serviceTier(request.serviceTier())
+            .tools(tools, request.toolChoice(), request.parallelToolCalls())
+            .build();
     String key = runtime.cache() == null ? null : CacheKey.of(providerId, info.endpoint(), base);
     return new Prepared(info, model, size, maxTokens, base, schema, key);
+  }
+
+  /** Appends text to a message: to its content, or as a last text part of a message of parts. */
+  private static Message appendText(Message m, String text) {
+    if (!m.hasParts()) {
+      return m.withContent(m.content() + text);
+    }
+    List<ContentPart> parts = new ArrayList<>(m.parts());
+    parts.add(ContentPart.text(text));
+    return m.withParts(parts);
   }
 
   private String resolveModel(ModelSize size, BackendInfo info) {
