@@ -1,6 +1,11 @@
 package dev.llmclient.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +57,9 @@ final class BatchCommand implements Callable<Integer> {
       names = "--in",
       required = true,
       paramLabel = "FILE",
-      description = "Input JSONL: one JSON object per line, with the text and optionally an id.")
+      description =
+          "Input JSONL: one JSON object per line, with the text and optionally an id; - reads"
+              + " standard input.")
   Path in = Path.of("records.jsonl");
 
   @Option(
@@ -61,7 +68,8 @@ final class BatchCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Output JSONL: one line per input record, its result or a typed error; a lock file"
-              + " FILE.lock next to it while the run lasts.")
+              + " FILE.lock next to it while the run lasts. - writes the lines to standard"
+              + " output (nothing to resume or overwrite there).")
   Path out = Path.of("results.jsonl");
 
   @Option(
@@ -183,15 +191,53 @@ final class BatchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--keep-failures, --allow-changed and --allow-simulated-mix go with --resume");
     }
+    if (Cli.isStandardStream(out) && (resume || overwrite)) {
+      throw new IllegalArgumentException(
+          "--out - writes to standard output, which has nothing to resume or overwrite; give"
+              + " --out a file to use --resume or --overwrite");
+    }
     CommandSpec s = Cli.spec(spec);
     LlmCommand r = Cli.root(root);
+    Path spooled = null;
+    if (Cli.isStandardStream(in)) {
+      // The input is read twice (counted and hashed, then run), so standard input is kept in a
+      // private temporary file for the run.
+      spooled = spool(r.stdin());
+      in = spooled;
+    }
+    try {
+      return run(s, r);
+    } finally {
+      if (spooled != null) {
+        in = Path.of("-");
+        try {
+          Files.deleteIfExists(spooled);
+        } catch (IOException e) {
+          s.commandLine().getErr().println("llm: cannot delete " + spooled + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static Path spool(InputStream stdin) {
+    try {
+      Path file = Files.createTempFile("llm-batch-stdin-", ".jsonl");
+      Files.copy(stdin, file, StandardCopyOption.REPLACE_EXISTING);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read standard input: " + e.getMessage(), e);
+    }
+  }
+
+  private int run(CommandSpec s, LlmCommand r) {
     BatchJob job =
         new BatchJob(
             this,
             r.settings(),
             r.providerSettingsSet(),
+            s.commandLine().getOut(),
             s.commandLine().getErr(),
-            System.console() != null);
+            Terminal.stderrIsTerminal());
     Thread hook =
         new Thread(
             () -> job.stopAndAwait("interrupted", Duration.ofSeconds(drainTimeoutSeconds)),

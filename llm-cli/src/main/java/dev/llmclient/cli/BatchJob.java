@@ -43,6 +43,10 @@ final class BatchJob {
   private final List<String> providerSettingsSet;
   private final PrintWriter err;
   private final boolean terminal;
+
+  /** Where result lines go with {@code --out -}. */
+  private final PrintWriter stdout;
+
   private final Semaphore permits;
   private final CountDownLatch finished = new CountDownLatch(1);
   private final BatchStats stats = new BatchStats();
@@ -53,16 +57,18 @@ final class BatchJob {
   private volatile @Nullable Progress progress;
 
   BatchJob(BatchCommand options, ProviderSettings settings, PrintWriter err, boolean terminal) {
-    this(options, settings, List.of(), err, terminal);
+    this(options, settings, List.of(), new PrintWriter(System.out, true), err, terminal);
   }
 
   BatchJob(
       BatchCommand options,
       ProviderSettings settings,
       List<String> providerSettingsSet,
+      PrintWriter stdout,
       PrintWriter err,
       boolean terminal) {
     this.options = options;
+    this.stdout = stdout;
     this.settings = settings;
     this.providerSettingsSet = providerSettingsSet;
     this.err = err;
@@ -119,17 +125,21 @@ final class BatchJob {
     Extraction.checkWithCore(request(extraction, instructions, "probe"), extraction.description());
     InputFile.Scan input = InputFile.scan(options.in);
 
-    OutputLock lock = OutputLock.acquire(options.out, err);
+    // Standard output needs no lock and has nothing to resume or overwrite.
+    boolean toStdout = Cli.isStandardStream(options.out);
+    @Nullable OutputLock lock = toStdout ? null : OutputLock.acquire(options.out, err);
     try (Connection connection =
         Connection.open(options.client, settings, providerSettingsSet, err, tracer, tokens)) {
       BatchOutput.Provenance provenance =
           new BatchOutput.Provenance(input.sha256(), extraction.sha256(), connection.embedded());
-      ResultFile.Plan kept = BatchOutput.prepare(options, provenance, err);
+      ResultFile.Plan kept =
+          toStdout ? ResultFile.Plan.NOTHING : BatchOutput.prepare(options, provenance, err);
       // Records still to do; keys in the output that are not in this input make it an estimate.
       long total = Math.max(0, input.records() - kept.done().size());
       long start = System.nanoTime();
       long lastLine;
-      try (ResultFile results = ResultFile.append(options.out);
+      try (ResultFile results =
+              toStdout ? ResultFile.standardOutput(stdout) : ResultFile.append(options.out);
           InputFile reader = InputFile.open(options.in)) {
         Duration interval = Duration.ofMillis((long) (options.progressIntervalSeconds * 1000));
         Progress shown = Progress.start(err, terminal, () -> snapshot(total, start), interval);
@@ -160,7 +170,9 @@ final class BatchJob {
       }
       return errorsInFile > 0 || stopReason != null ? LlmCommand.RECORDS_FAILED : LlmCommand.OK;
     } finally {
-      lock.close();
+      if (lock != null) {
+        lock.close();
+      }
     }
   }
 

@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code llm chat "prompt"}: one call in JSON mode, the answer printed as JSON. */
 @Command(
     name = "chat",
+    mixinStandardHelpOptions = true,
+    versionProvider = LlmCommand.Version.class,
     description = "Sends one prompt and prints the model's answer as a JSON object.")
 final class ChatCommand implements Callable<Integer> {
 

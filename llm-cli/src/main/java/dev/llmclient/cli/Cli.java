@@ -1,5 +1,6 @@
 package dev.llmclient.cli;
 
+import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -13,6 +14,11 @@ final class Cli {
       throw new IllegalStateException("picocli did not inject the parent command");
     }
     return root;
+  }
+
+  /** True for {@code -}, which names standard input or standard output as a file option. */
+  static boolean isStandardStream(@Nullable Path file) {
+    return file != null && file.toString().equals("-");
   }
 
   static CommandSpec spec(@Nullable CommandSpec spec) {

@@ -10,6 +10,7 @@ import dev.llmclient.testkit.simulator.LlmSimulator;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -33,6 +34,8 @@ import picocli.CommandLine.Spec;
 /** {@code llm embed}: one embedding per line of text, as JSONL. */
 @Command(
     name = "embed",
+    mixinStandardHelpOptions = true,
+    versionProvider = LlmCommand.Version.class,
     description =
         "Embeds each non-blank line of the input and writes one JSON line for each:"
             + " {\"line\": N, \"embedding\": [...]}, in input order.")
@@ -45,13 +48,13 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(
       names = "--in",
       paramLabel = "FILE",
-      description = "Text lines to embed; standard input when absent.")
+      description = "Text lines to embed; standard input when absent or -.")
   @Nullable Path in;
 
   @Option(
       names = "--out",
       paramLabel = "FILE",
-      description = "Where the JSONL goes; standard output when absent.")
+      description = "Where the JSONL goes; standard output when absent or -.")
   @Nullable Path out;
 
   @Option(
@@ -124,7 +127,7 @@ final class EmbedCommand implements Callable<Integer> {
               .promptName("llm.embed")
               .build()) {
         simulated = sim != null;
-        return embed(embedder, s.commandLine().getOut());
+        return embed(embedder, r.stdin(), s.commandLine().getOut());
       }
     } finally {
       if (sim != null) {
@@ -133,10 +136,12 @@ final class EmbedCommand implements Callable<Integer> {
     }
   }
 
-  private int embed(EmbedderClient embedder, PrintWriter stdout) {
+  private int embed(EmbedderClient embedder, InputStream stdin, PrintWriter stdout) {
+    Path in = Cli.isStandardStream(this.in) ? null : this.in;
+    Path out = Cli.isStandardStream(this.out) ? null : this.out;
     try (BufferedReader reader =
             in == null
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(in, StandardCharsets.UTF_8);
         Writer writer =
             out == null

@@ -3,6 +3,7 @@ package dev.llmclient.cli;
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.Message;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code llm extract}: one structured call against a schema, the answer printed as JSON. */
 @Command(
     name = "extract",
+    mixinStandardHelpOptions = true,
+    versionProvider = LlmCommand.Version.class,
     description =
         "Extracts structured data from one text (argument, or standard input) and prints it as"
             + " JSON valid against the schema.")
@@ -59,7 +62,7 @@ final class ExtractCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String input = text == null || text.equals("-") ? readStdin() : text;
+    String input = text == null || text.equals("-") ? readStdin(Cli.root(root).stdin()) : text;
     if (input.isBlank()) {
       throw new IllegalArgumentException("no text: pass it as an argument or on standard input");
     }
@@ -80,9 +83,9 @@ final class ExtractCommand implements Callable<Integer> {
         client, Cli.root(root), request, s.commandLine().getOut(), s.commandLine().getErr());
   }
 
-  private static String readStdin() {
+  private static String readStdin(InputStream stdin) {
     try {
-      return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+      return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read standard input: " + e.getMessage(), e);
     }

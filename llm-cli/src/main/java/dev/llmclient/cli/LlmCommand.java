@@ -54,6 +54,7 @@ import picocli.CommandLine.IVersionProvider;
       EmbedCommand.class,
       ProvidersCommand.class,
       SimulateCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LlmCommand implements Runnable {
@@ -99,6 +100,7 @@ public final class LlmCommand implements Runnable {
 
   private final ProviderSettings settings;
   private final Collection<String> settingNames;
+  private InputStream stdin = System.in;
 
   /** The command with the settings of the process environment. */
   public LlmCommand() {
@@ -119,6 +121,11 @@ public final class LlmCommand implements Runnable {
   LlmCommand(ProviderSettings settings, Collection<String> settingNames) {
     this.settings = settings;
     this.settingNames = List.copyOf(settingNames);
+  }
+
+  /** Where {@code --in -} and the commands that read standard input read from. */
+  InputStream stdin() {
+    return stdin;
   }
 
   /** The provider settings every subcommand reads. */
@@ -158,6 +165,14 @@ public final class LlmCommand implements Runnable {
 
   static int execute(String[] args, PrintWriter out, PrintWriter err, ProviderSettings settings) {
     return execute(args, out, err, new LlmCommand(settings));
+  }
+
+  /** For tests: runs with this standard input and these settings. */
+  static int execute(
+      String[] args, InputStream in, PrintWriter out, PrintWriter err, ProviderSettings settings) {
+    LlmCommand root = new LlmCommand(settings);
+    root.stdin = in;
+    return execute(args, out, err, root);
   }
 
   /** For tests: runs with exactly these environment variables. */

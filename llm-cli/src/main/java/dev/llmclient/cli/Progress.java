@@ -15,6 +15,18 @@ import java.util.function.Supplier;
  */
 final class Progress implements AutoCloseable {
 
+  /**
+   * The widest bar drawn: one column less than an 80-column terminal, whose last column would wrap
+   * the line on some terminals and break the redraw in place.
+   */
+  static final int COLUMNS = 79;
+
+  /** The bar's width when the numbers leave room for it. */
+  private static final int BAR_WIDTH = 24;
+
+  /** The narrowest bar before the text is cut instead. */
+  private static final int MIN_BAR_WIDTH = 10;
+
   /** What the display shows at one moment. */
   record Snapshot(
       long done,
@@ -83,7 +95,7 @@ final class Progress implements AutoCloseable {
   synchronized void show() {
     Snapshot s = snapshots.get();
     if (terminal) {
-      String text = bar(s, 24);
+      String text = fitted(s);
       err.print("\r" + text + " ".repeat(Math.max(0, lastWidth - text.length())));
       lastWidth = text.length();
     } else {
@@ -98,7 +110,7 @@ final class Progress implements AutoCloseable {
       err.print("\r" + " ".repeat(lastWidth) + "\r");
       err.println(message);
       lastWidth = 0;
-      String text = bar(snapshots.get(), 24);
+      String text = fitted(snapshots.get());
       err.print(text);
       lastWidth = text.length();
     } else {
@@ -134,6 +146,22 @@ final class Progress implements AutoCloseable {
         duration(s.eta()),
         s.inputTokens(),
         s.outputTokens());
+  }
+
+  /**
+   * The bar in at most {@link #COLUMNS} columns: narrower when the numbers are long, and cut at the
+   * end (the token counts go first) when even the narrowest bar does not fit.
+   */
+  static String fitted(Snapshot s) {
+    String text = bar(s, BAR_WIDTH);
+    if (text.length() <= COLUMNS) {
+      return text;
+    }
+    int width = BAR_WIDTH - (text.length() - COLUMNS);
+    if (width >= MIN_BAR_WIDTH) {
+      return bar(s, width);
+    }
+    return bar(s, MIN_BAR_WIDTH).substring(0, COLUMNS);
   }
 
   /** The bar for a terminal, e.g. {@code [#####-----] 50% 100/200 ...}. */

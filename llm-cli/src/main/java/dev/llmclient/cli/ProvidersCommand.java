@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code llm providers}: what provider selection sees, and what to set. */
 @Command(
     name = "providers",
+    mixinStandardHelpOptions = true,
+    versionProvider = LlmCommand.Version.class,
     description = {
       "Lists every provider on the classpath, whether it is configured, what each unconfigured"
           + " one is missing, and which one would be selected.",

@@ -3,6 +3,7 @@ package dev.llmclient.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -59,6 +60,17 @@ final class ResultFile implements AutoCloseable {
 
   private ResultFile(Writer writer) {
     this.writer = writer;
+  }
+
+  /** Writes to standard output ({@code --out -}); closing flushes it and leaves it open. */
+  static ResultFile standardOutput(Writer stdout) {
+    return new ResultFile(
+        new FilterWriter(stdout) {
+          @Override
+          public void close() throws IOException {
+            flush();
+          }
+        });
   }
 
   /** Opens the file for appending, creating it (and its directory) when missing. */
@@ -381,7 +393,11 @@ final class ResultFile implements AutoCloseable {
       long keptOk,
       long keptErrors,
       long droppedErrors,
-      long droppedDuplicates) {}
+      long droppedDuplicates) {
+
+    /** Nothing kept: a fresh output. */
+    static final Plan NOTHING = new Plan(Set.of(), new BitSet(), 0, 0, 0, 0);
+  }
 
   /**
    * Removes lines from a result file safely: the kept lines are copied to a temporary file next to

@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code llm simulate}: the test kit's Azure OpenAI / OpenAI simulator as a standalone server. */
 @Command(
     name = "simulate",
+    mixinStandardHelpOptions = true,
+    versionProvider = LlmCommand.Version.class,
     description = {
       "Runs the Azure OpenAI / OpenAI simulator on 127.0.0.1 until Ctrl-C: deterministic"
           + " answers valid against the request's JSON schema, real error shapes, rate limits and"

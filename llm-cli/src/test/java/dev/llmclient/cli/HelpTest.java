@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.llmclient.api.spi.ProviderSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class HelpTest {
 
@@ -20,6 +23,21 @@ class HelpTest {
             ProviderSettings.empty());
     assertThat(code).isZero();
     return out.toString();
+  }
+
+  @Test
+  void everySubcommandAnswersHelpWithItsUsage() {
+    CommandLine cli = new CommandLine(new LlmCommand(ProviderSettings.empty()));
+    List<String> names = new ArrayList<>(cli.getSubcommands().keySet());
+    assertThat(names).contains("batch", "chat", "extract", "embed", "providers", "simulate");
+    for (String name : names) {
+      if (name.equals("help")) {
+        continue;
+      }
+      for (String flag : List.of("--help", "-h")) {
+        assertThat(help(name, flag)).as("llm %s %s", name, flag).startsWith("Usage: llm " + name);
+      }
+    }
   }
 
   @Test

@@ -10,13 +10,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -596,5 +599,110 @@ class LlmJarIT {
 
     assertThat(run.exit()).as(run.err()).isEqualTo(LlmCommand.BUILD_FAILED);
     assertThat(run.err()).contains("llm: the build failed");
+  }
+
+  /**
+   * A checkout holding the launcher, the real jar (an hour old), one source and a POM (a day old),
+   * and a stand-in {@code mvnw} that records that it ran and refreshes the jar.
+   */
+  private Path checkout() throws IOException {
+    Path root = dir.resolve("checkout");
+    Files.createDirectories(root.resolve("llm-cli/target"));
+    Files.createDirectories(root.resolve("llm-cli/src/main/java"));
+    Files.copy(Path.of(System.getProperty("llm.launcher", "../llm")), root.resolve("llm"));
+    Path jar = Files.copy(JAR, root.resolve("llm-cli/target/llm.jar"));
+    Path source = Files.writeString(root.resolve("llm-cli/src/main/java/Some.java"), "class S {}");
+    Path pom = Files.writeString(root.resolve("pom.xml"), "<project/>");
+    Path mvnw =
+        Files.writeString(
+            root.resolve("mvnw"),
+            "#!/bin/sh\necho \"$@\" > mvnw-ran\ntouch llm-cli/target/llm.jar\n");
+    mvnw.toFile().setExecutable(true);
+    Instant now = Instant.now();
+    Files.setLastModifiedTime(jar, FileTime.from(now.minus(Duration.ofHours(1))));
+    Files.setLastModifiedTime(source, FileTime.from(now.minus(Duration.ofDays(1))));
+    Files.setLastModifiedTime(pom, FileTime.from(now.minus(Duration.ofDays(1))));
+    return root;
+  }
+
+  private Run launch(Path root, Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("sh", root.resolve("llm").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("stdout.txt").toFile())
+            .redirectError(dir.resolve("stderr.txt").toFile());
+    pb.environment().remove("JAVA_OPTS");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return finished(p);
+  }
+
+  @Test
+  void theLauncherRebuildsTheJarWhenASourceIsNewer() throws Exception {
+    Path root = checkout();
+    Files.writeString(root.resolve("llm-cli/src/main/java/Some.java"), "class S { int changed; }");
+
+    Run run = launch(root, Map.of(), "--version");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(root.resolve("mvnw-ran")).exists();
+    assertThat(run.err()).contains("rebuilding");
+    assertThat(run.out()).startsWith("llm ");
+  }
+
+  @Test
+  void theLauncherKeepsAJarThatIsNewerThanEverySource() throws Exception {
+    Path root = checkout();
+
+    Run run = launch(root, Map.of(), "--version");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(root.resolve("mvnw-ran")).doesNotExist();
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).startsWith("llm ");
+  }
+
+  @Test
+  void theLauncherPassesJavaOptsToTheJvm() throws Exception {
+    Path root = checkout();
+
+    Run run = launch(root, Map.of("JAVA_OPTS", "-Xmx64m -XX:+PrintCommandLineFlags"), "--version");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains("-XX:MaxHeapSize=67108864").contains("llm ");
+  }
+
+  /**
+   * On Java 22 to 24 {@code System.console()} is there even when stderr is a file, so it cannot say
+   * whether to redraw a bar; with stderr in a file the progress is plain lines, never redraws.
+   */
+  @Test
+  void onANewerJavaProgressToAFileIsPlainLines() throws Exception {
+    Path newer = Path.of(System.getProperty("llm.newer.java", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+    Path java = newer.resolve("bin/java");
+    Assumptions.assumeTrue(Files.isExecutable(java), "no JDK 22+ at " + newer);
+    Path out = dir.resolve("results.jsonl");
+    List<String> command =
+        new ArrayList<>(List.of(java.toString(), "-jar", JAR.toAbsolutePath().toString()));
+    command.addAll(List.of(exampleBatch(out)));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("stdout.txt").toFile())
+            .redirectError(dir.resolve("stderr.txt").toFile());
+    pb.environment().clear();
+    Process p = pb.start();
+    assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    Run run = finished(p);
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains("progress: 200/200 done")
+        .doesNotContain("\r")
+        .doesNotContain("[#");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +69,30 @@ class ProgressTest {
 
     assertThat(text.toString()).startsWith("\r[").endsWith("\n").doesNotContain("progress:");
     assertThat(text.toString().chars().filter(c -> c == '\n').count()).isEqualTo(1);
+  }
+
+  @Test
+  void onATerminalEveryRedrawFitsInEightyColumns() {
+    Progress.Snapshot big =
+        new Progress.Snapshot(
+            1_234_567,
+            9_876_543,
+            1_234_000,
+            567,
+            10_000,
+            10_000,
+            98_765_432_100L,
+            12_345_678_900L,
+            Duration.ofHours(30));
+    for (Progress.Snapshot s : List.of(halfway(), big)) {
+      StringWriter text = new StringWriter();
+      Progress p = Progress.start(new PrintWriter(text), true, () -> s, Duration.ofHours(1));
+      p.note("llm: a note");
+      p.close();
+      for (String redraw : text.toString().split("[\r\n]")) {
+        assertThat(redraw.length()).as(redraw).isLessThanOrEqualTo(Progress.COLUMNS);
+      }
+      assertThat(Progress.COLUMNS).isLessThan(80);
+    }
   }
 }
