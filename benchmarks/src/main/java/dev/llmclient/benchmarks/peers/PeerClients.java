@@ -33,10 +33,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.io.CloseMode;
 import org.jspecify.annotations.Nullable;
 
@@ -66,6 +72,8 @@ final class PeerClients implements AutoCloseable {
   final LlmRequest<Map<String, Object>> plain;
   final ChatRequest langChain4jRequest;
   private @Nullable CloseableHttpAsyncClient raw;
+  private @Nullable CloseableHttpClient rawClassic;
+  private final byte[] prebuiltBody;
   private @Nullable LlmClient llmOpenAi;
   private @Nullable LlmClient llmAzure;
   private @Nullable OpenAIClient openAi;
@@ -81,8 +89,8 @@ final class PeerClients implements AutoCloseable {
    * Builds one contender, or all of them.
    *
    * @param base the canned server's base URI
-   * @param only {@code all}, {@code floor}, {@code llmclient-openai}, {@code llmclient-azure},
-   *     {@code openai-java}, {@code openai-java-azure} or {@code langchain4j}
+   * @param only {@code all}, {@code floor}, {@code floor-classic}, {@code llmclient-openai}, {@code
+   *     llmclient-azure}, {@code openai-java}, {@code openai-java-azure} or {@code langchain4j}
    */
   PeerClients(String base, String only) {
     boolean all = only.equals("all");
@@ -90,6 +98,17 @@ final class PeerClients implements AutoCloseable {
     List<Message> messages = List.of(Message.system(SYSTEM), Message.user(USER));
     structured = LlmRequest.builder().messages(messages).responseType(Person.class).build();
     plain = LlmRequest.builder().messages(messages).build();
+    prebuiltBody = floorBody();
+    if (all || only.equals("floor-classic")) {
+      rawClassic =
+          HttpClients.custom()
+              .setConnectionManager(
+                  PoolingHttpClientConnectionManagerBuilder.create()
+                      .setMaxConnPerRoute(512)
+                      .setMaxConnTotal(512)
+                      .build())
+              .build();
+    }
     if (all || only.equals("floor")) {
       CloseableHttpAsyncClient client =
           HttpAsyncClients.custom()
@@ -199,9 +218,10 @@ final class PeerClients implements AutoCloseable {
     return built(openAiAzure, "openai-java-azure");
   }
 
-  /** The floor, async: build the body, POST, parse the completion, map the content. */
-  CompletableFuture<Person> floorAsync() {
-    byte[] body;
+  /**
+   * The floor's request body, written with a {@code JsonGenerator} as a careful raw client would.
+   */
+  private byte[] floorBody() {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream(768);
       try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
@@ -221,10 +241,45 @@ final class PeerClients implements AutoCloseable {
         g.writeRawValue(RESPONSE_FORMAT);
         g.writeEndObject();
       }
-      body = out.toByteArray();
+      return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The classic floor, the fastest plain way to make the call: httpclient5's blocking client with a
+   * pooled connection manager posts a prebuilt body, reads the reply into a tree and maps the
+   * content, all on the caller's thread.
+   */
+  Person floorClassic() {
+    HttpPost post = new HttpPost(chatUri);
+    post.addHeader("Authorization", "Bearer " + KEY);
+    post.setEntity(new ByteArrayEntity(prebuiltBody, ContentType.APPLICATION_JSON));
+    try {
+      return built(rawClassic, "floor-classic")
+          .execute(
+              post,
+              response -> {
+                if (response.getCode() != 200) {
+                  EntityUtils.consume(response.getEntity());
+                  throw new IllegalStateException("HTTP " + response.getCode());
+                }
+                try (var in = response.getEntity().getContent()) {
+                  JsonNode completion = mapper.readTree(in);
+                  String content =
+                      completion.path("choices").path(0).path("message").path("content").asText();
+                  return mapper.readValue(content, Person.class);
+                }
+              });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The async floor: build the body, POST, parse the completion, map the content. */
+  CompletableFuture<Person> floorAsync() {
+    byte[] body = floorBody();
     CompletableFuture<SimpleHttpResponse> done = new CompletableFuture<>();
     built(raw, "floor")
         .execute(
@@ -292,6 +347,9 @@ final class PeerClients implements AutoCloseable {
   public void close() {
     if (raw != null) {
       raw.close(CloseMode.GRACEFUL);
+    }
+    if (rawClassic != null) {
+      rawClassic.close(CloseMode.GRACEFUL);
     }
     for (LlmClient c : new LlmClient[] {llmOpenAi, llmAzure}) {
       if (c != null) {

@@ -21,10 +21,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * once: the raw httpclient5 + Jackson floor, llmclient over provider-openai and provider-azure,
  * openai-java in OpenAI and Azure mode, and LangChain4j's OpenAI model. The {@code *Async} rows
  * start the call with the library's async API and wait for it on the benchmark thread. Divide each
- * row by {@code floor} from the same run.
+ * row by {@code floorClassic} (blocking rows) and {@code floor} (async rows) from the same run.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar StructuredCallBenchmark -f 1 -wi 2 -i 3
- * -w 1s -r 2s -prof gc}; add {@code -bm sample} for p99.
+ * -w 1s -r 2s -prof gc -prof dev.llmclient.benchmarks.peers.ProcessCostProfiler}; add {@code -bm
+ * sample} for p99. The profiler adds the whole process's CPU time and the threads it started, per
+ * call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,7 +54,18 @@ public class StructuredCallBenchmark {
   }
 
   /**
-   * The floor: raw httpclient5 async + Jackson, waited for.
+   * The classic floor: httpclient5's blocking client, pooled, a prebuilt body, the reply read into
+   * a tree and mapped on the caller's thread. The fastest plain way to make this call.
+   *
+   * @return the record
+   */
+  @Benchmark
+  public Person floorClassic() {
+    return clients.floorClassic();
+  }
+
+  /**
+   * The async floor: raw httpclient5 async + Jackson, the body built per call, waited for.
    *
    * @return the record
    */
