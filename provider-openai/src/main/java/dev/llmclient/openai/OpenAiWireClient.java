@@ -371,19 +371,21 @@ public final class OpenAiWireClient implements AutoCloseable {
                     if (failure != null) {
                       LlmException e = errors.fromTransport(failure, target, transport.settings());
                       callLog(
-                          "{} {} failed after {} ms: {}",
+                          "{} {} failed after {} ms: {}, url={}",
                           target.method(),
-                          redactor.redact(uri.toString()),
+                          target.route(),
                           millis,
-                          e.getClass().getSimpleName());
+                          e.getClass().getSimpleName(),
+                          redactor.redact(uri.toString()));
                       throw e;
                     }
                     callLog(
-                        "{} {} -> {} in {} ms, request-id={}, headers={}",
+                        "{} {} -> {} in {} ms, url={}, request-id={}, headers={}",
                         target.method(),
-                        redactor.redact(uri.toString()),
+                        target.route(),
                         response.status(),
                         millis,
+                        redactor.redact(uri.toString()),
                         OpenAiErrorMapper.requestId(response::header),
                         loggable(response.headers(), redactor));
                     if (callLog == HttpTransportSettings.CallLog.DEBUG) {

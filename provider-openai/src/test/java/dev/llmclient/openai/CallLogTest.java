@@ -92,8 +92,8 @@ class CallLogTest {
           .anySatisfy(
               l ->
                   assertThat(l)
-                      .startsWith("POST " + sim.openAiBaseUri().resolve("/v1/chat/completions"))
-                      .contains("-> 200 in "));
+                      .startsWith("POST /v1/chat/completions -> 200 in ")
+                      .contains("url=" + sim.openAiBaseUri().resolve("/v1/chat/completions")));
       assertThat(lines)
           .anySatisfy(l -> assertThat(l).contains("request body: ").contains("Say hello"));
       assertThat(lines).anySatisfy(l -> assertThat(l).contains("response body: {"));
