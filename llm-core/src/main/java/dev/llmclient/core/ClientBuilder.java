@@ -45,6 +45,7 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
   @Nullable ResponseCache cache;
   @Nullable Tracer tracer;
   String spanPrefix = "llmclient";
+  @Nullable CallLog callLog;
   @Nullable TokenUsageTracker tracker;
   @Nullable K backend;
   Clock clock = Clock.systemUTC();
@@ -185,6 +186,17 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
     return self();
   }
 
+  /**
+   * Sets what the call log shows, over the setting {@code LLM_LOG}; see {@link CallLog}.
+   *
+   * @param callLog the level
+   * @return this builder
+   */
+  public B callLog(CallLog callLog) {
+    this.callLog = Objects.requireNonNull(callLog, "callLog");
+    return self();
+  }
+
   /** For tests: the clock that measures the deadline. */
   B clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -213,7 +225,9 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
 
   /** The settings the client is built from: the ones set, else the environment. */
   final ProviderSettings resolvedSettings() {
-    return settings != null ? settings : ProviderSettings.fromEnvironment();
+    ProviderSettings s = settings != null ? settings : ProviderSettings.fromEnvironment();
+    CallLog log = callLog;
+    return log == null ? s : s.with("LLM_LOG", log.name().toLowerCase(java.util.Locale.ROOT));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.llmclient.core;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmclient.api.EmbedderClient;
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.spi.ChatBackend;
@@ -139,6 +140,7 @@ public final class LlmClients {
   public static final class Builder extends ClientBuilder<Builder, ChatBackend, LlmConfig> {
     private @Nullable SystemPromptSuffix suffix;
     private @Nullable Integer maxTokens;
+    private @Nullable ObjectMapper objectMapper;
 
     private Builder() {
       super("LlmClients.Builder", LlmConfig.getDefault());
@@ -182,6 +184,27 @@ public final class LlmClients {
     }
 
     /**
+     * Binds answers to their types with your own mapper, for types that need its modules or
+     * deserializers (Kotlin data classes with {@code jackson-module-kotlin}, a custom module). The
+     * JSON schema sent to the model and the validation of the answer stay as without it; only the
+     * final mapping from the validated JSON to your type uses this mapper. Default: a built-in
+     * mapper that ignores unknown properties and reads {@code Optional} and {@code java.time}.
+     *
+     * <pre>{@code
+     * LlmClient llm = LlmClients.builder()
+     *     .objectMapper(JsonMapper.builder().addModule(new KotlinModule.Builder().build()).build())
+     *     .build();
+     * }</pre>
+     *
+     * @param objectMapper the mapper; configure it before the first call and do not change it
+     * @return this builder
+     */
+    public Builder objectMapper(ObjectMapper objectMapper) {
+      this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+      return this;
+    }
+
+    /**
      * Selects the provider, creates its backend and builds the client.
      *
      * @return a new client; close it when done
@@ -194,7 +217,7 @@ public final class LlmClients {
       ChatBackend chat =
           backendOrSelect(
               s, id -> settingsFor(id, s, effective), LlmProvider::createChatBackend, "LLM");
-      return new PipelineClient(chat, effective, maxTokens, suffix, options(s));
+      return new PipelineClient(chat, effective, maxTokens, suffix, options(s), objectMapper);
     }
   }
 }

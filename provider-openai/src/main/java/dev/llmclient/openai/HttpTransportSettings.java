@@ -94,6 +94,23 @@ public final class HttpTransportSettings {
   /** {@code false} to stay on HTTP/1.1 even when a TLS server offers HTTP/2. */
   public static final String HTTP2 = "LLM_HTTP2";
 
+  /**
+   * The call log: {@code info} logs every exchange (method, URL, status, time, request id) at INFO;
+   * {@code debug} adds the request and response bodies, secrets removed; unset or {@code off},
+   * exchanges are logged at DEBUG only. Retries and re-asks are logged at INFO either way.
+   */
+  public static final String LOG = "LLM_LOG";
+
+  /** What the call log shows; see {@link #LOG}. */
+  public enum CallLog {
+    /** Exchanges at DEBUG only, no bodies. */
+    OFF,
+    /** Every exchange at INFO: method, URL, status, time, request id. */
+    INFO,
+    /** As {@link #INFO}, plus the request and response bodies with secrets removed. */
+    DEBUG
+  }
+
   /** Default most connections per host. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ROUTE = 512;
 
@@ -132,6 +149,7 @@ public final class HttpTransportSettings {
   private final String trustStoreType;
   private final long maxResponseBytes;
   private final boolean http2;
+  private final CallLog callLog;
 
   private HttpTransportSettings(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -149,6 +167,7 @@ public final class HttpTransportSettings {
     this.trustStoreType = b.trustStoreType;
     this.maxResponseBytes = b.maxResponseBytes;
     this.http2 = b.http2;
+    this.callLog = b.callLog;
   }
 
   /**
@@ -191,6 +210,7 @@ public final class HttpTransportSettings {
     b.trustStoreType = trustStoreType;
     b.maxResponseBytes = maxResponseBytes;
     b.http2 = http2;
+    b.callLog = callLog;
     return b;
   }
 
@@ -248,6 +268,14 @@ public final class HttpTransportSettings {
       }
     }
     b.http2(settings.getBoolean(HTTP2, true));
+    String log = settings.get(LOG);
+    if (log != null && !log.isBlank()) {
+      try {
+        b.callLog(CallLog.valueOf(log.strip().toUpperCase(java.util.Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new LlmConfigurationException(LOG + " must be info, debug or off, got '" + log + "'");
+      }
+    }
     readProxy(b, settings, systemProperties);
     String trustStore = settings.get(TRUST_STORE);
     if (trustStore != null) {
@@ -495,6 +523,15 @@ public final class HttpTransportSettings {
   }
 
   /**
+   * What the call log shows.
+   *
+   * @return the level, {@link CallLog#OFF} unless {@value #LOG} or the builder says otherwise
+   */
+  public CallLog callLog() {
+    return callLog;
+  }
+
+  /**
    * Whether HTTP/2 is negotiated when a TLS server offers it.
    *
    * @return true by default
@@ -579,6 +616,8 @@ public final class HttpTransportSettings {
         + maxResponseBytes
         + ", http2="
         + http2
+        + ", callLog="
+        + callLog
         + "]";
   }
 
@@ -606,6 +645,7 @@ public final class HttpTransportSettings {
     private String trustStoreType = "PKCS12";
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private boolean http2 = true;
+    private CallLog callLog = CallLog.OFF;
 
     private Builder() {}
 
@@ -743,6 +783,17 @@ public final class HttpTransportSettings {
      */
     public Builder http2(boolean enabled) {
       this.http2 = enabled;
+      return this;
+    }
+
+    /**
+     * Sets what the call log shows (default {@link CallLog#OFF}); see {@link #LOG}.
+     *
+     * @param callLog the level
+     * @return this builder
+     */
+    public Builder callLog(CallLog callLog) {
+      this.callLog = Objects.requireNonNull(callLog, "callLog");
       return this;
     }
 

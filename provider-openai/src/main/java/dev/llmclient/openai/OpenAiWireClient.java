@@ -83,6 +83,7 @@ public final class OpenAiWireClient implements AutoCloseable {
   private final HttpTransport transport;
   private final OpenAiErrorMapper errors;
   private final Redactor redactor;
+  private final HttpTransportSettings.CallLog callLog;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OpenAiWireClient(Builder b) {
@@ -117,6 +118,7 @@ public final class OpenAiWireClient implements AutoCloseable {
             b.clock,
             proxies(b.transport));
     this.transport = new HttpTransport(b.transport);
+    this.callLog = b.transport.callLog();
   }
 
   /** The configured proxies as {@code host:port}, for error messages; empty when none. */
@@ -368,25 +370,35 @@ public final class OpenAiWireClient implements AutoCloseable {
                     long millis = (System.nanoTime() - start) / 1_000_000;
                     if (failure != null) {
                       LlmException e = errors.fromTransport(failure, target, transport.settings());
-                      if (LOG.isDebugEnabled()) {
-                        LOG.debug(
-                            "{} {} failed after {} ms: {}",
-                            target.method(),
-                            target.route(),
-                            millis,
-                            e.getClass().getSimpleName());
-                      }
-                      throw e;
-                    }
-                    if (LOG.isDebugEnabled()) {
-                      LOG.debug(
-                          "{} {} -> {} in {} ms, request-id={}, headers={}",
+                      callLog(
+                          "{} {} failed after {} ms: {}, url={}",
                           target.method(),
                           target.route(),
-                          response.status(),
                           millis,
-                          OpenAiErrorMapper.requestId(response::header),
-                          loggable(response.headers(), redactor));
+                          e.getClass().getSimpleName(),
+                          redactor.redact(uri.toString()));
+                      throw e;
+                    }
+                    callLog(
+                        "{} {} -> {} in {} ms, url={}, request-id={}, headers={}",
+                        target.method(),
+                        target.route(),
+                        response.status(),
+                        millis,
+                        redactor.redact(uri.toString()),
+                        OpenAiErrorMapper.requestId(response::header),
+                        loggable(response.headers(), redactor));
+                    if (callLog == HttpTransportSettings.CallLog.DEBUG) {
+                      LOG.info(
+                          "{} {} request body: {}",
+                          target.method(),
+                          target.route(),
+                          loggableBody(body));
+                      LOG.info(
+                          "{} {} response body: {}",
+                          target.method(),
+                          target.route(),
+                          loggableBody(response.body()));
                     }
                     if (response.status() < 200 || response.status() > 299) {
                       throw errors.fromResponse(
@@ -440,6 +452,26 @@ public final class OpenAiWireClient implements AutoCloseable {
           response.body(),
           e);
     }
+  }
+
+  /**
+   * Logs one exchange: at INFO when {@value HttpTransportSettings#LOG} asks for the call log, else
+   * at DEBUG as always.
+   */
+  private void callLog(String format, Object... arguments) {
+    if (callLog != HttpTransportSettings.CallLog.OFF) {
+      LOG.info(format, arguments);
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug(format, arguments);
+    }
+  }
+
+  /**
+   * A body for the debug call log: one line, secrets removed (also one the cut would halve), at
+   * most {@link Redactor#WINDOW_CHARS} characters.
+   */
+  private String loggableBody(byte[] body) {
+    return redactor.excerpt(body, true, Redactor.WINDOW_CHARS);
   }
 
   private static Map<String, String> loggable(Map<String, String> headers, Redactor redactor) {

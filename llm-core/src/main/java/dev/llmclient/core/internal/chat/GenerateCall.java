@@ -316,6 +316,13 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
               "llmclient.attempt", (long) attempts(),
               "llmclient.reask", (long) reasks,
               "error.type", problem.type));
+      LOG.info(
+          "{} generate attempt {}: the answer was {}; re-asking ({} of {})",
+          runtime.providerId(),
+          attempts(),
+          problem.type,
+          reasks,
+          runtime.policy().maxReasks());
       send();
       return;
     }

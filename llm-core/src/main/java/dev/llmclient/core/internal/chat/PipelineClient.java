@@ -1,5 +1,6 @@
 package dev.llmclient.core.internal.chat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmclient.api.ContentPart;
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmConfigurationException;
@@ -58,6 +59,9 @@ public final class PipelineClient implements LlmClient {
   /** The client's share of the call lifecycle: policies, limits, calls in flight, closing. */
   final ClientRuntime runtime;
 
+  /** The application's mapper for binding answers, or null for the built-in one. */
+  private final @Nullable ObjectMapper objectMapper;
+
   /**
    * A client on this backend.
    *
@@ -73,6 +77,27 @@ public final class PipelineClient implements LlmClient {
       @Nullable Integer clientMaxTokens,
       @Nullable SystemPromptSuffix suffix,
       ClientRuntime.Options options) {
+    this(backend, config, clientMaxTokens, suffix, options, null);
+  }
+
+  /**
+   * A client on this backend that binds answers with the application's mapper.
+   *
+   * @param backend the chat backend, closed with the client
+   * @param config the effective configuration
+   * @param clientMaxTokens the builder's output-token cap, or null
+   * @param suffix the system-prompt suffix, or null
+   * @param options what every client gets from its builder
+   * @param objectMapper binds answers to their types, or null for the built-in mapper
+   */
+  public PipelineClient(
+      ChatBackend backend,
+      LlmConfig config,
+      @Nullable Integer clientMaxTokens,
+      @Nullable SystemPromptSuffix suffix,
+      ClientRuntime.Options options,
+      @Nullable ObjectMapper objectMapper) {
+    this.objectMapper = objectMapper;
     this.backend = backend;
     this.providerId = backend.info().providerId();
     this.config = config;
@@ -158,7 +183,7 @@ public final class PipelineClient implements LlmClient {
 
     ResponseSchema schema = null;
     if (request.responseType() != null) {
-      schema = ResponseSchema.forType(request.responseType());
+      schema = ResponseSchema.forType(request.responseType()).bindingWith(objectMapper);
     } else if (request.schemaJson() != null) {
       schema =
           ResponseSchema.explicit(

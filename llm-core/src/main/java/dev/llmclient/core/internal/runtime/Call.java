@@ -308,6 +308,18 @@ public abstract class Call<R, P, X> {
     attributes.put("llmclient.wait_ms", wait.toMillis());
     attributes.put("error.type", error.getClass().getName());
     span.event("llmclient.retry", attributes);
+    // At INFO by default, so that an operator sees why a call took long; never the message text
+    // of the failure beyond its type and status, which carry no prompt or secret.
+    LOG.info(
+        "{} {} attempt {} failed with {}{}; retrying in {} ms",
+        runtime.providerId(),
+        attemptSpanName(),
+        attempts.get(),
+        error.getClass().getSimpleName(),
+        error instanceof dev.llmclient.api.LlmException e && e.httpStatus() != null
+            ? " (HTTP " + e.httpStatus() + ")"
+            : "",
+        wait.toMillis());
     try {
       ScheduledFuture<?> timer =
           runtime.scheduler().schedule(task, TransportRetries.nanos(wait), TimeUnit.NANOSECONDS);

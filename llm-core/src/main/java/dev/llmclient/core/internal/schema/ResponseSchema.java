@@ -40,13 +40,44 @@ public final class ResponseSchema {
   public final ResponseFormat format;
   public final @Nullable ObjectReader reader;
   private final SchemaValidator validator;
+  private final @Nullable Class<?> type;
 
-  private ResponseSchema(String name, JsonNode node, @Nullable ObjectReader reader) {
+  /** This schema with a client's own mapper binding the answers, one per mapper. */
+  private final Map<ObjectMapper, ResponseSchema> byMapper = new ConcurrentHashMap<>();
+
+  private ResponseSchema(
+      String name, JsonNode node, @Nullable ObjectReader reader, @Nullable Class<?> type) {
     this.name = name;
     this.json = node.toString();
     this.format = ResponseFormat.jsonSchema(name, json, true);
     this.reader = reader;
     this.validator = SchemaValidator.compile(node);
+    this.type = type;
+  }
+
+  private ResponseSchema(ResponseSchema base, ObjectReader reader) {
+    this.name = base.name;
+    this.json = base.json;
+    this.format = base.format;
+    this.reader = reader;
+    this.validator = base.validator;
+    this.type = base.type;
+  }
+
+  /**
+   * This schema, with answers bound by the given mapper (the application's modules and
+   * deserializers) instead of the built-in one; the schema and its validation stay the same.
+   *
+   * @param mapper the client's mapper, or null for the built-in one
+   * @return this schema when there is nothing to bind or no mapper, else a copy made once per
+   *     mapper
+   */
+  public ResponseSchema bindingWith(@Nullable ObjectMapper mapper) {
+    Class<?> t = type;
+    if (mapper == null || t == null) {
+      return this;
+    }
+    return byMapper.computeIfAbsent(mapper, m -> new ResponseSchema(this, m.readerFor(t)));
   }
 
   /**
@@ -79,7 +110,7 @@ public final class ResponseSchema {
     requireStrict(node, "jsonSchema '" + name + "'");
     ResponseSchema schema;
     try {
-      schema = new ResponseSchema(name, node, null);
+      schema = new ResponseSchema(name, node, null, null);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("jsonSchema '" + name + "': " + e.getMessage(), e);
     }
@@ -130,7 +161,7 @@ public final class ResponseSchema {
     ObjectNode node = generated.schema();
     requireStrict(node, "the response type " + type.getName());
     ObjectMapper mapper = generated.needsModules() ? Json.withModules() : Json.MAPPER;
-    return new ResponseSchema(nameOf(type), node, mapper.readerFor(type));
+    return new ResponseSchema(nameOf(type), node, mapper.readerFor(type), type);
   }
 
   private static void requireStrict(JsonNode node, String what) {
