@@ -534,7 +534,7 @@ final class BatchEndpoints {
     } else if (d == null || !body.isObject()) {
       reply = Reply.error(404, WireErrors.notFound(b.style, model));
     } else {
-      reply = chat.chat(body, d, b.style, b.apiVersion, fault);
+      reply = chat.chat(body, d, b.style, b.apiVersion, fault, false);
     }
     int status = reply.resetBeforeHeaders || reply.status == 0 ? 500 : reply.status;
     JsonNode replyBody;
