@@ -376,37 +376,57 @@ final class BatchApiJob {
     return InputRecord.key(record.id(), record.line(), false);
   }
 
-  /** The requests of the pending records, read from the input one line at a time. */
+  /**
+   * The requests of the pending records, read from the input one line at a time as the runner asks
+   * for them, so only the ids seen so far are held, never the texts.
+   */
   private Iterator<Map.Entry<String, LlmRequest<Object>>> requests(
       Extraction extraction, String instructions, Set<String> keys) {
-    List<Map.Entry<String, LlmRequest<Object>>> buffer = new ArrayList<>();
-    // The input is read once here; requests are small next to their answers, and the runner
-    // writes them straight to its part files.
-    scan(
-        extraction,
-        instructions,
-        Set.of(),
-        (record, request) -> {
-          String key = key(record);
-          if (keys.contains(key)) {
-            buffer.add(new AbstractMap.SimpleImmutableEntry<>(key, request));
-          }
-        },
-        (record, type, problem) -> {},
-        new long[6]);
-    Iterator<Map.Entry<String, LlmRequest<Object>>> it = buffer.iterator();
+    InputFile reader = InputFile.open(options.in);
+    Map<String, Long> firstLineOfId = new HashMap<>();
     return new Iterator<>() {
+      private Map.@Nullable Entry<String, LlmRequest<Object>> next;
+      private boolean done;
+
       @Override
       public boolean hasNext() {
-        return it.hasNext();
+        while (next == null && !done) {
+          InputFile.Line line = reader.next();
+          if (line == null) {
+            reader.close();
+            done = true;
+            break;
+          }
+          String content = line.text();
+          if (content == null || content.isBlank()) {
+            continue;
+          }
+          InputRecord record =
+              InputRecord.parse(line.number(), content, options.idField, options.textField);
+          Long first =
+              record.id() == null ? null : firstLineOfId.putIfAbsent(record.id(), line.number());
+          String text = record.text();
+          if (first != null || text == null) {
+            continue; // written as a rejected line, never sent
+          }
+          String key = InputRecord.key(record.id(), line.number(), false);
+          if (keys.contains(key)) {
+            next =
+                new AbstractMap.SimpleImmutableEntry<>(
+                    key, request(extraction, instructions, text));
+          }
+        }
+        return next != null;
       }
 
       @Override
       public Map.Entry<String, LlmRequest<Object>> next() {
-        if (!it.hasNext()) {
+        if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        return it.next();
+        Map.Entry<String, LlmRequest<Object>> e = java.util.Objects.requireNonNull(next);
+        next = null;
+        return e;
       }
     };
   }

@@ -46,6 +46,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BatchRunner {
 
+  /** The longest request id accepted (the services document none; this keeps lines sane). */
+  static final int MAX_ID_LENGTH = 512;
+
   private final PipelineClient client;
   private final BatchBackend backend;
   private final Path workDirectory;
@@ -122,7 +125,7 @@ public final class BatchRunner {
 
   /**
    * Submits requests with your ids, read one at a time (so a generator over a large file keeps
-   * memory flat). Ids must be unique, at most 64 characters; all requests must share one answer
+   * memory flat). Ids must be unique, at most 512 characters; all requests must share one answer
    * type or schema.
    *
    * @param <T> the answer type
@@ -182,9 +185,12 @@ public final class BatchRunner {
       while (requests.hasNext()) {
         Map.Entry<String, LlmRequest<T>> e = requests.next();
         String id = Objects.requireNonNull(e.getKey(), "id");
-        if (id.isEmpty() || id.length() > 64) {
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
           throw new IllegalArgumentException(
-              "A batch request id must be 1 to 64 characters, got '" + id + "'");
+              "A batch request id must be 1 to "
+                  + MAX_ID_LENGTH
+                  + " characters, got one of "
+                  + id.length());
         }
         PreparedRequest p = client.prepareForBatch(Objects.requireNonNull(e.getValue(), "request"));
         if (first) {
