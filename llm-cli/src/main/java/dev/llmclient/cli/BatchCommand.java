@@ -174,6 +174,75 @@ final class BatchCommand implements Callable<Integer> {
               + " estimate, e.g. my-deployment=0.15,0.60 (repeatable).")
   Map<String, String> prices = new LinkedHashMap<>();
 
+  /** How the records are sent. */
+  enum Mode {
+    /** One online call per record. */
+    online,
+    /** The provider's Batch API: files of requests, half the price, a 24-hour window. */
+    batch_api
+  }
+
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      defaultValue = "online",
+      converter = ModeConverter.class,
+      description =
+          "online (one call per record, the default) or batch-api (the provider's Batch API:"
+              + " half the price, its own quota, results within 24 h; state kept in"
+              + " OUT.batch-state.json, resumable with --resume).")
+  Mode mode = Mode.online;
+
+  @Option(
+      names = "--status",
+      description = "batch-api: show the batches of the open run for --out, then exit.")
+  boolean status;
+
+  @Option(
+      names = "--cancel",
+      description = "batch-api: cancel the batches of the open run for --out, then exit.")
+  boolean cancel;
+
+  @Option(
+      names = "--detach",
+      description = "batch-api: submit and exit; collect later with --resume.")
+  boolean detach;
+
+  @Option(
+      names = "--no-online-retry",
+      description =
+          "batch-api: write failed records and invalid answers as error lines instead of retrying"
+              + " them online.")
+  boolean noOnlineRetry;
+
+  @Option(
+      names = "--batch-poll",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description = "batch-api: first wait between status polls (default ${DEFAULT-VALUE}).")
+  double batchPollSeconds = 30;
+
+  @Option(
+      names = "--max-requests-per-batch",
+      paramLabel = "N",
+      description =
+          "batch-api: split into batches of at most N records (default: the service's limit).")
+  @Nullable Integer maxRequestsPerBatch;
+
+  @Option(
+      names = "--batch-metadata",
+      paramLabel = "KEY=VALUE",
+      description = "batch-api: metadata put on every batch (repeatable).")
+  Map<String, String> batchMetadata = new LinkedHashMap<>();
+
+  /** Accepts batch-api as well as the enum name. */
+  static final class ModeConverter implements picocli.CommandLine.ITypeConverter<Mode> {
+    @Override
+    public Mode convert(String value) {
+      return Mode.valueOf(value.replace('-', '_'));
+    }
+  }
+
   @Override
   public Integer call() {
     if (concurrency < 1 || concurrency > 10_000) {
@@ -230,6 +299,14 @@ final class BatchCommand implements Callable<Integer> {
   }
 
   private int run(CommandSpec s, LlmCommand r) {
+    if (mode == Mode.batch_api || status || cancel) {
+      if (batchPollSeconds <= 0) {
+        throw new IllegalArgumentException(
+            "--batch-poll must be positive, got " + batchPollSeconds);
+      }
+      return new BatchApiJob(this, r.settings(), r.providerSettingsSet(), s.commandLine().getErr())
+          .run();
+    }
     BatchJob job =
         new BatchJob(
             this,

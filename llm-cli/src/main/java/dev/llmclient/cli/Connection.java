@@ -289,6 +289,11 @@ final class Connection implements AutoCloseable {
     return client;
   }
 
+  /** The embedded simulator, or null when a real provider is used. */
+  @Nullable LlmSimulator simulator() {
+    return simulator;
+  }
+
   boolean embedded() {
     return simulator != null;
   }

@@ -2,12 +2,15 @@ package dev.llmclient.azure;
 
 import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.spi.BackendInfo;
+import dev.llmclient.api.spi.BatchBackend;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderId;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.openai.BatchRoutes;
 import dev.llmclient.openai.HttpTransportSettings;
+import dev.llmclient.openai.OpenAiBatchBackend;
 import dev.llmclient.openai.OpenAiWireClient;
 import dev.llmclient.openai.RequestAuthenticator;
 import java.net.URI;
@@ -67,6 +70,15 @@ public final class AzureOpenAiProvider implements LlmProvider {
 
   /** The embedding deployment setting. */
   public static final String EMBEDDING_DEPLOYMENT_NAME = "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME";
+
+  /**
+   * The global-batch deployment setting: where batch requests go (a deployment of type Global
+   * Batch); the medium deployment when unset.
+   */
+  public static final String BATCH_DEPLOYMENT_NAME = "AZURE_OPENAI_BATCH_DEPLOYMENT_NAME";
+
+  /** The most requests Azure takes in one batch input file. */
+  static final int MAX_REQUESTS_PER_BATCH_FILE = 100_000;
 
   /** The api-version setting. */
   public static final String API_VERSION = "AZURE_OPENAI_API_VERSION";
@@ -156,6 +168,39 @@ public final class AzureOpenAiProvider implements LlmProvider {
                 config.endpoint,
                 settings.get(EMBEDDING_DEPLOYMENT_NAME),
                 null));
+  }
+
+  /**
+   * Creates the Azure Files and Batches backend: {@code {endpoint}/openai/files} and {@code
+   * /openai/batches} with the api-version (or under {@code /openai/v1/}), authenticated exactly as
+   * chat is ({@code api-key} or Entra ID). Requests go to {@value #BATCH_DEPLOYMENT_NAME}, a Global
+   * Batch deployment, or to the medium deployment when that is unset.
+   */
+  @Override
+  public BatchBackend createBatchBackend(ProviderSettings settings) {
+    Config config = config(settings);
+    String root = AzureRoutes.normalise(config.endpoint.toString());
+    String deployment = settings.get(BATCH_DEPLOYMENT_NAME, settings.get(DEPLOYMENT_NAME));
+    return OpenAiBatchBackend.builder(
+            ID, new BackendInfo(ID, "azure.ai.openai", config.endpoint, deployment, deployment))
+        .routes(
+            config.v1
+                ? BatchRoutes.of(URI.create(root + "/openai/v1"), null, "/chat/completions")
+                : BatchRoutes.of(
+                    URI.create(root + "/openai"), config.apiVersion, "/chat/completions"))
+        .authenticator(config.auth)
+        .maxRequestsPerFile(MAX_REQUESTS_PER_BATCH_FILE)
+        .transport(HttpTransportSettings.fromSettings(settings))
+        .hints(
+            "Check "
+                + API_KEY
+                + " belongs to the resource at "
+                + ENDPOINT
+                + ", or that the Entra ID identity has the 'Cognitive Services OpenAI User' role.",
+            "Check the batch or file id, and that "
+                + BATCH_DEPLOYMENT_NAME
+                + " names a Global Batch deployment on this resource.")
+        .build();
   }
 
   private record Config(URI endpoint, boolean v1, String apiVersion, RequestAuthenticator auth) {}

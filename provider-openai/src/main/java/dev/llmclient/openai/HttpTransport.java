@@ -435,7 +435,7 @@ final class HttpTransport implements AutoCloseable {
     return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
   }
 
-  private static SSLContext sslContext(HttpTransportSettings settings) {
+  static SSLContext sslContext(HttpTransportSettings settings) {
     try {
       if (settings.trustStore() == null) {
         return SSLContext.getDefault();

@@ -2,6 +2,7 @@ package dev.llmclient.openai;
 
 import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.spi.BackendInfo;
+import dev.llmclient.api.spi.BatchBackend;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
@@ -116,7 +117,39 @@ public final class OpenAiProvider implements LlmProvider {
             ID, "openai", base, settings.get(EMBEDDING_MODEL_NAME, DEFAULT_EMBEDDING_MODEL), null));
   }
 
+  /**
+   * Creates the OpenAI Files and Batches backend: {@code {OPENAI_BASE_URL}/files} and {@code
+   * /batches}, with the same key, organization, project and transport settings as chat.
+   */
+  @Override
+  public BatchBackend createBatchBackend(ProviderSettings settings) {
+    URI base = baseUrl(settings);
+    OpenAiWireClient.Builder wire = wireBuilder(settings, base);
+    OpenAiBatchBackend.Builder batch =
+        OpenAiBatchBackend.builder(
+                ID,
+                new BackendInfo(
+                    ID,
+                    "openai",
+                    base,
+                    settings.get(MODEL_NAME, DEFAULT_MODEL),
+                    settings.get(SMALL_MODEL_NAME, DEFAULT_SMALL_MODEL)))
+            .routes(BatchRoutes.openAi(base))
+            .authenticator(wire.authenticator)
+            .legacyMaxTokens(legacyMaxTokens(settings))
+            .transport(HttpTransportSettings.fromSettings(settings))
+            .hints(
+                "Check " + API_KEY + " (and " + BASE_URL + " for a compatible server).",
+                "Check the batch or file id and " + BASE_URL + ".");
+    wire.headers.forEach(batch::header);
+    return batch.build();
+  }
+
   private static OpenAiWireClient wire(ProviderSettings settings, URI base) {
+    return wireBuilder(settings, base).build();
+  }
+
+  private static OpenAiWireClient.Builder wireBuilder(ProviderSettings settings, URI base) {
     String key = settings.get(API_KEY);
     if (key == null) {
       throw new LlmConfigurationException(
@@ -154,7 +187,7 @@ public final class OpenAiProvider implements LlmProvider {
         builder.header(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
       }
     }
-    return builder.build();
+    return builder;
   }
 
   private static boolean legacyMaxTokens(ProviderSettings settings) {

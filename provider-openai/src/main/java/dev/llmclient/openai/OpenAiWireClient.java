@@ -164,7 +164,8 @@ public final class OpenAiWireClient implements AutoCloseable {
     AtomicReference<CompletableFuture<?>> posted = new AtomicReference<>();
     return cancelsExchange(
         exchange(uri, target, request.headers(), body, posted)
-            .thenApply(response -> mapped(() -> chatCompletion(response, target), response)),
+            .thenApply(
+                response -> mapped(() -> chatCompletion(errors, response, target), response)),
         posted);
   }
 
@@ -485,7 +486,8 @@ public final class OpenAiWireClient implements AutoCloseable {
     return shown;
   }
 
-  private ChatCompletion chatCompletion(HttpTransport.Response response, CallTarget target) {
+  static ChatCompletion chatCompletion(
+      OpenAiErrorMapper errors, HttpTransport.Response response, CallTarget target) {
     Function<String, @Nullable String> header = response::header;
     ErrorContext context = errors.context(response.status(), header);
     Json.ChatBody body;
@@ -627,8 +629,8 @@ public final class OpenAiWireClient implements AutoCloseable {
   public static final class Builder {
     private final String providerId;
     private @Nullable OpenAiRoutes routes;
-    private RequestAuthenticator authenticator = RequestAuthenticator.none();
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    RequestAuthenticator authenticator = RequestAuthenticator.none();
+    final Map<String, String> headers = new LinkedHashMap<>();
     private String maxTokensField = "max_completion_tokens";
     private HttpTransportSettings transport = HttpTransportSettings.getDefault();
     private String targetNoun = "model";

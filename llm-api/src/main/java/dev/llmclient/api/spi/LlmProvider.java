@@ -59,4 +59,19 @@ public interface LlmProvider {
    *     no embeddings
    */
   EmbeddingBackend createEmbeddingBackend(ProviderSettings settings);
+
+  /**
+   * Creates the file-batch backend (the service's Batch API), validating every setting first.
+   *
+   * @param settings the settings
+   * @return a new backend that owns its connection pool
+   * @throws LlmConfigurationException when a setting is missing or wrong, or when the provider has
+   *     no batch API (the default)
+   */
+  default BatchBackend createBatchBackend(ProviderSettings settings) {
+    throw new LlmConfigurationException(
+        "The provider "
+            + id()
+            + " has no batch API; use online calls, or the openai or azure provider.");
+  }
 }

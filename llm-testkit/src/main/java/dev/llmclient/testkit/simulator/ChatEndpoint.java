@@ -47,6 +47,17 @@ final class ChatEndpoint {
 
   /** The answer to a chat request on a resolved deployment, with the content fault that fired. */
   Reply chat(JsonNode req, Deployment d, ApiStyle style, String apiVersion, @Nullable Fault fault) {
+    return chat(req, d, style, apiVersion, fault, true);
+  }
+
+  /** As above; a batch line ({@code rateLimited} false) draws on the batch quota, not this one. */
+  Reply chat(
+      JsonNode req,
+      Deployment d,
+      ApiStyle style,
+      String apiVersion,
+      @Nullable Fault fault,
+      boolean rateLimited) {
     ChatRequestCheck.Checked checked = ChatRequestCheck.check(req, d, config.requireJsonWord());
     if (checked.error() != null) {
       return checked.error();
@@ -132,8 +143,11 @@ final class ChatEndpoint {
     completionTokens += reasoningTokens;
 
     RateLimiter.Decision decision =
-        rateLimiter.acquire(d, promptTokens + (maxTokens != null ? maxTokens : completionTokens));
-    if (!decision.allowed()) {
+        rateLimited
+            ? rateLimiter.acquire(
+                d, promptTokens + (maxTokens != null ? maxTokens : completionTokens))
+            : null;
+    if (decision != null && !decision.allowed()) {
       return rateLimits.quotaExceeded(decision, d, style, Route.CHAT_COMPLETIONS, apiVersion);
     }
 

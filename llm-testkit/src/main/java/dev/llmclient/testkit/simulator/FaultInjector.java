@@ -59,7 +59,10 @@ final class FaultInjector {
   @Nullable Fault pick(Route route) {
     for (FaultState s : faults) {
       Fault f = s.fault;
-      if (!f.matches(route) || (isContentFault(f.kind()) && route != Route.CHAT_COMPLETIONS)) {
+      if (!f.matches(route)
+          || (isContentFault(f.kind())
+              && route != Route.CHAT_COMPLETIONS
+              && route != Route.BATCH_REQUEST)) {
         continue;
       }
       long n = s.matches.incrementAndGet();

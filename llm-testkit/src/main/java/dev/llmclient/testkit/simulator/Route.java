@@ -8,6 +8,12 @@ public enum Route {
   EMBEDDINGS,
   /** {@code GET .../models}. */
   MODELS,
+  /** {@code .../files...}: batch input and output files. */
+  FILES,
+  /** {@code .../batches...}: file batches. */
+  BATCHES,
+  /** One request line inside a batch, answered as a chat completion. */
+  BATCH_REQUEST,
   /** Any other path; answered with 404. */
   UNKNOWN
 }

@@ -40,6 +40,7 @@ final class SimulatorEngine {
   private final ChatScripts scripts;
   private final RawReplies rawReplies = new RawReplies();
   private final SimulatorRouter router;
+  private final BatchEndpoints batches;
 
   SimulatorEngine(SimulatorConfig config) {
     // One seeded source for fault draws and latency jitter, so a seed replays a run.
@@ -50,6 +51,8 @@ final class SimulatorEngine {
     this.scripts = new ChatScripts(config);
     RateLimitReplies rateLimits = new RateLimitReplies(config, rateLimiter, counters);
     this.faults = new FaultInjector(config, random, counters, rateLimits);
+    ChatEndpoint chat = new ChatEndpoint(config, random, rateLimiter, rateLimits, scripts, log);
+    this.batches = new BatchEndpoints(config, deployments, faults, chat);
     this.router =
         new SimulatorRouter(
             config,
@@ -59,8 +62,9 @@ final class SimulatorEngine {
             rawReplies,
             faults,
             rateLimits,
-            new ChatEndpoint(config, random, rateLimiter, rateLimits, scripts, log),
-            new EmbeddingsEndpoint(config, random, rateLimiter, rateLimits, deployments));
+            chat,
+            new EmbeddingsEndpoint(config, random, rateLimiter, rateLimits, deployments),
+            batches);
     reset();
   }
 
@@ -74,6 +78,7 @@ final class SimulatorEngine {
     faults.reset();
     scripts.reset();
     rawReplies.reset();
+    batches.reset();
     rateLimiter.reset();
     counters.reset();
     log.clear();

@@ -27,6 +27,7 @@ final class SimulatorRouter {
   private final RateLimitReplies rateLimits;
   private final ChatEndpoint chat;
   private final EmbeddingsEndpoint embeddings;
+  private final BatchEndpoints batches;
 
   SimulatorRouter(
       SimulatorConfig config,
@@ -37,7 +38,8 @@ final class SimulatorRouter {
       FaultInjector faults,
       RateLimitReplies rateLimits,
       ChatEndpoint chat,
-      EmbeddingsEndpoint embeddings) {
+      EmbeddingsEndpoint embeddings,
+      BatchEndpoints batches) {
     this.config = config;
     this.counters = counters;
     this.log = log;
@@ -47,6 +49,7 @@ final class SimulatorRouter {
     this.rateLimits = rateLimits;
     this.chat = chat;
     this.embeddings = embeddings;
+    this.batches = batches;
   }
 
   Reply handle(SimulatorEngine.Incoming in) {
@@ -130,6 +133,9 @@ final class SimulatorRouter {
     }
     ApiStyle style;
     String op;
+    if (path.startsWith("/openai/files") || path.startsWith("/openai/batches")) {
+      return new ParsedRoute(batchRoute(path.substring("/openai".length())), ApiStyle.AZURE, null);
+    }
     if (path.startsWith("/openai/v1/")) {
       style = ApiStyle.AZURE_V1;
       op = path.substring("/openai/v1".length());
@@ -145,9 +151,29 @@ final class SimulatorRouter {
           case "/chat/completions" -> Route.CHAT_COMPLETIONS;
           case "/embeddings" -> Route.EMBEDDINGS;
           case "/models" -> Route.MODELS;
-          default -> Route.UNKNOWN;
+          default -> batchRoute(op);
         };
     return new ParsedRoute(route, style, null);
+  }
+
+  private static Route batchRoute(String op) {
+    if (op.equals("/files") || op.startsWith("/files/")) {
+      return Route.FILES;
+    }
+    if (op.equals("/batches") || op.startsWith("/batches/")) {
+      return Route.BATCHES;
+    }
+    return Route.UNKNOWN;
+  }
+
+  /** The operation path of a files or batches request, such as {@code /batches/batch_1}. */
+  private static String batchOperation(String path) {
+    for (String prefix : new String[] {"/openai/v1", "/openai", "/v1"}) {
+      if (path.startsWith(prefix + "/")) {
+        return path.substring(prefix.length());
+      }
+    }
+    return path;
   }
 
   private Reply dispatch(
@@ -159,6 +185,9 @@ final class SimulatorRouter {
     ApiStyle style = pr.style();
     if (pr.route() == Route.UNKNOWN) {
       return Reply.error(404, WireErrors.unknownRoute(style, in.method(), in.path()));
+    }
+    if (pr.route() == Route.FILES || pr.route() == Route.BATCHES) {
+      return batches(in, pr, json);
     }
     String expectedMethod = pr.route() == Route.MODELS ? "GET" : "POST";
     if (!expectedMethod.equals(in.method())) {
@@ -224,6 +253,39 @@ final class SimulatorRouter {
       FaultInjector.applyTransportFault(fault, reply);
     }
     return reply;
+  }
+
+  private Reply batches(SimulatorEngine.Incoming in, ParsedRoute pr, @Nullable JsonNode json) {
+    ApiStyle style = pr.style();
+    Reply auth = authenticate(in, style);
+    if (auth != null) {
+      return auth;
+    }
+    String apiVersion = RecordedRequest.queryParameter(in.query(), "api-version");
+    if (style == ApiStyle.AZURE) {
+      if (apiVersion == null) {
+        return Reply.error(404, WireErrors.azure("404", "Resource not found"));
+      }
+      if (!config.apiVersions().contains(apiVersion)) {
+        return Reply.error(400, WireErrors.azure("BadRequest", "API version not supported"));
+      }
+    }
+    Fault fault = faults.pick(pr.route());
+    if (fault != null) {
+      Reply early = faults.replacement(fault, style, pr.route(), apiVersion);
+      if (early != null) {
+        return early;
+      }
+    }
+    return batches.handle(
+        in.method(),
+        batchOperation(in.path()),
+        in.query(),
+        in.headers(),
+        in.body(),
+        json,
+        style,
+        apiVersion == null ? "v1" : apiVersion);
   }
 
   private @Nullable Reply authenticate(SimulatorEngine.Incoming in, ApiStyle style) {

@@ -155,6 +155,12 @@ public final class PipelineClient implements LlmClient {
     return new GenerateCall<T>(this, prepared, span, request.promptName()).start();
   }
 
+  /** The request as an online call would send it, for the file-batch runner (core.batch). */
+  public PreparedRequest prepareForBatch(LlmRequest<?> request) {
+    Prepared p = prepare(request);
+    return new PreparedRequest(p.base(), p.schema(), p.model(), p.maxTokens());
+  }
+
   /** Everything decided before the first attempt; runs on the caller's thread. */
   Prepared prepare(LlmRequest<?> request) {
     BackendInfo info = backend.info();

@@ -1,0 +1,226 @@
+package dev.llmclient.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.testkit.simulator.Fault;
+import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.Route;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code llm batch --mode batch-api} in-process against a simulator started here. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BatchApiModeTest {
+
+  @TempDir Path dir;
+  private LlmSimulator sim;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void start() {
+    sim = LlmSimulator.builder().start();
+  }
+
+  @AfterEach
+  void stop() {
+    sim.close();
+  }
+
+  private ProviderSettings settings() {
+    return ProviderSettings.of(
+        Map.of(
+            "OPENAI_BASE_URL", sim.openAiBaseUri().toString(),
+            "OPENAI_API_KEY", "k",
+            "MODEL_NAME", "gpt-4o-mini"));
+  }
+
+  private int batch(String... args) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "batch", "--provider", "openai", "--mode", "batch-api", "--batch-poll", "0.05"));
+    all.addAll(List.of(args));
+    return LlmCommand.execute(
+        all.toArray(String[]::new),
+        new PrintWriter(out, true),
+        new PrintWriter(err, true),
+        settings());
+  }
+
+  private Path records(int count) throws IOException {
+    Path in = dir.resolve("records.jsonl");
+    Files.write(
+        in,
+        IntStream.rangeClosed(1, count)
+            .mapToObj(
+                i -> "{\"id\":\"r" + i + "\",\"text\":\"Ada Lovelace met Babbage, " + i + "\"}")
+            .toList());
+    return in;
+  }
+
+  private static List<JsonNode> lines(Path file) {
+    try {
+      List<JsonNode> nodes = new ArrayList<>();
+      for (String line : Files.readAllLines(file)) {
+        nodes.add(Json.mapper().readTree(line));
+      }
+      return nodes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Set<String> ids(List<JsonNode> lines) {
+    Set<String> ids = new HashSet<>();
+    for (JsonNode l : lines) {
+      assertThat(ids.add(l.path("id").asText())).as("no duplicate line for %s", l).isTrue();
+    }
+    return ids;
+  }
+
+  @Test
+  void writesOneResultLinePerRecordInTheOnlineFormatAndRemovesItsState() throws IOException {
+    Path in = records(40);
+    Path outFile = dir.resolve("out.jsonl");
+
+    int code =
+        batch(
+            "--in",
+            in.toString(),
+            "--out",
+            outFile.toString(),
+            "--type",
+            "ENTITIES",
+            "--max-requests-per-batch",
+            "15");
+
+    assertThat(code).as(err.toString()).isZero();
+    List<JsonNode> lines = lines(outFile);
+    assertThat(ids(lines)).hasSize(40);
+    assertThat(lines)
+        .allSatisfy(
+            l -> {
+              assertThat(l.has("result")).isTrue();
+              assertThat(l.path("inputSha256").asText()).isNotEmpty();
+              assertThat(l.path("line").asLong()).isPositive();
+            });
+    assertThat(sim.requests(Route.CHAT_COMPLETIONS)).as("no online call").isEmpty();
+    assertThat(sim.requests(Route.FILES).stream().filter(r -> r.method().equals("POST")))
+        .hasSize(3);
+    assertThat(Files.exists(BatchApiState.fileFor(outFile))).isFalse();
+    assertThat(err.toString()).contains("batch-api").contains("50% discount");
+  }
+
+  @Test
+  void failedRecordsAndInvalidAnswersAreRetriedOnlineSoEveryRecordEndsValid() throws IOException {
+    sim.addFault(Fault.status(500).everyNth(4).onRoutes(Route.BATCH_REQUEST));
+    Path in = records(20);
+    Path outFile = dir.resolve("out.jsonl");
+
+    int code = batch("--in", in.toString(), "--out", outFile.toString(), "--type", "ENTITIES");
+
+    assertThat(code).as(err.toString()).isZero();
+    List<JsonNode> lines = lines(outFile);
+    assertThat(ids(lines)).hasSize(20);
+    assertThat(lines).allSatisfy(l -> assertThat(l.has("result")).isTrue());
+    assertThat(sim.requests(Route.CHAT_COMPLETIONS)).hasSize(5);
+  }
+
+  @Test
+  void withoutOnlineRetryFailuresAreTypedErrorLines() throws IOException {
+    sim.addFault(Fault.status(500).everyNth(4).onRoutes(Route.BATCH_REQUEST));
+    Path in = records(8);
+    Path outFile = dir.resolve("out.jsonl");
+
+    int code =
+        batch(
+            "--in",
+            in.toString(),
+            "--out",
+            outFile.toString(),
+            "--type",
+            "ENTITIES",
+            "--no-online-retry");
+
+    assertThat(code).isEqualTo(LlmCommand.RECORDS_FAILED);
+    List<JsonNode> lines = lines(outFile);
+    assertThat(ids(lines)).hasSize(8);
+    assertThat(lines.stream().filter(l -> "ServerException".equals(l.path("error").asText())))
+        .hasSize(2);
+    assertThat(sim.requests(Route.CHAT_COMPLETIONS)).isEmpty();
+  }
+
+  @Test
+  void detachThenStatusThenResumeCollectsEveryRecordOnce() throws IOException {
+    Path in = records(12);
+    Path outFile = dir.resolve("out.jsonl");
+
+    assertThat(
+            batch(
+                "--in",
+                in.toString(),
+                "--out",
+                outFile.toString(),
+                "--type",
+                "ENTITIES",
+                "--detach",
+                "--batch-metadata",
+                "simulator.phase_ms=300"))
+        .as(err.toString())
+        .isZero();
+    assertThat(Files.exists(BatchApiState.fileFor(outFile))).isTrue();
+    assertThat(batch("--out", outFile.toString(), "--in", in.toString(), "--status")).isZero();
+    assertThat(err.toString()).contains("part 0: batch_");
+    int again = batch("--in", in.toString(), "--out", outFile.toString(), "--type", "ENTITIES");
+    assertThat(again).as("an open run is not started twice").isEqualTo(LlmCommand.USAGE);
+
+    int code =
+        batch("--in", in.toString(), "--out", outFile.toString(), "--type", "ENTITIES", "--resume");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(ids(lines(outFile))).hasSize(12);
+    assertThat(sim.requests(Route.FILES).stream().filter(r -> r.method().equals("POST")))
+        .as("resume re-attaches, uploads nothing")
+        .hasSize(1);
+    assertThat(Files.exists(BatchApiState.fileFor(outFile))).isFalse();
+  }
+
+  @Test
+  void cancelStopsTheOpenRunsBatches() throws IOException {
+    Path in = records(5);
+    Path outFile = dir.resolve("out.jsonl");
+    batch(
+        "--in",
+        in.toString(),
+        "--out",
+        outFile.toString(),
+        "--type",
+        "ENTITIES",
+        "--detach",
+        "--batch-metadata",
+        "simulator.phase_ms=2000");
+
+    assertThat(batch("--out", outFile.toString(), "--in", in.toString(), "--cancel")).isZero();
+
+    assertThat(err.toString()).contains("cancelling");
+  }
+}

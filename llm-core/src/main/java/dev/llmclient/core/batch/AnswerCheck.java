@@ -1,0 +1,124 @@
+package dev.llmclient.core.batch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmclient.api.EmptyResponseException;
+import dev.llmclient.api.ErrorContext;
+import dev.llmclient.api.InvalidResponseException;
+import dev.llmclient.api.LlmException;
+import dev.llmclient.api.LlmResponse;
+import dev.llmclient.api.RefusalException;
+import dev.llmclient.api.spi.ChatCompletion;
+import dev.llmclient.core.internal.runtime.Json;
+import dev.llmclient.core.internal.schema.ResponseSchema;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks a batch answer as an online call checks its answer (refusal, empty, JSON object, schema,
+ * mapping), except that a batch cannot re-ask: an answer that fails is an exception, to be retried
+ * online by the caller if wanted.
+ */
+final class AnswerCheck {
+
+  private static final int EXCERPT = 80;
+
+  private AnswerCheck() {}
+
+  @SuppressWarnings("unchecked")
+  static <T> LlmResponse<T> check(
+      ChatCompletion c, @Nullable ResponseSchema schema, String model, String provider) {
+    ErrorContext context = new ErrorContext(provider, null, c.requestId());
+    String refusal = c.refusal();
+    if (refusal != null && !refusal.isBlank()) {
+      throw new RefusalException(refusal, context, null);
+    }
+    String content = c.content();
+    String text = content == null ? "" : stripFence(content.strip());
+    if (text.isEmpty()) {
+      throw new EmptyResponseException(
+          "length".equals(c.finishReason())
+              ? "The model returned no content because it reached max tokens; raise maxTokens"
+              : "The model returned no content; check the prompt, or retry the request online",
+          context,
+          null);
+    }
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw invalid("the reply is not valid JSON: " + e.getOriginalMessage(), text, context, e);
+    }
+    if (node == null || !node.isObject()) {
+      throw invalid(
+          "the reply must be a JSON object, but it is "
+              + (node == null ? "empty" : node.getNodeType().name().toLowerCase(Locale.ROOT)),
+          text,
+          context,
+          null);
+    }
+    T value;
+    if (schema != null) {
+      List<String> errors = schema.validate(node);
+      if (!errors.isEmpty()) {
+        throw invalid(
+            "the reply does not match the JSON schema: " + String.join("; ", errors),
+            text,
+            context,
+            null);
+      }
+    }
+    try {
+      value =
+          schema != null && schema.reader != null
+              ? schema.reader.readValue(node)
+              : (T) Json.toMap(node);
+    } catch (IOException | IllegalArgumentException e) {
+      throw invalid("the reply could not be mapped: " + e.getMessage(), text, context, e);
+    }
+    if (value == null) {
+      throw invalid("mapping the answer gave null", text, context, null);
+    }
+    Map<String, Object> json = Json.toMap(node);
+    return LlmResponse.<T>builder()
+        .value(value)
+        .json(json)
+        .usage(c.usage())
+        .model(c.model() != null ? c.model() : model)
+        .finishReason(c.finishReason())
+        .attempts(1)
+        .requestId(c.requestId())
+        .build();
+  }
+
+  private static LlmException invalid(
+      String detail, String text, ErrorContext context, @Nullable Throwable cause) {
+    String excerpt = text.length() > EXCERPT ? text.substring(0, EXCERPT) + "..." : text;
+    return new InvalidResponseException(
+        "The model's batch answer could not be used: "
+            + detail
+            + ". Retry the request online to let the client re-ask. It began: "
+            + excerpt,
+        context,
+        cause);
+  }
+
+  /** Drops a Markdown code fence around the whole reply, as the online path does. */
+  static String stripFence(String text) {
+    if (!text.startsWith("```")) {
+      return text;
+    }
+    int firstNewline = text.indexOf('\n');
+    if (firstNewline < 0) {
+      return text;
+    }
+    String trimmed = text.substring(firstNewline + 1).stripTrailing();
+    if (trimmed.endsWith("```")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 3);
+    }
+    return trimmed.strip();
+  }
+}
