@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * call ends), transport retries scheduled on the client's scheduler, and one end (answer, failure,
  * deadline, {@code close()} or a caller who completes the future) that cancels every timer and
  * exchange, records usage and ends the span. A kind of call ({@code GenerateCall}, {@code
- * EmbedCall}, next a stream) says only what one exchange is and how its answer is checked.
+ * EmbedCall}, a stream) says only what one exchange is and how its answer is checked.
  *
  * <p>The call ends exactly once, guarded by {@link #isDone()}; everything else a subclass does runs
  * one exchange callback at a time per part.
@@ -168,6 +168,14 @@ public abstract class Call<R, P, X> {
 
   /** Gives back what the call holds of the admission limit; runs once, when the call ends. */
   protected void releaseAdmission() {}
+
+  /**
+   * The call has ended, however: tell whoever watches more than the future (a stream's consumer).
+   * Runs once, before the future completes; must not throw.
+   *
+   * @param failure the failure, or null when the call answered
+   */
+  protected void ended(@Nullable Throwable failure) {}
 
   // ---- start -------------------------------------------------------------------------------
 
@@ -425,6 +433,7 @@ public abstract class Call<R, P, X> {
       describe(true);
       span.status(SpanStatus.OK, null);
       span.end();
+      endedSafely(null);
     } finally {
       result.answer(answer);
     }
@@ -442,6 +451,7 @@ public abstract class Call<R, P, X> {
     }
     span.status(SpanStatus.OK, null);
     span.end();
+    endedSafely(null);
     result.answer(answer);
     return true;
   }
@@ -487,6 +497,15 @@ public abstract class Call<R, P, X> {
     }
     describe(false);
     span.endWithError(error);
+    endedSafely(error);
+  }
+
+  private void endedSafely(@Nullable Throwable failure) {
+    try {
+      ended(failure);
+    } catch (RuntimeException e) {
+      LOG.debug("a call's end hook failed", e);
+    }
   }
 
   private void deadlinePassed() {
