@@ -171,7 +171,7 @@ public abstract class Call<R, P, X> {
 
   /**
    * The call has ended, however: tell whoever watches more than the future (a stream's consumer).
-   * Runs once, before the future completes; must not throw.
+   * Runs once, right after the future completes, so that they find it complete.
    *
    * @param failure the failure, or null when the call answered
    */
@@ -433,10 +433,10 @@ public abstract class Call<R, P, X> {
       describe(true);
       span.status(SpanStatus.OK, null);
       span.end();
-      endedSafely(null);
     } finally {
       result.answer(answer);
     }
+    endedSafely(null);
   }
 
   /**
@@ -451,8 +451,8 @@ public abstract class Call<R, P, X> {
     }
     span.status(SpanStatus.OK, null);
     span.end();
-    endedSafely(null);
     result.answer(answer);
+    endedSafely(null);
     return true;
   }
 
@@ -470,6 +470,7 @@ public abstract class Call<R, P, X> {
     } finally {
       result.failWith(error);
     }
+    endedSafely(error);
   }
 
   /**
@@ -481,10 +482,12 @@ public abstract class Call<R, P, X> {
     if (done.get() || !done.compareAndSet(false, true)) {
       return;
     }
-    stop(
+    Throwable error =
         reason != null
             ? reason
-            : new CancellationException("the caller completed the call's future with a value"));
+            : new CancellationException("the caller completed the call's future with a value");
+    stop(error);
+    endedSafely(error);
   }
 
   private void stop(Throwable error) {
@@ -497,7 +500,6 @@ public abstract class Call<R, P, X> {
     }
     describe(false);
     span.endWithError(error);
-    endedSafely(error);
   }
 
   private void endedSafely(@Nullable Throwable failure) {
