@@ -3,6 +3,7 @@ package dev.llmclient.it.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmclient.api.ContentFilterException;
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmConnectionException;
@@ -15,6 +16,7 @@ import dev.llmclient.api.StreamEvent;
 import dev.llmclient.api.Tool;
 import dev.llmclient.api.ToolCall;
 import dev.llmclient.api.ToolChoice;
+import dev.llmclient.core.ToolLoop;
 import dev.llmclient.it.faults.TestClients;
 import dev.llmclient.it.faults.TestClients.Api;
 import dev.llmclient.it.faults.TestClients.City;
@@ -22,6 +24,7 @@ import dev.llmclient.it.secrets.Canary;
 import dev.llmclient.openai.HttpTransportSettings;
 import dev.llmclient.testkit.simulator.Fault;
 import dev.llmclient.testkit.simulator.LlmSimulator;
+import dev.llmclient.testkit.simulator.RecordedRequest;
 import dev.llmclient.testkit.simulator.Route;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +130,34 @@ class ChatPortSimulatorTest {
       assertThat(call.arguments(Weather.class)).isNotNull();
       assertThat(call.argumentsJson()).contains("\"city\"");
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Api.class)
+  void aToolLoopRunsTheToolsAndReturnsTheFinalText(Api api) {
+    List<String> cities = new ArrayList<>();
+    try (LlmClient llm = client(api)) {
+      ToolLoop loop =
+          ToolLoop.builder(llm)
+              .tool(
+                  Tool.of("get_weather", "The forecast for a city", Weather.class),
+                  Weather.class,
+                  w -> {
+                    cities.add(w.city());
+                    return "sunny, " + w.days() + " days";
+                  })
+              .build();
+      LlmResponse<String> answer = loop.run(story());
+      assertThat(answer.value()).isEqualTo(STORY);
+    }
+    assertThat(cities).hasSize(1);
+    List<RecordedRequest> requests = sim.requests(Route.CHAT_COMPLETIONS);
+    assertThat(requests).hasSize(2);
+    JsonNode messages = requests.get(1).json().path("messages");
+    assertThat(messages.get(1).path("role").asText()).isEqualTo("assistant");
+    assertThat(messages.get(1).path("tool_calls").size()).isEqualTo(1);
+    assertThat(messages.get(2).path("role").asText()).isEqualTo("tool");
+    assertThat(messages.get(2).path("content").asText()).startsWith("sunny");
   }
 
   // ---- streams -----------------------------------------------------------------------------
