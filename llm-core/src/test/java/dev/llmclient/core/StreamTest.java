@@ -453,5 +453,12 @@ class StreamTest {
     assertThat(attempt.attributes).containsEntry("gen_ai.request.stream", true);
     assertThat((Double) attempt.attributes.get("gen_ai.response.time_to_first_chunk"))
         .isGreaterThanOrEqualTo(0.0);
+    assertThat(attempt.events)
+        .as("one per chunk after the first")
+        .containsExactly("llmclient.stream.chunk");
+    assertThat(
+            (Double)
+                attempt.eventAttributes.get(0).get("gen_ai.client.operation.time_per_output_chunk"))
+        .isGreaterThanOrEqualTo(0.0);
   }
 }

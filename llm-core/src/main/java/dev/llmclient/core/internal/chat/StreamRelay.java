@@ -10,6 +10,7 @@ import dev.llmclient.core.internal.runtime.SafeSpan;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -28,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * serial (one drain loop at a time) and never made under the lock.
  */
 final class StreamRelay implements Flow.Subscription {
+
+  /** The event of each chunk after the first, carrying the time since the previous one. */
+  static final String CHUNK_EVENT = "llmclient.stream.chunk";
 
   private final Object lock = new Object();
   private final ArrayDeque<StreamEvent> queue = new ArrayDeque<>();
@@ -293,6 +297,7 @@ final class StreamRelay implements Flow.Subscription {
     final SafeSpan span;
     final LongSupplier nanoTime;
     final long started;
+    long last;
     final StringBuilder text = new StringBuilder();
     final TreeMap<Integer, PendingCall> calls = new TreeMap<>();
     @Nullable StringBuilder refusal;
@@ -367,10 +372,27 @@ final class StreamRelay implements Flow.Subscription {
         queue.addAll(chunk.toolCalls());
         events += queue.size() - before;
       }
-      if (first && !span.isNoop()) {
-        span.set("gen_ai.response.time_to_first_chunk", (nanoTime.getAsLong() - started) / 1e9);
+      if (!span.isNoop()) {
+        timeChunk(first);
       }
       drain();
+    }
+
+    /**
+     * The GenAI stream timings on the attempt's span: the time to the first chunk as an attribute,
+     * then one {@code llmclient.stream.chunk} event per chunk with the time since the previous one,
+     * which a tracer may turn into {@code gen_ai.client.operation.time_per_output_chunk}.
+     */
+    private void timeChunk(boolean first) {
+      long now = nanoTime.getAsLong();
+      if (first) {
+        span.set("gen_ai.response.time_to_first_chunk", (now - started) / 1e9);
+      } else {
+        span.event(
+            CHUNK_EVENT,
+            Map.of("gen_ai.client.operation.time_per_output_chunk", (now - last) / 1e9));
+      }
+      last = now;
     }
 
     private void assemble(ChatChunk chunk) {
