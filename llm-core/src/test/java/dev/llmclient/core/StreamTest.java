@@ -23,6 +23,7 @@ import dev.llmclient.api.spi.ChatChunk;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.Tracer;
 import dev.llmclient.testkit.ScriptedChatBackend;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -437,6 +438,34 @@ class StreamTest {
       assertThat(r.toolCalls().get(0).id()).isEqualTo("call_1");
       assertThat(r.toolCalls().get(0).arguments(Weather.class)).isEqualTo(new Weather("Oslo", 2));
     }
+  }
+
+  @Test
+  void aCachedAnswerIsStreamedAsOneDeltaAndAFinishWithoutASecondRequest() {
+    backend.then(words("cached ", "story"));
+    try (LlmClient llm =
+        LlmClients.builder()
+            .backend(backend)
+            .settings(ProviderSettings.empty())
+            .tracer(Tracer.noop())
+            .enableCache()
+            .clock(scheduler.clock())
+            .scheduler(scheduler)
+            .build()) {
+      try (LlmStream<String> first = llm.stream(textRequest())) {
+        assertThat(first.response().join().cacheHit()).isFalse();
+      }
+      try (LlmStream<String> second = llm.stream(textRequest())) {
+        assertThat(drain(second))
+            .containsExactly(
+                new StreamEvent.TextDelta("cached story"),
+                new StreamEvent.Finish("stop", Usage.ZERO));
+        LlmResponse<String> r = second.response().join();
+        assertThat(r.cacheHit()).isTrue();
+        assertThat(r.value()).isEqualTo("cached story");
+      }
+    }
+    assertThat(backend.requests).hasSize(1);
   }
 
   @Test
