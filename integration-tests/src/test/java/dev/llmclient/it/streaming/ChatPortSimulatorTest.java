@@ -199,6 +199,49 @@ class ChatPortSimulatorTest {
 
   @ParameterizedTest
   @EnumSource(Api.class)
+  void anInvalidTypedStreamIsReaskedAfterARestartEvent(Api api) {
+    sim.addFault(Fault.of(Fault.Kind.INVALID_AGAINST_SCHEMA).times(1));
+    try (LlmClient llm = client(api);
+        LlmStream<City> stream =
+            llm.stream(
+                LlmRequest.builder()
+                    .addMessage(Message.user("Describe a city"))
+                    .responseType(City.class)
+                    .build())) {
+      List<StreamEvent> events = events(stream);
+      assertThat(events.stream().filter(e -> e instanceof StreamEvent.Restart).toList())
+          .singleElement()
+          .satisfies(
+              e -> assertThat(((StreamEvent.Restart) e).reason()).startsWith("SchemaValidation"));
+      LlmResponse<City> r = stream.response().join();
+      assertThat(r.reasks()).isEqualTo(1);
+      assertThat(r.value().name()).isNotNull();
+    }
+    assertThat(sim.requests(Route.CHAT_COMPLETIONS)).hasSize(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Api.class)
+  void azureStreamsStartWithThePromptFilterVerdict(Api api) {
+    try (LlmClient llm = client(api);
+        LlmStream<String> stream = llm.stream(story())) {
+      List<StreamEvent> events = events(stream);
+      if (api == Api.AZURE) {
+        assertThat(events.get(0))
+            .isInstanceOfSatisfying(
+                StreamEvent.ContentFilterResults.class,
+                f -> {
+                  assertThat(f.side()).isEqualTo(ContentFilterException.Side.PROMPT);
+                  assertThat(f.filtered()).isFalse();
+                });
+      } else {
+        assertThat(events).noneMatch(e -> e instanceof StreamEvent.ContentFilterResults);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Api.class)
   void aStreamCarriesToolCallDeltas(Api api) {
     Tool weather = Tool.of("get_weather", "The forecast for a city", Weather.class);
     try (LlmClient llm = client(api);
