@@ -53,6 +53,15 @@ class StreamTest {
     volatile int cancels;
     volatile int delivered;
 
+    /** When set, request(n) only records demand; {@link #pump} delivers, like a network. */
+    boolean manual;
+
+    Runnable pending = () -> {};
+
+    void pump() {
+      pending.run();
+    }
+
     DemandBackend then(List<ChatChunk> chunks) {
       scripts.add(new Script(chunks, null, false));
       return this;
@@ -94,10 +103,27 @@ class StreamTest {
               new Flow.Subscription() {
                 int next;
                 boolean done;
+                long wanted;
 
                 @Override
                 public void request(long n) {
                   demand.add(n);
+                  if (manual) {
+                    wanted = wanted + n < 0 ? Long.MAX_VALUE : wanted + n;
+                    pending =
+                        () -> {
+                          while (wanted > 0 && !done && next < script.chunks().size()) {
+                            wanted--;
+                            delivered++;
+                            subscriber.onNext(script.chunks().get(next++));
+                          }
+                          if (!done && next == script.chunks().size()) {
+                            done = true;
+                            subscriber.onComplete();
+                          }
+                        };
+                    return;
+                  }
                   long left = n;
                   while (left-- > 0 && !done && next < script.chunks().size()) {
                     delivered++;
@@ -235,6 +261,20 @@ class StreamTest {
       sub[0].request(Long.MAX_VALUE);
       assertThat(got).hasSize(7);
       assertThat(stream.response().join().value()).isEqualTo("abcdef");
+    }
+  }
+
+  @Test
+  void unboundedDemandIsPassedOnOnceNotToppedUpPerChunk() {
+    backend.manual = true;
+    backend.then(words("a", "b", "c", "d", "e", "f"));
+    try (LlmClient llm = client();
+        LlmStream<String> stream = llm.stream(textRequest())) {
+      CompletableFuture<LlmResponse<String>> response = stream.response(); // unbounded demand
+      assertThat(backend.demand).containsExactly(Long.MAX_VALUE);
+      backend.pump();
+      assertThat(response.join().value()).isEqualTo("abcdef");
+      assertThat(backend.demand).as("no request(1) after each chunk").hasSize(1);
     }
   }
 

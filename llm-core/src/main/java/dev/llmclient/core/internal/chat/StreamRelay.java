@@ -33,6 +33,9 @@ final class StreamRelay implements Flow.Subscription {
   /** The event of each chunk after the first, carrying the time since the previous one. */
   static final String CHUNK_EVENT = "llmclient.stream.chunk";
 
+  /** Outstanding demand above this counts as unbounded (Long.MAX_VALUE, less the chunks since). */
+  private static final long UNBOUNDED = Long.MAX_VALUE / 2;
+
   private final Object lock = new Object();
   private final ArrayDeque<StreamEvent> queue = new ArrayDeque<>();
   private final Runnable onCancel;
@@ -258,7 +261,13 @@ final class StreamRelay implements Flow.Subscription {
         } else if (queue.isEmpty() && claimed && !terminal) {
           Attempt a = current;
           long want = discarding ? Long.MAX_VALUE : demand;
-          if (a != null && a.subscription != null && !a.finished && want > a.outstanding) {
+          // unbounded demand is passed on once, not topped up after every chunk
+          boolean unbounded = want == Long.MAX_VALUE && a != null && a.outstanding > UNBOUNDED;
+          if (a != null
+              && a.subscription != null
+              && !a.finished
+              && !unbounded
+              && want > a.outstanding) {
             more = want - a.outstanding;
             a.outstanding = want;
             upstream = a.subscription;
