@@ -60,6 +60,30 @@ public interface LlmClient extends AutoCloseable {
   <T> CompletableFuture<LlmResponse<T>> generateAsync(LlmRequest<T> request);
 
   /**
+   * Streams one request: the answer's events as the model writes them, and the assembled answer at
+   * the end. Nothing is sent until the stream's events or response are first asked for; the call
+   * then runs on the same lifecycle as {@link #generateAsync(LlmRequest)} (admission, deadline,
+   * tracing, usage), with transport retries only before the first event.
+   *
+   * <pre>{@code
+   * try (LlmStream<String> stream = llm.stream(LlmRequest.builder()
+   *     .addMessage(Message.user("Tell me a story")).responseType(String.class).build())) {
+   *   for (StreamEvent e : stream) {
+   *     if (e instanceof StreamEvent.TextDelta d) System.out.print(d.text());
+   *   }
+   * }
+   * }</pre>
+   *
+   * @param request the request; a typed request's assembled answer is validated and re-asked like
+   *     {@code generate}'s
+   * @param <T> the request's answer type
+   * @return the stream; close it to abort the exchange
+   * @throws IllegalArgumentException when the request cannot be prepared (an unsupported type)
+   * @throws LlmConnectionException when the client is closed
+   */
+  <T> LlmStream<T> stream(LlmRequest<T> request);
+
+  /**
    * Asks for an answer of the given type: the shortest way to a typed result.
    *
    * @param messages the conversation

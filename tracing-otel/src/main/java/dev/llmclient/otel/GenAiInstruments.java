@@ -34,6 +34,8 @@ final class GenAiInstruments {
 
   static final String TOKEN_USAGE = "gen_ai.client.token.usage";
   static final String OPERATION_DURATION = "gen_ai.client.operation.duration";
+  static final String TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
+  static final String TIME_PER_OUTPUT_CHUNK = "gen_ai.client.operation.time_per_output_chunk";
 
   static final AttributeKey<String> OPERATION_NAME =
       AttributeKey.stringKey("gen_ai.operation.name");
@@ -50,6 +52,8 @@ final class GenAiInstruments {
   private final Tracer tracer;
   private final LongHistogram tokenUsage;
   private final DoubleHistogram operationDuration;
+  private final DoubleHistogram timeToFirstChunk;
+  private final DoubleHistogram timePerOutputChunk;
   private final TextMapPropagator propagator;
 
   GenAiInstruments(OpenTelemetry openTelemetry) {
@@ -76,6 +80,20 @@ final class GenAiInstruments {
             .histogramBuilder(OPERATION_DURATION)
             .setUnit("s")
             .setDescription("GenAI operation duration.")
+            .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+            .build();
+    this.timeToFirstChunk =
+        meter
+            .histogramBuilder(TIME_TO_FIRST_CHUNK)
+            .setUnit("s")
+            .setDescription("Time to receive the first chunk of a streamed response.")
+            .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+            .build();
+    this.timePerOutputChunk =
+        meter
+            .histogramBuilder(TIME_PER_OUTPUT_CHUNK)
+            .setUnit("s")
+            .setDescription("Time per output chunk of a streamed response, after the first.")
             .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
             .build();
     this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
@@ -122,5 +140,27 @@ final class GenAiInstruments {
       tokenUsage.record(
           outputTokens, common.toBuilder().put(TOKEN_TYPE, "output").build(), context);
     }
+  }
+
+  /**
+   * Records the time to the first chunk of one streamed attempt.
+   *
+   * @param common the metric's attributes
+   * @param seconds from the request to the first chunk
+   * @param context the attempt's context
+   */
+  void recordFirstChunk(Attributes common, double seconds, Context context) {
+    timeToFirstChunk.record(seconds, common, context);
+  }
+
+  /**
+   * Records the time between two chunks of one streamed attempt.
+   *
+   * @param common the metric's attributes
+   * @param seconds from the previous chunk to this one
+   * @param context the attempt's context
+   */
+  void recordChunk(Attributes common, double seconds, Context context) {
+    timePerOutputChunk.record(seconds, common, context);
   }
 }

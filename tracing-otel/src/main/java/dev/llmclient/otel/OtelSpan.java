@@ -30,6 +30,19 @@ final class OtelSpan implements Span {
   private static final String INPUT_TOKENS = "gen_ai.usage.input_tokens";
   private static final String OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
 
+  /**
+   * Set by the core on a streamed attempt's CLIENT span, in seconds: recorded as {@code
+   * gen_ai.client.operation.time_to_first_chunk} when the span ends.
+   */
+  static final String TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk";
+
+  /**
+   * The event the core adds to a streamed attempt's span for each chunk after the first, with the
+   * seconds since the previous chunk under {@link GenAiInstruments#TIME_PER_OUTPUT_CHUNK}: recorded
+   * as that histogram, never added to the span.
+   */
+  static final String CHUNK_EVENT = "llmclient.stream.chunk";
+
   /** The attributes kept aside for metrics and for the output messages' finish reasons. */
   private static final Set<String> REMEMBERED =
       Set.of(
@@ -42,7 +55,8 @@ final class OtelSpan implements Span {
           GenAiInstruments.ERROR_TYPE.getKey(),
           FINISH_REASONS,
           INPUT_TOKENS,
-          OUTPUT_TOKENS);
+          OUTPUT_TOKENS,
+          TIME_TO_FIRST_CHUNK);
 
   private static final TextMapSetter<Map<String, String>> MAP_SETTER =
       (carrier, key, value) -> {
@@ -131,6 +145,14 @@ final class OtelSpan implements Span {
 
   @Override
   public void addEvent(String name, Map<String, ?> attributes) {
+    if (CHUNK_EVENT.equals(name)) {
+      try {
+        recordChunk(attributes);
+      } catch (Throwable t) {
+        rethrowIfFatal(t);
+      }
+      return;
+    }
     try {
       span.addEvent(
           name,
@@ -278,12 +300,24 @@ final class OtelSpan implements Span {
     }
   }
 
-  /** Records both histograms for a CLIENT span that carries {@code gen_ai.operation.name}. */
-  private void recordMetrics(@Nullable String errorType, double seconds) {
+  /** Records one chunk interval of a streamed attempt, when the span names its operation. */
+  private void recordChunk(@Nullable Map<String, ?> attributes) {
+    if (kind != SpanKind.CLIENT || attributes == null) {
+      return;
+    }
+    Object seconds = attributes.get(GenAiInstruments.TIME_PER_OUTPUT_CHUNK);
+    AttributesBuilder common = commonAttributes();
+    if (common != null && seconds instanceof Number n) {
+      instruments.recordChunk(common.build(), Math.max(0.0, n.doubleValue()), context);
+    }
+  }
+
+  /** The metrics' shared attributes, or null when the span names no {@code gen_ai.operation}. */
+  private @Nullable AttributesBuilder commonAttributes() {
     String operation =
         AttributeValues.asString(remembered.get(GenAiInstruments.OPERATION_NAME.getKey()));
     if (operation == null) {
-      return;
+      return null;
     }
     AttributesBuilder common = Attributes.builder().put(GenAiInstruments.OPERATION_NAME, operation);
     putString(common, GenAiInstruments.PROVIDER_NAME.getKey());
@@ -297,6 +331,22 @@ final class OtelSpan implements Span {
       if (port != null) {
         common.put(GenAiInstruments.SERVER_PORT, port);
       }
+    }
+    return common;
+  }
+
+  /**
+   * Records the histograms for a CLIENT span that carries {@code gen_ai.operation.name}: duration
+   * and token usage, and the time to the first chunk of a streamed attempt.
+   */
+  private void recordMetrics(@Nullable String errorType, double seconds) {
+    AttributesBuilder common = commonAttributes();
+    if (common == null) {
+      return;
+    }
+    Object firstChunk = remembered.get(TIME_TO_FIRST_CHUNK);
+    if (firstChunk instanceof Number n) {
+      instruments.recordFirstChunk(common.build(), Math.max(0.0, n.doubleValue()), context);
     }
     instruments.record(
         common.build(),

@@ -441,6 +441,51 @@ class OtelTracingTest {
     }
   }
 
+  @Test
+  void aStreamedAttemptRecordsTimeToFirstChunkAndTimePerOutputChunkWithoutChunkEventsOnTheSpan()
+      throws Exception {
+    Span generate = tracer.startSpan("llmclient.llm.generate", SpanKind.INTERNAL);
+    onScheduler(
+        () -> {
+          Span attempt = generate.startChild("chat gpt-4o", SpanKind.CLIENT);
+          setRequestAttributes(attempt, "gpt-4o");
+          attempt.setAttribute("gen_ai.request.stream", true);
+          attempt.setAttribute("gen_ai.response.time_to_first_chunk", 0.25);
+          attempt.addEvent(
+              "llmclient.stream.chunk",
+              Map.of("gen_ai.client.operation.time_per_output_chunk", 0.03));
+          attempt.addEvent(
+              "llmclient.stream.chunk",
+              Map.of("gen_ai.client.operation.time_per_output_chunk", 0.05));
+          setResponseAttributes(attempt, "gpt-4o-2024-08-06", "chatcmpl-1", 5, 7);
+          attempt.setStatus(SpanStatus.OK, null);
+          attempt.end();
+        });
+    generate.end();
+    // a plain attempt records neither stream metric
+    Span plain = tracer.startSpan("llmclient.llm.generate", SpanKind.INTERNAL);
+    Span attempt = plain.startChild("chat gpt-4o", SpanKind.CLIENT);
+    setRequestAttributes(attempt, "gpt-4o");
+    attempt.end();
+    plain.end();
+
+    assertThat(otel.spans("chat gpt-4o").get(0).getEvents()).isEmpty();
+    HistogramPointData first =
+        otel.histogramPoint(
+            "gen_ai.client.operation.time_to_first_chunk",
+            metricAttributes("gpt-4o", "gpt-4o-2024-08-06"));
+    assertThat(first.getCount()).isEqualTo(1);
+    assertThat(first.getSum()).isEqualTo(0.25);
+    assertThat(first.getBoundaries()).isEqualTo(SPEC_DURATION_BUCKETS);
+    assertThat(otel.histogramPoints("gen_ai.client.operation.time_to_first_chunk")).hasSize(1);
+    HistogramPointData chunks =
+        otel.histogramPoint(
+            "gen_ai.client.operation.time_per_output_chunk", metricAttributes("gpt-4o", null));
+    assertThat(chunks.getCount()).isEqualTo(2);
+    assertThat(chunks.getSum()).isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(chunks.getBoundaries()).isEqualTo(SPEC_DURATION_BUCKETS);
+  }
+
   private void onScheduler(Runnable work) throws Exception {
     scheduler.submit(work).get(5, TimeUnit.SECONDS);
   }

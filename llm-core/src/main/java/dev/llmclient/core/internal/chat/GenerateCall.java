@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmclient.api.EmptyResponseException;
 import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.InvalidResponseException;
+import dev.llmclient.api.LlmConnectionException;
+import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.RefusalException;
+import dev.llmclient.api.StreamEvent;
+import dev.llmclient.api.ToolCall;
 import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
@@ -56,7 +60,8 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
     INVALID_JSON("InvalidJson"),
     NOT_AN_OBJECT("NotAJsonObject"),
     SCHEMA("SchemaValidation"),
-    MAPPING("MappingError");
+    MAPPING("MappingError"),
+    TOOL_CALL("InvalidToolCall");
 
     final String type;
 
@@ -67,6 +72,7 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
 
   private final PipelineClient client;
   private final PipelineClient.Prepared p;
+  private final @Nullable StreamRelay stream;
   private List<Message> conversation;
   private ChatCompletionRequest request;
   private volatile int reasks;
@@ -80,10 +86,12 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
       PipelineClient client,
       PipelineClient.Prepared prepared,
       SafeSpan span,
-      @Nullable String promptName) {
+      @Nullable String promptName,
+      @Nullable StreamRelay stream) {
     super(client.runtime, span, promptName, prepared.model());
     this.client = client;
     this.p = prepared;
+    this.stream = stream;
     this.request = prepared.base();
     this.conversation = prepared.base().messages();
   }
@@ -146,18 +154,25 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(cached);
-      if (!node.isObject()) {
+      if (p.text() ? !node.isTextual() : !node.isObject()) {
         return false;
       }
-      value = map(node);
+      value = p.text() ? text(node.asText()) : map(node);
     } catch (IOException | RuntimeException e) {
       LOG.debug("response cache entry could not be read; treating it as a miss", e);
       return false;
     }
+    if (stream != null) {
+      String answer = p.text() ? node.asText() : node.toString();
+      if (!answer.isEmpty()) {
+        stream.emit(new StreamEvent.TextDelta(answer));
+      }
+      stream.emit(new StreamEvent.Finish("stop", Usage.ZERO));
+    }
     LlmResponse<T> response =
         LlmResponse.<T>builder()
             .value(value)
-            .json(Json.toMap(node))
+            .json(p.text() ? null : Json.toMap(node))
             .model(p.model())
             .cacheHit(true)
             .attempts(0)
@@ -190,14 +205,18 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
   @Override
   protected CompletableFuture<ChatCompletion> send(
       ChatCompletionRequest outgoing, SafeSpan attempt) {
+    ChatCompletionRequest wire = outgoing;
     if (!attempt.isNoop()) {
       describeRequest(attempt);
       Map<String, String> headers = attempt.propagationHeaders();
       if (!headers.isEmpty()) {
-        return client.backend.complete(outgoing.withHeaders(headers));
+        wire = outgoing.withHeaders(headers);
       }
     }
-    return client.backend.complete(outgoing);
+    if (stream != null) {
+      return stream.open(client.backend.stream(wire), attempt, System::nanoTime);
+    }
+    return client.backend.complete(wire);
   }
 
   @Override
@@ -209,6 +228,15 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
   @Override
   protected void exchangeFailed(ChatCompletionRequest sent, Throwable error) {
     if (isDone()) {
+      return;
+    }
+    if (stream != null && stream.attemptHadEvents()) {
+      // the consumer has part of this answer: a transport retry would repeat it, so fail typed
+      Usage partial = stream.partialUsage();
+      if (partial != null) {
+        addUsage(partial);
+      }
+      fail(brokenStream(error));
       return;
     }
     TransportRetries.Decision decision = decide(error, retries);
@@ -228,6 +256,14 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
     String refusal = c.refusal();
     if (refusal != null && !refusal.isBlank()) {
       fail(new RefusalException(refusal, context(c), null));
+      return;
+    }
+    if (!c.toolCalls().isEmpty()) {
+      onToolCalls(c);
+      return;
+    }
+    if (p.text()) {
+      onText(c);
       return;
     }
     String content = c.content();
@@ -301,13 +337,117 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
     succeed(node, value, c);
   }
 
+  /** A text answer: the content as it is; empty and cut-off answers stay typed failures. */
+  private void onText(ChatCompletion c) {
+    String content = c.content() == null ? "" : c.content();
+    boolean cutOff = "length".equals(c.finishReason());
+    if (content.isBlank()) {
+      if (cutOff) {
+        fail(
+            new EmptyResponseException(
+                "The model returned no text because it reached max tokens ("
+                    + p.maxTokens()
+                    + "), which was too small (a reasoning model may have spent it all on"
+                    + " reasoning); raise maxTokens on the request or in LlmConfig",
+                context(c),
+                null));
+        return;
+      }
+      problem(Problem.EMPTY, "the reply had no content", c, content);
+      return;
+    }
+    if (cutOff) {
+      fail(
+          new InvalidResponseException(
+              "The answer was cut off: max tokens ("
+                  + p.maxTokens()
+                  + ") was too small for it; raise maxTokens on the request or in LlmConfig."
+                  + " It began: "
+                  + excerpt(content),
+              context(c),
+              null));
+      return;
+    }
+    T value = text(content);
+    LlmResponse<T> response = responseBuilder(c).value(value).build();
+    cachePut(p.cacheKey(), Json.MAPPER.getNodeFactory().textNode(content).toString());
+    finish(c, response);
+  }
+
+  /**
+   * An answer with tool calls: each call's arguments are parsed, validated against its tool's
+   * schema and bound to the tool's parameter type; an unknown tool or invalid arguments are
+   * re-asked like an invalid answer. Such answers are not cached: the caller runs the tools.
+   */
+  private void onToolCalls(ChatCompletion c) {
+    List<ToolCall> bound = new ArrayList<>(c.toolCalls().size());
+    for (ToolCall call : c.toolCalls()) {
+      String args = call.argumentsJson();
+      ResponseSchema schema = p.toolSchemas().get(call.name());
+      if (schema == null) {
+        problem(
+            Problem.TOOL_CALL,
+            "the reply calls tool '"
+                + call.name()
+                + "', which is not one of the tools offered "
+                + p.toolSchemas().keySet(),
+            c,
+            args);
+        return;
+      }
+      String what = "the arguments of the call of tool '" + call.name() + "'";
+      JsonNode node;
+      try {
+        node = Json.MAPPER.readTree(args.isBlank() ? "{}" : args);
+      } catch (JsonProcessingException e) {
+        problem(
+            Problem.TOOL_CALL, what + " are not valid JSON: " + e.getOriginalMessage(), c, args);
+        return;
+      }
+      if (!node.isObject()) {
+        problem(Problem.TOOL_CALL, what + " must be a JSON object", c, args);
+        return;
+      }
+      List<String> errors = schema.validate(node);
+      if (!errors.isEmpty()) {
+        problem(
+            Problem.TOOL_CALL,
+            what + " do not match the tool's schema: " + String.join("; ", errors),
+            c,
+            args);
+        return;
+      }
+      Object value;
+      try {
+        value = schema.reader != null ? schema.reader.readValue(node) : Json.toMap(node);
+      } catch (IOException | IllegalArgumentException e) {
+        String detail =
+            e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        problem(Problem.TOOL_CALL, what + " could not be mapped: " + detail, c, args);
+        return;
+      }
+      bound.add(new ToolCall(call.id(), call.name(), args, value));
+    }
+    String content = c.content();
+    T value = p.text() && content != null && !content.isBlank() ? text(content) : null;
+    finish(c, responseBuilder(c).value(value).toolCalls(bound).build());
+  }
+
+  @SuppressWarnings("unchecked")
+  private T text(String content) {
+    return (T) content;
+  }
+
   private void problem(Problem problem, String detail, ChatCompletion c, String text) {
     if (reasks < runtime.policy().maxReasks()) {
       reasks++;
       retries = 0;
+      if (stream != null) {
+        stream.emit(new StreamEvent.Restart(attempts() + 1, problem.type + ": " + detail));
+      }
       List<Message> next = new ArrayList<>(conversation.size() + 1);
       next.addAll(conversation);
-      next.add(Message.user(reaskMessage(problem, detail)));
+      next.add(Message.user(reaskMessage(problem, detail, p.text())));
       conversation = next;
       request = request.withMessages(next);
       span.event(
@@ -360,7 +500,18 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
         + " expected format and constraints.";
   }
 
-  private static String reaskMessage(Problem problem, String detail) {
+  private static String reaskMessage(Problem problem, String detail, boolean text) {
+    if (problem == Problem.TOOL_CALL) {
+      return "Your previous tool call was invalid and could not be run. Error type: "
+          + problem.type
+          + ". Error details: "
+          + detail
+          + ". Please try again: call only the tools offered, with arguments that match the"
+          + " tool's parameters schema.";
+    }
+    if (text) {
+      return "Your previous response was empty. Please answer the last message.";
+    }
     return reaskMessage(problem.type, detail);
   }
 
@@ -388,23 +539,70 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
       return;
     }
     Map<String, Object> json = Json.toMap(node);
-    String model = c.model() != null ? c.model() : p.model();
     // Built before the call is marked done, so nothing after that point can throw.
-    LlmResponse<T> response =
-        LlmResponse.<T>builder()
-            .value(value)
-            .json(json)
-            .usage(usage())
-            .model(model)
-            .finishReason(c.finishReason())
-            .attempts(attempts())
-            .reasks(reasks)
-            .requestId(c.requestId())
-            .servedBy(c.servedBy())
-            .build();
+    LlmResponse<T> response = responseBuilder(c).value(value).json(json).build();
     cachePut(p.cacheKey(), node.toString());
+    finish(c, response);
+  }
+
+  private LlmResponse.Builder<T> responseBuilder(ChatCompletion c) {
+    return LlmResponse.<T>builder()
+        .usage(usage())
+        .model(c.model() != null ? c.model() : p.model())
+        .finishReason(c.finishReason())
+        .logprobs(c.logprobs())
+        .attempts(attempts())
+        .reasks(reasks)
+        .requestId(c.requestId())
+        .servedBy(c.servedBy());
+  }
+
+  private void finish(ChatCompletion c, LlmResponse<T> response) {
     answeredBy(c.model());
+    if (stream != null) {
+      stream.emit(new StreamEvent.Finish(c.finishReason(), response.usage()));
+    }
     succeed(response);
+  }
+
+  @Override
+  protected void ended(@Nullable Throwable failure) {
+    if (stream != null) {
+      stream.end(failure);
+    }
+  }
+
+  /** A stream that broke after the consumer got part of it: typed, saying what arrived. */
+  private LlmException brokenStream(Throwable error) {
+    String received = stream == null ? "" : stream.receivedSoFar();
+    Throwable cause = error;
+    while (cause != null && !(cause instanceof LlmTimeoutException)) {
+      cause = cause.getCause() == cause ? null : cause.getCause();
+    }
+    ErrorContext context =
+        error instanceof LlmException e ? e.context() : ErrorContext.provider(runtime.providerId());
+    if (cause != null) {
+      return new LlmTimeoutException(
+          "The stream stalled after "
+              + received
+              + ": the server sent nothing within the response timeout, so the answer is"
+              + " incomplete. Call again, or raise the provider's response timeout"
+              + " (LLM_HTTP_RESPONSE_TIMEOUT)",
+          context,
+          error);
+    }
+    if (error instanceof LlmException e) {
+      return e; // the backend's message already says how much arrived; not retried after events
+    }
+    return new LlmConnectionException(
+        "The stream broke after "
+            + received
+            + ": "
+            + error
+            + ". The answer is incomplete; call"
+            + " again.",
+        context,
+        error);
   }
 
   @Override
@@ -437,6 +635,9 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
 
   private void describeRequest(SafeSpan attempt) {
     attempt.set("gen_ai.operation.name", "chat");
+    if (stream != null) {
+      attempt.set("gen_ai.request.stream", true);
+    }
     attempt.set("gen_ai.provider.name", p.info().genAiProviderName());
     attempt.set("gen_ai.request.model", p.model());
     attempt.set("gen_ai.request.max_tokens", (long) p.maxTokens());

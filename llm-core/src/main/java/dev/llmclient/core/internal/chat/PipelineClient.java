@@ -6,6 +6,7 @@ import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.LlmResponse;
+import dev.llmclient.api.LlmStream;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.ModelSize;
 import dev.llmclient.api.Tool;
@@ -24,8 +25,10 @@ import dev.llmclient.core.internal.runtime.ClientRuntime;
 import dev.llmclient.core.internal.runtime.SafeSpan;
 import dev.llmclient.core.internal.schema.ResponseSchema;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +51,8 @@ public final class PipelineClient implements LlmClient {
       int maxTokens,
       ChatCompletionRequest base,
       @Nullable ResponseSchema schema,
+      boolean text,
+      Map<String, ResponseSchema> toolSchemas,
       @Nullable String cacheKey) {}
 
   final ChatBackend backend;
@@ -141,6 +146,34 @@ public final class PipelineClient implements LlmClient {
       span.endWithError(e);
       return CompletableFuture.failedFuture(e);
     }
+    describe(span, prepared, request);
+    return new GenerateCall<T>(this, prepared, span, request.promptName(), null).start();
+  }
+
+  @Override
+  public <T> LlmStream<T> stream(LlmRequest<T> request) {
+    Objects.requireNonNull(request, "request");
+    if (runtime.isClosed()) {
+      throw runtime.closedException();
+    }
+    Prepared prepared = prepare(request);
+    return new PipelineStream<>(this, prepared, request);
+  }
+
+  /** Starts a prepared stream's call; runs once per stream, when its consumer comes. */
+  <T> CompletableFuture<LlmResponse<T>> startStream(
+      Prepared prepared, LlmRequest<T> request, StreamRelay relay) {
+    if (runtime.isClosed()) {
+      return CompletableFuture.failedFuture(runtime.closedException());
+    }
+    SafeSpan span = SafeSpan.start(runtime.tracer(), runtime.spanName(), SpanKind.INTERNAL);
+    describe(span, prepared, request);
+    span.set("gen_ai.request.stream", true);
+    GenerateCall<T> call = new GenerateCall<>(this, prepared, span, request.promptName(), relay);
+    return call.start();
+  }
+
+  private void describe(SafeSpan span, Prepared prepared, LlmRequest<?> request) {
     if (!span.isNoop()) {
       span.set("llm.provider", providerId);
       span.set("model.size", prepared.size().value());
@@ -152,7 +185,6 @@ public final class PipelineClient implements LlmClient {
       }
       span.set("gen_ai.request.model", prepared.model());
     }
-    return new GenerateCall<T>(this, prepared, span, request.promptName()).start();
   }
 
   /** The request as an online call would send it, for the file-batch runner (core.batch). */
@@ -188,7 +220,10 @@ public final class PipelineClient implements LlmClient {
     }
 
     ResponseSchema schema = null;
-    if (request.responseType() != null) {
+    boolean text = request.isText();
+    if (text) {
+      // a text answer: no response format, no schema
+    } else if (request.responseType() != null) {
       schema = ResponseSchema.forType(request.responseType()).bindingWith(objectMapper);
     } else if (request.schemaJson() != null) {
       schema =
@@ -198,7 +233,9 @@ public final class PipelineClient implements LlmClient {
     boolean schemaInPrompt =
         schema != null && config.structuredOutputMode() == StructuredOutputMode.JSON_OBJECT;
     ResponseFormat format =
-        schema == null || schemaInPrompt ? ResponseFormat.jsonObject() : schema.format;
+        text
+            ? ResponseFormat.text()
+            : schema == null || schemaInPrompt ? ResponseFormat.jsonObject() : schema.format;
 
     // Graphiti's order: attribute-extraction note, schema text onto the last message, suffix
     // onto the first, then clean.
@@ -211,9 +248,9 @@ public final class PipelineClient implements LlmClient {
       messages.set(last, appendText(messages.get(last), SCHEMA_PROMPT + schema.json));
     }
     if (suffix != null) {
-      String text = suffix.suffixFor(request.groupId());
-      if (text != null && !text.isEmpty()) {
-        messages.set(0, appendText(messages.get(0), text));
+      String suffixText = suffix.suffixFor(request.groupId());
+      if (suffixText != null && !suffixText.isEmpty()) {
+        messages.set(0, appendText(messages.get(0), suffixText));
       }
     }
     for (int i = 0; i < messages.size(); i++) {
@@ -242,6 +279,7 @@ public final class PipelineClient implements LlmClient {
     }
 
     List<ToolDefinition> tools = new ArrayList<>(request.tools().size());
+    Map<String, ResponseSchema> toolSchemas = new LinkedHashMap<>();
     for (Tool tool : request.tools()) {
       Class<?> parameters = tool.parameterType();
       ResponseSchema toolSchema =
@@ -250,6 +288,7 @@ public final class PipelineClient implements LlmClient {
               : ResponseSchema.explicit(
                   tool.name(), Objects.requireNonNull(tool.parametersSchemaJson(), "schema"));
       tools.add(new ToolDefinition(tool.name(), tool.description(), toolSchema.json, true));
+      toolSchemas.put(tool.name(), toolSchema);
     }
     ChatCompletionRequest base =
         ChatCompletionRequest.builder(model, messages)
@@ -270,7 +309,16 @@ public final class PipelineClient implements LlmClient {
             .tools(tools, request.toolChoice(), request.parallelToolCalls())
             .build();
     String key = runtime.cache() == null ? null : CacheKey.of(providerId, info.endpoint(), base);
-    return new Prepared(info, model, size, maxTokens, base, schema, key);
+    return new Prepared(
+        info,
+        model,
+        size,
+        maxTokens,
+        base,
+        schema,
+        text,
+        java.util.Collections.unmodifiableMap(toolSchemas),
+        key);
   }
 
   /** Appends text to a message: to its content, or as a last text part of a message of parts. */

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * call ends), transport retries scheduled on the client's scheduler, and one end (answer, failure,
  * deadline, {@code close()} or a caller who completes the future) that cancels every timer and
  * exchange, records usage and ends the span. A kind of call ({@code GenerateCall}, {@code
- * EmbedCall}, next a stream) says only what one exchange is and how its answer is checked.
+ * EmbedCall}, a stream) says only what one exchange is and how its answer is checked.
  *
  * <p>The call ends exactly once, guarded by {@link #isDone()}; everything else a subclass does runs
  * one exchange callback at a time per part.
@@ -168,6 +168,14 @@ public abstract class Call<R, P, X> {
 
   /** Gives back what the call holds of the admission limit; runs once, when the call ends. */
   protected void releaseAdmission() {}
+
+  /**
+   * The call has ended, however: tell whoever watches more than the future (a stream's consumer).
+   * Runs once, right after the future completes, so that they find it complete.
+   *
+   * @param failure the failure, or null when the call answered
+   */
+  protected void ended(@Nullable Throwable failure) {}
 
   // ---- start -------------------------------------------------------------------------------
 
@@ -440,6 +448,7 @@ public abstract class Call<R, P, X> {
     } finally {
       result.answer(answer);
     }
+    endedSafely(null);
   }
 
   /**
@@ -455,6 +464,7 @@ public abstract class Call<R, P, X> {
     span.status(SpanStatus.OK, null);
     span.end();
     result.answer(answer);
+    endedSafely(null);
     return true;
   }
 
@@ -472,6 +482,7 @@ public abstract class Call<R, P, X> {
     } finally {
       result.failWith(error);
     }
+    endedSafely(error);
   }
 
   /**
@@ -483,10 +494,12 @@ public abstract class Call<R, P, X> {
     if (done.get() || !done.compareAndSet(false, true)) {
       return;
     }
-    stop(
+    Throwable error =
         reason != null
             ? reason
-            : new CancellationException("the caller completed the call's future with a value"));
+            : new CancellationException("the caller completed the call's future with a value");
+    stop(error);
+    endedSafely(error);
   }
 
   private void stop(Throwable error) {
@@ -499,6 +512,14 @@ public abstract class Call<R, P, X> {
     }
     describe(false);
     span.endWithError(error);
+  }
+
+  private void endedSafely(@Nullable Throwable failure) {
+    try {
+      ended(failure);
+    } catch (RuntimeException e) {
+      LOG.debug("a call's end hook failed", e);
+    }
   }
 
   private void deadlinePassed() {
