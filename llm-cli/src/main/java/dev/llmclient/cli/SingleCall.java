@@ -34,17 +34,22 @@ final class SingleCall {
       Map<String, Object> json = response.json();
       out.println(Json.write(json));
       out.flush();
-      err.println(
-          "llm: model "
-              + TerminalText.safe(response.model())
-              + ", tokens in "
-              + response.usage().inputTokens()
-              + " / out "
-              + response.usage().outputTokens()
-              + ", attempts "
-              + response.attempts()
-              + (response.reasks() > 0 ? ", re-asks " + response.reasks() : ""));
+      summary(response, err);
       return LlmCommand.OK;
     }
+  }
+
+  /** The one line about a finished call on {@code err}: model, tokens, attempts, re-asks. */
+  static void summary(LlmResponse<?> response, PrintWriter err) {
+    err.println(
+        "llm: model "
+            + TerminalText.safe(response.model())
+            + ", tokens in "
+            + response.usage().inputTokens()
+            + " / out "
+            + response.usage().outputTokens()
+            + ", attempts "
+            + response.attempts()
+            + (response.reasks() > 0 ? ", re-asks " + response.reasks() : ""));
   }
 }

@@ -351,7 +351,7 @@ class LlmJarIT {
 
   @Test
   void chatPrintsOneJsonObject() throws Exception {
-    Run run = run(Map.of(), "chat", "Name a famous mathematician");
+    Run run = run(Map.of(), "chat", "--json", "Name a famous mathematician");
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(Json.mapper().readTree(run.out()).isObject()).isTrue();
@@ -391,7 +391,11 @@ class LlmJarIT {
       }
 
       Run chat =
-          run(Map.of("OPENAI_BASE_URL", m.group(1), "OPENAI_API_KEY", "sim-key"), "chat", "hello");
+          run(
+              Map.of("OPENAI_BASE_URL", m.group(1), "OPENAI_API_KEY", "sim-key"),
+              "chat",
+              "--json",
+              "hello");
 
       assertThat(chat.exit()).as(chat.err()).isZero();
       assertThat(chat.err()).doesNotContain("embedded simulator");

@@ -97,7 +97,7 @@ class TerminalSafetyTest {
   void aChatAnswerIsPrintedAsJsonWithTheExactContentAndNoEscapeSequence() throws Exception {
     sim.enqueueReply("{\"title\":\"" + HOSTILE_JSON + "\"}");
 
-    int code = llm("chat", "Name a mathematician");
+    int code = llm("chat", "--json", "Name a mathematician");
 
     assertThat(code).as(err.toString()).isEqualTo(LlmCommand.OK);
     assertTerminalSafe(out.toString());
@@ -109,7 +109,7 @@ class TerminalSafetyTest {
   void theModelNameAndAServerErrorMessageAreShownWithVisibleEscapes() throws Exception {
     sim.enqueueRaw(RawReply.json(200, completion("gpt-4o" + HOSTILE_JSON, "{\"a\":1}")));
 
-    assertThat(llm("chat", "hello")).as(err.toString()).isEqualTo(LlmCommand.OK);
+    assertThat(llm("chat", "--json", "hello")).as(err.toString()).isEqualTo(LlmCommand.OK);
     assertTerminalSafe(err.toString());
     assertThat(err.toString()).contains("llm: model gpt-4o\\x1b[2J\\x1b]0;owned\\x07");
 
@@ -121,7 +121,7 @@ class TerminalSafetyTest {
                 + HOSTILE_JSON
                 + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}"));
 
-    assertThat(llm("chat", "hello")).isEqualTo(LlmCommand.RECORDS_FAILED);
+    assertThat(llm("chat", "--json", "hello")).isEqualTo(LlmCommand.RECORDS_FAILED);
     assertTerminalSafe(err.toString());
     assertThat(err.toString()).contains("bad request \\x1b[2J");
   }
