@@ -35,8 +35,10 @@ import org.apache.hc.core5.util.TimeValue;
  * The one fixed local server every library in the peer benchmarks talks to: HTTP/1.1 on loopback,
  * any path, the request body read and discarded, and the same canned chat completion (or, for a
  * path containing {@code embeddings}, the same embedding list) sent back at once or after a fixed
- * delay. It runs in its own JVM (see {@link #spawn}) so that its work and allocation stay out of
- * the benchmark JVM's {@code -prof gc} figures.
+ * delay. In {@code sse} mode every chat answer is instead a stream of {@link #SSE_TEXT_EVENTS} text
+ * deltas, a finish chunk, a usage chunk and {@code [DONE]}, as the services send with {@code
+ * stream_options.include_usage}. It runs in its own JVM (see {@link #spawn}) so that its work and
+ * allocation stay out of the benchmark JVM's {@code -prof gc} figures.
  */
 public final class CannedServer {
 
@@ -58,6 +60,39 @@ public final class CannedServer {
           + "[0.1,0.2,0.3,0.4]}],\"model\":\"text-embedding-3-small\","
           + "\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}";
 
+  /** The number of text deltas in a streamed answer. */
+  public static final int SSE_TEXT_EVENTS = 64;
+
+  /** The streamed answer: a role chunk, the text deltas, a finish chunk, usage and [DONE]. */
+  static String sseReply() {
+    String head =
+        "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\","
+            + "\"created\":1764201600,\"model\":\"gpt-4o-mini-2024-07-18\","
+            + "\"system_fingerprint\":\"fp_bench\",\"choices\":[";
+    StringBuilder b = new StringBuilder(16_384);
+    b.append(head)
+        .append(
+            "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+                + "\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+    for (int i = 0; i < SSE_TEXT_EVENTS; i++) {
+      b.append(head)
+          .append("{\"index\":0,\"delta\":{\"content\":\"word")
+          .append(i)
+          .append(" \"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+    }
+    b.append(head)
+        .append("{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n");
+    b.append(head)
+        .append(
+            "],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":"
+                + SSE_TEXT_EVENTS
+                + ",\"total_tokens\":"
+                + (20 + SSE_TEXT_EVENTS)
+                + "}}\n\n");
+    b.append("data: [DONE]\n\n");
+    return b.toString();
+  }
+
   private CannedServer() {}
 
   private static String quote(String s) {
@@ -67,12 +102,18 @@ public final class CannedServer {
   /**
    * Starts the server and prints {@code PORT <n>} on standard output; runs until killed.
    *
-   * @param args the delay before each answer in milliseconds (default 0)
+   * @param args the delay before each answer in milliseconds (default 0), then optionally {@code
+   *     sse} to stream every chat answer
    * @throws Exception when the server cannot listen
    */
   public static void main(String[] args) throws Exception {
     long delayMs = args.length > 0 ? Long.parseLong(args[0]) : 0;
-    byte[] chat = CHAT_REPLY.getBytes(StandardCharsets.UTF_8);
+    boolean sse = args.length > 1 && args[1].equals("sse");
+    byte[] chat = (sse ? sseReply() : CHAT_REPLY).getBytes(StandardCharsets.UTF_8);
+    ContentType chatType =
+        sse
+            ? ContentType.create("text/event-stream", StandardCharsets.UTF_8)
+            : ContentType.APPLICATION_JSON;
     byte[] embedding = EMBEDDING_REPLY.getBytes(StandardCharsets.UTF_8);
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     HttpAsyncServer server =
@@ -94,16 +135,15 @@ public final class CannedServer {
                       Message<HttpRequest, Void> message,
                       ResponseTrigger trigger,
                       HttpContext context) {
-                    byte[] body =
-                        message.getHead().getPath().contains("embeddings") ? embedding : chat;
+                    boolean embeddings = message.getHead().getPath().contains("embeddings");
+                    byte[] body = embeddings ? embedding : chat;
+                    ContentType type = embeddings ? ContentType.APPLICATION_JSON : chatType;
                     Runnable answer =
                         () -> {
                           try {
                             trigger.submitResponse(
                                 new BasicResponseProducer(
-                                    HttpStatus.SC_OK,
-                                    AsyncEntityProducers.create(
-                                        body, ContentType.APPLICATION_JSON)),
+                                    HttpStatus.SC_OK, AsyncEntityProducers.create(body, type)),
                                 context);
                           } catch (Exception e) {
                             // the client went away; nothing to answer
@@ -170,6 +210,17 @@ public final class CannedServer {
    * @return the running server
    */
   public static Handle spawn(long delayMs) {
+    return spawn(delayMs, "json");
+  }
+
+  /**
+   * Starts the server in a fresh JVM, answering chat calls as JSON or as a stream.
+   *
+   * @param delayMs the delay before each answer
+   * @param mode {@code json} or {@code sse}
+   * @return the running server
+   */
+  public static Handle spawn(long delayMs, String mode) {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -180,7 +231,8 @@ public final class CannedServer {
                     "-cp",
                     System.getProperty("java.class.path"),
                     CannedServer.class.getName(),
-                    Long.toString(delayMs)))
+                    Long.toString(delayMs),
+                    mode))
             .redirectError(ProcessBuilder.Redirect.INHERIT);
     try {
       Process p = pb.start();

@@ -1,0 +1,335 @@
+package dev.llmclient.benchmarks.peers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.llmclient.api.LlmClient;
+import dev.llmclient.api.LlmRequest;
+import dev.llmclient.api.LlmStream;
+import dev.llmclient.api.Message;
+import dev.llmclient.api.StreamEvent;
+import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.Tracer;
+import dev.llmclient.core.LlmClients;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One streamed text answer of {@link CannedServer#SSE_TEXT_EVENTS} deltas (plus finish and usage
+ * chunks) from the canned server in {@code sse} mode: a raw floor (httpclient5 classic, the SSE
+ * lines read and each {@code data:} event parsed into a Jackson tree), llmclient's {@code stream},
+ * openai-java's {@code createStreaming} and LangChain4j's streaming chat model. The {@code *Whole}
+ * rows read the whole stream: divide by the event count for the cost per event, and {@code -prof
+ * gc} likewise for allocation per event. The {@code *FirstEvent} rows stop at the first text delta
+ * and abort: time to first event.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar StreamingBenchmark -f 1 -wi 3 -w 1s -i
+ * 3 -r 2s -prof gc}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+public class StreamingBenchmark {
+
+  private static final String SYSTEM = "You are terse.";
+  private static final String USER = "Count words.";
+
+  private final ObjectMapper mapper = new ObjectMapper();
+  private CannedServer.Handle server;
+  private CloseableHttpClient raw;
+  private URI chatUri;
+  private byte[] floorBody;
+  private LlmClient llm;
+  private LlmRequest<String> request;
+  private OpenAIClient openAi;
+  private ChatCompletionCreateParams openAiParams;
+  private OpenAiStreamingChatModel langChain4j;
+  private ChatRequest langChain4jRequest;
+
+  /** Starts the canned server in SSE mode and builds every client. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    server = CannedServer.spawn(0, "sse");
+    String base = server.baseUri();
+    chatUri = URI.create(base + "/v1/chat/completions");
+    raw =
+        HttpClients.custom()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnPerRoute(64)
+                    .setMaxConnTotal(64)
+                    .build())
+            .build();
+    floorBody =
+        ("{\"model\":\""
+                + PeerClients.MODEL
+                + "\",\"messages\":[{\"role\":\"system\",\"content\":\""
+                + SYSTEM
+                + "\"},{\"role\":\"user\",\"content\":\""
+                + USER
+                + "\"}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}")
+            .getBytes(StandardCharsets.UTF_8);
+    llm =
+        LlmClients.builder()
+            .provider("openai")
+            .settings(
+                ProviderSettings.of(
+                    Map.of(
+                        "OPENAI_API_KEY",
+                        PeerClients.KEY,
+                        "OPENAI_BASE_URL",
+                        base + "/v1",
+                        "MODEL_NAME",
+                        PeerClients.MODEL)))
+            .tracer(Tracer.noop())
+            .build();
+    request =
+        LlmRequest.builder()
+            .addMessage(Message.system(SYSTEM))
+            .addMessage(Message.user(USER))
+            .responseType(String.class)
+            .build();
+    openAi = OpenAIOkHttpClient.builder().apiKey(PeerClients.KEY).baseUrl(base + "/v1").build();
+    openAiParams =
+        ChatCompletionCreateParams.builder()
+            .model(PeerClients.MODEL)
+            .addSystemMessage(SYSTEM)
+            .addUserMessage(USER)
+            .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+            .build();
+    langChain4j =
+        OpenAiStreamingChatModel.builder()
+            .baseUrl(base + "/v1")
+            .apiKey(PeerClients.KEY)
+            .modelName(PeerClients.MODEL)
+            .build();
+    langChain4jRequest =
+        ChatRequest.builder().messages(SystemMessage.from(SYSTEM), UserMessage.from(USER)).build();
+  }
+
+  /** Closes the clients and stops the server. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    raw.close(CloseMode.GRACEFUL);
+    llm.close();
+    openAi.close();
+    server.close();
+  }
+
+  /** Reads the SSE answer line by line, parsing each data event; stops early if asked. */
+  private int floor(boolean firstOnly) {
+    HttpPost post = new HttpPost(chatUri);
+    post.addHeader("Authorization", "Bearer " + PeerClients.KEY);
+    post.setEntity(new ByteArrayEntity(floorBody, ContentType.APPLICATION_JSON));
+    try {
+      return raw.execute(
+          post,
+          (ClassicHttpResponse response) -> {
+            int texts = 0;
+            try (BufferedReader in =
+                new BufferedReader(
+                    new InputStreamReader(
+                        response.getEntity().getContent(), StandardCharsets.UTF_8))) {
+              String line;
+              while ((line = in.readLine()) != null) {
+                if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
+                  continue;
+                }
+                JsonNode chunk = mapper.readTree(line.substring(6));
+                JsonNode content = chunk.path("choices").path(0).path("delta").path("content");
+                if (content.isTextual() && !content.asText().isEmpty()) {
+                  texts++;
+                  if (firstOnly) {
+                    post.abort();
+                    return texts;
+                  }
+                }
+              }
+            }
+            return texts;
+          });
+    } catch (IOException e) {
+      if (firstOnly && post.isAborted()) {
+        return 1;
+      }
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The floor: the whole stream.
+   *
+   * @return the number of text events
+   */
+  @Benchmark
+  public int floorWhole() {
+    return floor(false);
+  }
+
+  /**
+   * The floor: up to the first text event, then abort.
+   *
+   * @return 1
+   */
+  @Benchmark
+  public int floorFirstEvent() {
+    return floor(true);
+  }
+
+  /**
+   * llmclient: the whole stream through the blocking iterator, then the assembled response.
+   *
+   * @return the answer's length
+   */
+  @Benchmark
+  public int llmclientWhole() {
+    try (LlmStream<String> stream = llm.stream(request)) {
+      int texts = 0;
+      for (Iterator<StreamEvent> it = stream.iterator(); it.hasNext(); ) {
+        if (it.next() instanceof StreamEvent.TextDelta) {
+          texts++;
+        }
+      }
+      return texts + stream.response().join().value().length();
+    }
+  }
+
+  /**
+   * llmclient: up to the first text event, then close (aborts the exchange).
+   *
+   * @return 1
+   */
+  @Benchmark
+  public int llmclientFirstEvent() {
+    try (LlmStream<String> stream = llm.stream(request)) {
+      for (Iterator<StreamEvent> it = stream.iterator(); it.hasNext(); ) {
+        if (it.next() instanceof StreamEvent.TextDelta) {
+          return 1;
+        }
+      }
+      return 0;
+    }
+  }
+
+  /**
+   * openai-java 4.x: the whole stream.
+   *
+   * @return the number of text events
+   */
+  @Benchmark
+  public int openAiJavaWhole() {
+    try (StreamResponse<ChatCompletionChunk> stream =
+        openAi.chat().completions().createStreaming(openAiParams)) {
+      return (int)
+          stream.stream()
+              .filter(
+                  c ->
+                      !c.choices().isEmpty()
+                          && c.choices()
+                              .get(0)
+                              .delta()
+                              .content()
+                              .filter(t -> !t.isEmpty())
+                              .isPresent())
+              .count();
+    }
+  }
+
+  /**
+   * openai-java 4.x: up to the first text event, then close.
+   *
+   * @return 1
+   */
+  @Benchmark
+  public int openAiJavaFirstEvent() {
+    try (StreamResponse<ChatCompletionChunk> stream =
+        openAi.chat().completions().createStreaming(openAiParams)) {
+      return stream.stream()
+              .anyMatch(
+                  c ->
+                      !c.choices().isEmpty()
+                          && c.choices()
+                              .get(0)
+                              .delta()
+                              .content()
+                              .filter(t -> !t.isEmpty())
+                              .isPresent())
+          ? 1
+          : 0;
+    }
+  }
+
+  /**
+   * LangChain4j's OpenAI streaming chat model: the whole stream, waited for.
+   *
+   * @return the number of text events
+   */
+  @Benchmark
+  public int langChain4jWhole() {
+    AtomicInteger texts = new AtomicInteger();
+    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+    langChain4j.chat(
+        langChain4jRequest,
+        new StreamingChatResponseHandler() {
+          @Override
+          public void onPartialResponse(String partial) {
+            texts.incrementAndGet();
+          }
+
+          @Override
+          public void onCompleteResponse(ChatResponse response) {
+            done.complete(response);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            done.completeExceptionally(error);
+          }
+        });
+    done.join();
+    return texts.get();
+  }
+}
