@@ -220,13 +220,13 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
    * The backend set with {@link #backend}, else the selected provider's.
    *
    * @param s the resolved settings
-   * @param settingsFor the settings each provider is asked with, by id
+   * @param settingsFor the settings each provider is asked with
    * @param create asks the selected provider for the backend
    * @param kind what the backend is, for the log
    */
   final K backendOrSelect(
       ProviderSettings s,
-      Function<String, ProviderSettings> settingsFor,
+      Function<LlmProvider, ProviderSettings> settingsFor,
       BiFunction<LlmProvider, ProviderSettings, K> create,
       String kind) {
     K given = backend;

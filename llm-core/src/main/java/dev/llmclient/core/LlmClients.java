@@ -8,6 +8,7 @@ import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.core.internal.chat.PipelineClient;
 import dev.llmclient.core.internal.select.ProviderCandidate;
 import dev.llmclient.core.internal.select.ProviderSelector;
+import dev.llmclient.core.internal.select.ProviderSettingNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -99,7 +100,7 @@ public final class LlmClients {
       ProviderSettings settings, List<ProviderCandidate> candidates) {
     LlmConfig config = LlmConfig.getDefault();
     ProviderSelector.Description d =
-        ProviderSelector.of(candidates, id -> settingsFor(id, settings, config))
+        ProviderSelector.of(candidates, p -> settingsFor(p, settings, config))
             .describe(ProviderSelector.Explicit.resolve(null, settings));
     return new ProviderReport(d.statuses(), d.selectedId(), d.problem());
   }
@@ -108,28 +109,14 @@ public final class LlmClients {
     return ServiceLoader.load(LlmProvider.class).stream().map(ProviderCandidate::of).toList();
   }
 
-  /** The settings a provider is built from: the user's, plus the config's key and URL. */
-  static ProviderSettings settingsFor(String id, ProviderSettings settings, LlmConfig config) {
-    String keyName =
-        switch (id) {
-          case "openai" -> "OPENAI_API_KEY";
-          case "azure" -> "AZURE_OPENAI_API_KEY";
-          default -> null;
-        };
-    String urlName =
-        switch (id) {
-          case "openai" -> "OPENAI_BASE_URL";
-          case "azure" -> "AZURE_OPENAI_ENDPOINT";
-          default -> null;
-        };
-    ProviderSettings result = settings;
-    if (keyName != null && config.apiKey().isPresent()) {
-      result = result.with(keyName, config.apiKey().get());
-    }
-    if (urlName != null && config.baseUrl().isPresent()) {
-      result = result.with(urlName, config.baseUrl().get());
-    }
-    return result;
+  /**
+   * The settings a provider is built from: the user's, plus the config's key and URL under the
+   * names the provider declares.
+   */
+  static ProviderSettings settingsFor(
+      LlmProvider provider, ProviderSettings settings, LlmConfig config) {
+    return ProviderSettingNames.withKeyAndUrl(
+        provider, settings, config.apiKey().orElse(null), config.baseUrl().orElse(null));
   }
 
   /**
@@ -193,7 +180,7 @@ public final class LlmClients {
       LlmConfig effective = config.withDefaultsFrom(s);
       ChatBackend chat =
           backendOrSelect(
-              s, id -> settingsFor(id, s, effective), LlmProvider::createChatBackend, "LLM");
+              s, p -> settingsFor(p, s, effective), LlmProvider::createChatBackend, "LLM");
       return new PipelineClient(chat, effective, maxTokens, suffix, options(s));
     }
   }

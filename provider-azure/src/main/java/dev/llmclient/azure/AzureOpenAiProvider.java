@@ -7,6 +7,7 @@ import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderId;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.SettingNames;
 import dev.llmclient.openai.HttpTransportSettings;
 import dev.llmclient.openai.OpenAiWireClient;
 import dev.llmclient.openai.RequestAuthenticator;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -118,6 +120,18 @@ public final class AzureOpenAiProvider implements LlmProvider {
   @Override
   public String id() {
     return ID;
+  }
+
+  /**
+   * {@code AZURE_OPENAI_API_KEY}, {@code AZURE_OPENAI_ENDPOINT}, {@code
+   * AZURE_OPENAI_DEPLOYMENT_NAME}, {@code AZURE_OPENAI_SMALL_DEPLOYMENT_NAME} and {@code
+   * AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME}.
+   */
+  @Override
+  public Optional<SettingNames> settingNames() {
+    return Optional.of(
+        new SettingNames(
+            API_KEY, ENDPOINT, DEPLOYMENT_NAME, SMALL_DEPLOYMENT_NAME, EMBEDDING_DEPLOYMENT_NAME));
   }
 
   @Override
