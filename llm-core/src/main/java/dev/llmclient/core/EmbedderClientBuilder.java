@@ -4,6 +4,7 @@ import dev.llmclient.api.EmbedderClient;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.core.internal.embed.PipelineEmbedder;
 import dev.llmclient.core.internal.select.ProviderSettingNames;
 import java.time.Duration;
@@ -87,9 +88,16 @@ public final class EmbedderClientBuilder
    */
   public EmbedderClient build() {
     ProviderSettings s = resolvedSettings();
-    EmbeddingBackend embeddings =
-        backendOrSelect(
-            s, p -> settingsFor(p, s, config), LlmProvider::createEmbeddingBackend, "embedding");
+    ResponseCache owned = settingsCache(s);
+    EmbeddingBackend embeddings;
+    try {
+      embeddings =
+          backendOrSelect(
+              s, p -> settingsFor(p, s, config), LlmProvider::createEmbeddingBackend, "embedding");
+    } catch (RuntimeException e) {
+      SettingsStores.closeQuietly(owned);
+      throw e;
+    }
     EmbedderConfig effective;
     String model;
     try {
@@ -99,9 +107,10 @@ public final class EmbedderClientBuilder
       if (backend == null) {
         embeddings.close();
       }
+      SettingsStores.closeQuietly(owned);
       throw e;
     }
-    return new PipelineEmbedder(embeddings, model, effective, promptName, options(s));
+    return new PipelineEmbedder(embeddings, model, effective, promptName, options(s, owned));
   }
 
   /**

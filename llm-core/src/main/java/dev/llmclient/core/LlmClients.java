@@ -2,13 +2,18 @@ package dev.llmclient.core;
 
 import dev.llmclient.api.EmbedderClient;
 import dev.llmclient.api.LlmClient;
+import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.core.internal.chat.PipelineClient;
 import dev.llmclient.core.internal.select.ProviderCandidate;
 import dev.llmclient.core.internal.select.ProviderSelector;
 import dev.llmclient.core.internal.select.ProviderSettingNames;
+import dev.llmclient.core.pool.BudgetStore;
+import dev.llmclient.core.pool.DeploymentPool;
+import dev.llmclient.core.pool.DeploymentPoolBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -84,8 +89,9 @@ public final class LlmClients {
 
   /**
    * Describes every provider on the classpath and which one a client built with these settings
-   * would use (honouring {@code -Dllm.provider} and {@code LLM_PROVIDER}). Instantiates every
-   * provider to ask whether it is configured, but creates no backend.
+   * would use (honouring {@code -Dllm.provider} and {@code LLM_PROVIDER}), the members of the
+   * deployment pool the settings describe, and the stores they ask for. Instantiates every provider
+   * to ask whether it is configured, but creates no backend and connects to nothing.
    *
    * @param settings the settings to check
    * @return the report
@@ -98,11 +104,28 @@ public final class LlmClients {
 
   static ProviderReport describeProviders(
       ProviderSettings settings, List<ProviderCandidate> candidates) {
+    return describeProviders(settings, candidates, SettingsStores.serviceLoader());
+  }
+
+  static ProviderReport describeProviders(
+      ProviderSettings settings, List<ProviderCandidate> candidates, List<StoreProvider> stores) {
     LlmConfig config = LlmConfig.getDefault();
     ProviderSelector.Description d =
         ProviderSelector.of(candidates, p -> settingsFor(p, settings, config))
             .describe(ProviderSelector.Explicit.resolve(null, settings));
-    return new ProviderReport(d.statuses(), d.selectedId(), d.problem());
+    List<String> members;
+    LlmConfigurationException problem = d.problem();
+    try {
+      members = DeploymentPool.describeMembers(settings);
+      if (!members.isEmpty()) {
+        problem = null; // a pool does not need one selected provider
+      }
+    } catch (LlmConfigurationException e) {
+      members = List.of();
+      problem = e;
+    }
+    return new ProviderReport(
+        d.statuses(), d.selectedId(), problem, members, SettingsStores.describe(settings, stores));
   }
 
   static List<ProviderCandidate> serviceLoaderCandidates() {
@@ -178,10 +201,45 @@ public final class LlmClients {
     public LlmClient build() {
       ProviderSettings s = resolvedSettings();
       LlmConfig effective = config.withDefaultsFrom(s);
-      ChatBackend chat =
-          backendOrSelect(
-              s, p -> settingsFor(p, s, effective), LlmProvider::createChatBackend, "LLM");
-      return new PipelineClient(chat, effective, maxTokens, suffix, options(s));
+      ResponseCache owned = settingsCache(s);
+      ChatBackend chat;
+      try {
+        chat =
+            backend == null && s.isSet(DeploymentPool.DEPLOYMENTS_SETTING)
+                ? pool(s)
+                : backendOrSelect(
+                    s, p -> settingsFor(p, s, effective), LlmProvider::createChatBackend, "LLM");
+      } catch (RuntimeException e) {
+        SettingsStores.closeQuietly(owned);
+        throw e;
+      }
+      return new PipelineClient(chat, effective, maxTokens, suffix, options(s, owned));
+    }
+
+    /**
+     * The pool {@value DeploymentPool#DEPLOYMENTS_SETTING} describes, each member made by the
+     * provider of its id, on the budget store the settings ask for.
+     */
+    private DeploymentPool pool(ProviderSettings s) {
+      ProviderSelector selector = ProviderSelector.of(candidates.get(), p -> s);
+      BudgetStore store = SettingsStores.budgetStore(s, stores.get());
+      try {
+        DeploymentPoolBuilder pool =
+            DeploymentPool.builder()
+                .membersFrom(s, id -> selector.provider(id, DeploymentPool.DEPLOYMENTS_SETTING));
+        if (store != null) {
+          pool.budgetStore(store).closeWithPool(store);
+        }
+        DeploymentPool built = pool.build();
+        LOG.debug(
+            "built a pool of {} members from {}",
+            built.stats().size(),
+            DeploymentPool.DEPLOYMENTS_SETTING);
+        return built;
+      } catch (RuntimeException e) {
+        SettingsStores.closeQuietly(store);
+        throw e;
+      }
     }
   }
 }

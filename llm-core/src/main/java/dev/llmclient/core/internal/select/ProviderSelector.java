@@ -156,6 +156,22 @@ public final class ProviderSelector {
   }
 
   /**
+   * The provider of that id, instantiated, without checking its settings: for pool members, whose
+   * settings are made per member.
+   *
+   * @param id the provider id
+   * @param source where the id comes from, for the message
+   * @throws LlmConfigurationException when no provider has that id
+   */
+  public LlmProvider provider(String id, String source) {
+    Found f = byId(id);
+    if (f == null) {
+      throw unknown(new Explicit(id, source));
+    }
+    return instance(f);
+  }
+
+  /**
    * What {@link #describe} found: each provider's state, the id that would be selected, or why none
    * would be.
    */
