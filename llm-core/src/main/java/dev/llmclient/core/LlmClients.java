@@ -31,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * {@link dev.llmclient.api.LlmConfigurationException} whose message says what was found and what to
  * set or add. Providers that are not selected are never instantiated.
  *
+ * <p>Settings can also shape the client without code: {@value
+ * dev.llmclient.core.pool.DeploymentPool#DEPLOYMENTS_SETTING} makes a chat client route over a
+ * {@link dev.llmclient.core.pool.DeploymentPool} of those deployments (instead of one selected
+ * provider), and {@value StoreProvider#CACHE_DIR} or {@value StoreProvider#REDIS_URL} put the
+ * response cache (and the pool's budgets, for Redis) in the store a {@link StoreProvider} on the
+ * classpath makes ({@code llm-cache-disk}, {@code llm-redis}). A cache or backend set on the
+ * builder wins.
+ *
  * <pre>{@code
  * try (LlmClient llm = LlmClients.builder()
  *     .config(LlmConfig.builder().smallModel("gpt-4o-mini").build())
@@ -192,7 +200,9 @@ public final class LlmClients {
     }
 
     /**
-     * Selects the provider, creates its backend and builds the client.
+     * Selects the provider, creates its backend and builds the client; with {@value
+     * DeploymentPool#DEPLOYMENTS_SETTING} set (and no {@link #backend} given), builds a pool of
+     * those deployments instead, on the budget store the settings ask for.
      *
      * @return a new client; close it when done
      * @throws dev.llmclient.api.LlmConfigurationException when no single provider can be selected
