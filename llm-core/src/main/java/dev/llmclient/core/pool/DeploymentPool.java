@@ -240,7 +240,8 @@ public final class DeploymentPool implements ChatBackend {
   /**
    * Describes the members the {@value #DEPLOYMENTS_SETTING} setting lists, one line each, without
    * creating a backend or reading a key, e.g. {@code "west: gpt-4o@https://west.openai.azure.com
-   * provider=azure tier=1 weight=1 rpm=300 tpm=45000 key=WEST_KEY"}.
+   * provider=azure tier=1 weight=1 rpm=300 tpm=45000 key=WEST_KEY"}, with {@code (not set)} after a
+   * key setting that is not set.
    *
    * @param settings the settings, with the environment as fallback
    * @return the members, empty when the setting is not set
@@ -251,7 +252,9 @@ public final class DeploymentPool implements ChatBackend {
     if (value == null) {
       return List.of();
     }
-    return DeploymentSettings.parse(value).stream().map(DeploymentSettings::describe).toList();
+    return DeploymentSettings.parse(value).stream()
+        .map(spec -> DeploymentSettings.describe(spec, settings))
+        .toList();
   }
 
   /**

@@ -191,8 +191,11 @@ final class DeploymentSettings {
         attributes.get("small"));
   }
 
-  /** One line about a member, with the name of its key setting but never a key. */
-  static String describe(Spec spec) {
+  /**
+   * One line about a member, with the name of its key setting (and whether it is set) but never a
+   * key.
+   */
+  static String describe(Spec spec, ProviderSettings settings) {
     StringBuilder b =
         new StringBuilder(spec.name())
             .append(": ")
@@ -213,6 +216,9 @@ final class DeploymentSettings {
     }
     if (spec.keySetting() != null) {
       b.append(" key=").append(spec.keySetting());
+      if (!settings.isSet(spec.keySetting())) {
+        b.append(" (not set)");
+      }
     }
     if (spec.small() != null) {
       b.append(" small=").append(spec.small());

@@ -104,6 +104,28 @@ class DeploymentSettingsTest {
   }
 
   @Test
+  void theMembersAreDescribedWithoutKeysSayingWhichKeySettingIsMissing() {
+    ProviderSettings settings =
+        ProviderSettings.of(
+            Map.of(
+                DeploymentPool.DEPLOYMENTS_SETTING,
+                "gpt-4o@https://east.example;rpm=600;tpm=90_000;small=mini,"
+                    + " gpt-4o@https://west.example;key=WEST_KEY;tier=2,"
+                    + " gpt-4o@https://north.example;key=NORTH_KEY;name=north",
+                "NORTH_KEY",
+                "secret-north"));
+
+    assertThat(DeploymentPool.describeMembers(settings))
+        .containsExactly(
+            "gpt-4o@east.example: gpt-4o@https://east.example provider=azure tier=1 weight=1"
+                + " rpm=600 tpm=90000 small=mini",
+            "gpt-4o@west.example: gpt-4o@https://west.example provider=azure tier=2 weight=1"
+                + " key=WEST_KEY (not set)",
+            "north: gpt-4o@https://north.example provider=azure tier=1 weight=1 key=NORTH_KEY");
+    assertThat(DeploymentPool.describeMembers(ProviderSettings.empty())).isEmpty();
+  }
+
+  @Test
   void mistakesAreNamedWithTheExpectedSyntax() {
     assertThatThrownBy(() -> DeploymentSettings.parse("gpt-4o"))
         .isInstanceOf(LlmConfigurationException.class)
