@@ -2,6 +2,9 @@ package dev.llmclient.cli;
 
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.ModelSize;
+import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.core.StoreProvider;
+import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
@@ -40,12 +43,28 @@ final class ClientOptions {
   @Nullable Double temperature;
 
   @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description =
+          "Keep answers in this directory (created if missing) and answer a repeated request from"
+              + " it, across runs and processes; default LLM_CACHE_DIR, else no cache.")
+  @Nullable Path cache;
+
+  @Option(
       names = "--simulator-latency-ms",
       paramLabel = "MS",
       defaultValue = "0",
       description =
           "Embedded simulator only: delay of every reply, to see progress and try Ctrl-C.")
   long simulatorLatencyMs;
+
+  /** The settings with {@code --cache} put in as {@value StoreProvider#CACHE_DIR}. */
+  ProviderSettings settings(ProviderSettings settings) {
+    Path dir = cache;
+    return dir == null
+        ? settings
+        : settings.with(StoreProvider.CACHE_DIR, dir.toAbsolutePath().toString());
+  }
 
   /** Applies the per-call options to a request. */
   <T> LlmRequest.Builder<T> apply(LlmRequest.Builder<T> request) {

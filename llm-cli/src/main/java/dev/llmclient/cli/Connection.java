@@ -242,6 +242,16 @@ final class Connection implements AutoCloseable {
       PrintWriter err,
       @Nullable Tracer tracer,
       @Nullable TokenUsageTracker tracker) {
+    return openWith(options, options.settings(settings), providerSettingsSet, err, tracer, tracker);
+  }
+
+  private static Connection openWith(
+      ClientOptions options,
+      ProviderSettings settings,
+      List<String> providerSettingsSet,
+      PrintWriter err,
+      @Nullable Tracer tracer,
+      @Nullable TokenUsageTracker tracker) {
     LlmConfig config =
         LlmConfig.builder().model(options.model).temperature(options.temperature).build();
     LlmSimulator sim =

@@ -4,6 +4,8 @@ import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.core.LlmClients;
 import dev.llmclient.core.ProviderReport;
 import dev.llmclient.core.ProviderStatus;
+import dev.llmclient.core.StoreProvider;
+import dev.llmclient.core.pool.DeploymentPool;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Spec;
           + " one is missing, and which one would be selected.",
       "Exit code 0 when a provider is selected or no provider setting is set at all (the"
           + " embedded simulator is used), 3 when the settings are incomplete, ambiguous or"
-          + " wrong."
+          + " wrong.",
+      "Then the deployment pool AZURE_OPENAI_DEPLOYMENTS describes, and the stores LLM_REDIS_URL"
+          + " and LLM_CACHE_DIR ask for."
     })
 final class ProvidersCommand implements Callable<Integer> {
 
@@ -44,8 +48,10 @@ final class ProvidersCommand implements Callable<Integer> {
                 report.selectedId().orElse(null),
                 report.problem().orElse(null),
                 providerSettingsSet)));
+    out.print(TerminalText.safe(formatSetup(report.poolMembers(), report.stores())));
     out.flush();
     return report.selectedId().isPresent()
+            || !report.poolMembers().isEmpty()
             || Connection.noneConfigured(null, providerSettingsSet, report)
         ? LlmCommand.OK
         : LlmCommand.CONFIGURATION;
@@ -109,6 +115,33 @@ final class ProvidersCommand implements Callable<Integer> {
                   + " the embedded simulator.\n");
         }
       }
+    }
+    return s.toString();
+  }
+
+  /**
+   * The deployment pool the settings describe and the stores in use, from the report alone: nothing
+   * is connected to. Empty when the settings ask for neither.
+   */
+  static String formatSetup(List<String> poolMembers, List<String> stores) {
+    StringBuilder s = new StringBuilder();
+    if (!poolMembers.isEmpty()) {
+      s.append("Deployment pool (")
+          .append(DeploymentPool.DEPLOYMENTS_SETTING)
+          .append("), used instead of the selected provider:\n");
+      for (String member : poolMembers) {
+        s.append("  ").append(member).append('\n');
+      }
+    }
+    if (!stores.isEmpty()) {
+      s.append("Stores:\n");
+      for (String store : stores) {
+        s.append("  ").append(store).append('\n');
+      }
+    } else if (!poolMembers.isEmpty()) {
+      s.append("Stores: the pool's budgets and the response cache are in this process (set ")
+          .append(StoreProvider.REDIS_URL)
+          .append(" to share them with other processes)\n");
     }
     return s.toString();
   }

@@ -327,6 +327,29 @@ class LlmJarIT {
   }
 
   @Test
+  void aRestartWithTheSameCacheDirectoryMakesNoRequestForRecordsAlreadyAnswered() throws Exception {
+    try (LlmSimulator server = LlmSimulator.builder().apiKey("real-key").start()) {
+      Map<String, String> env =
+          Map.of(
+              "OPENAI_BASE_URL", server.openAiBaseUri().toString(),
+              "OPENAI_API_KEY", "real-key",
+              "MODEL_NAME", "gpt-4o-mini");
+      String cache = dir.resolve("cache").toString();
+
+      Run first = run(env, exampleBatch(dir.resolve("first.jsonl"), "--cache", cache));
+      assertThat(first.exit()).as(first.err()).isZero();
+      assertThat(server.counters().requests(Route.CHAT_COMPLETIONS)).isEqualTo(200);
+
+      Run second = run(env, exampleBatch(dir.resolve("second.jsonl"), "--cache", cache));
+      assertThat(second.exit()).as(second.err()).isZero();
+      assertThat(server.counters().requests(Route.CHAT_COMPLETIONS))
+          .as("the second process answers every record from the directory")
+          .isEqualTo(200);
+      assertThat(ids(dir.resolve("second.jsonl"))).containsExactlyInAnyOrderElementsOf(inputIds());
+    }
+  }
+
+  @Test
   void withAzureSettingsTheCallsUseTheDeploymentRoute() throws Exception {
     try (LlmSimulator server =
         LlmSimulator.builder().apiKey("azure-key").deployment("extract-prod").start()) {

@@ -101,4 +101,29 @@ class ProvidersCommandTest {
                 List.of("OPENAI_API_KEY")))
         .doesNotContain("simulator");
   }
+
+  @Test
+  void thePoolMembersAndTheStoresInUseFollowTheProviders() {
+    assertThat(
+            ProvidersCommand.formatSetup(
+                List.of(
+                    "east: gpt-4o@https://east.example provider=azure tier=1 weight=1",
+                    "west: gpt-4o@https://west.example provider=azure tier=2 weight=1 key=WEST"),
+                List.of("LLM_CACHE_DIR: disk cache in /c/llmclient-cache.sqlite, at most 1 GiB")))
+        .isEqualTo(
+            "Deployment pool (AZURE_OPENAI_DEPLOYMENTS), used instead of the selected provider:\n"
+                + "  east: gpt-4o@https://east.example provider=azure tier=1 weight=1\n"
+                + "  west: gpt-4o@https://west.example provider=azure tier=2 weight=1 key=WEST\n"
+                + "Stores:\n"
+                + "  LLM_CACHE_DIR: disk cache in /c/llmclient-cache.sqlite, at most 1 GiB\n");
+  }
+
+  @Test
+  void aPoolWithoutStoreSettingsSaysItsBudgetsAreInThisProcessAndNothingSetPrintsNothing() {
+    assertThat(ProvidersCommand.formatSetup(List.of("m1: d@https://a.example"), List.of()))
+        .endsWith(
+            "Stores: the pool's budgets and the response cache are in this process (set"
+                + " LLM_REDIS_URL to share them with other processes)\n");
+    assertThat(ProvidersCommand.formatSetup(List.of(), List.of())).isEmpty();
+  }
 }

@@ -52,6 +52,7 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
   @Nullable ScheduledExecutorService scheduler;
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
   Supplier<List<ProviderCandidate>> candidates = LlmClients::serviceLoaderCandidates;
+  Supplier<List<StoreProvider>> stores = SettingsStores::serviceLoader;
 
   private final String name;
   C config;
@@ -221,6 +222,12 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
     return self();
   }
 
+  /** For tests: where store providers come from instead of the ServiceLoader. */
+  B stores(Supplier<List<StoreProvider>> stores) {
+    this.stores = Objects.requireNonNull(stores, "stores");
+    return self();
+  }
+
   // ---- build -------------------------------------------------------------------------------
 
   /** The settings the client is built from: the ones set, else the environment. */
@@ -234,13 +241,13 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
    * The backend set with {@link #backend}, else the selected provider's.
    *
    * @param s the resolved settings
-   * @param settingsFor the settings each provider is asked with, by id
+   * @param settingsFor the settings each provider is asked with
    * @param create asks the selected provider for the backend
    * @param kind what the backend is, for the log
    */
   final K backendOrSelect(
       ProviderSettings s,
-      Function<String, ProviderSettings> settingsFor,
+      Function<LlmProvider, ProviderSettings> settingsFor,
       BiFunction<LlmProvider, ProviderSettings, K> create,
       String kind) {
     K given = backend;
@@ -255,14 +262,41 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
     return created;
   }
 
-  /** What every client gets, whatever its kind: the tracer found now and a scheduler. */
-  final ClientRuntime.Options options(ProviderSettings s) {
+  /**
+   * The response cache the settings ask for ({@value StoreProvider#REDIS_URL}, {@value
+   * StoreProvider#CACHE_DIR}, ...) when none was set on the builder; the client owns it.
+   *
+   * @return the cache, or null when one was set or the settings ask for none
+   */
+  final @Nullable ResponseCache settingsCache(ProviderSettings s) {
+    return cache != null ? null : SettingsStores.responseCache(s, stores.get());
+  }
+
+  /**
+   * What every client gets, whatever its kind: the tracer found now, a scheduler, and the cache set
+   * on the builder, else the one made from the settings.
+   *
+   * @param owned the cache made from the settings, closed with the client, or null
+   */
+  final ClientRuntime.Options options(ProviderSettings s, @Nullable ResponseCache owned) {
     Tracer t = tracer != null ? tracer : discoverTracer(s);
     ScheduledExecutorService given = scheduler;
     boolean ownsScheduler = given == null;
     ScheduledExecutorService exec = given != null ? given : ClientRuntime.newScheduler();
+    ResponseCache c = cache != null ? cache : owned;
+    List<AutoCloseable> closeWithClient =
+        owned instanceof AutoCloseable closeable ? List.of(closeable) : List.of();
     return new ClientRuntime.Options(
-        retryPolicy, cache, t, spanPrefix, tracker, clock, exec, ownsScheduler, random);
+        retryPolicy,
+        c,
+        t,
+        spanPrefix,
+        tracker,
+        clock,
+        exec,
+        ownsScheduler,
+        random,
+        closeWithClient);
   }
 
   /** A span-name prefix without surrounding blanks or trailing dots; never empty. */

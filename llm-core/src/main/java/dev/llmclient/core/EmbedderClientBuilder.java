@@ -4,7 +4,9 @@ import dev.llmclient.api.EmbedderClient;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.core.internal.embed.PipelineEmbedder;
+import dev.llmclient.core.internal.select.ProviderSettingNames;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -16,9 +18,9 @@ import org.jspecify.annotations.Nullable;
  * then {@code -Dllm.provider}, then {@code LLM_PROVIDER}, else the one configured provider; only
  * the selected provider is instantiated and asked for an embedding backend. The model (on Azure the
  * embedding deployment) is, in order: {@link EmbedderConfig.Builder#model(String)}, the provider's
- * own setting ({@code AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME} on Azure, {@code
- * EMBEDDING_MODEL_NAME} on OpenAI), {@value EmbedderConfig#EMBEDDING_MODEL}, then {@value
- * EmbedderConfig#DEFAULT_MODEL}.
+ * own setting (the one it declares in {@link LlmProvider#settingNames()}: {@code
+ * AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME} on Azure, {@code EMBEDDING_MODEL_NAME} on OpenAI),
+ * {@value EmbedderConfig#EMBEDDING_MODEL}, then {@value EmbedderConfig#DEFAULT_MODEL}.
  *
  * <p>Every call goes through the core like a chat call: transport retries and the deadline of the
  * {@link RetryPolicy}, a {@code <prefix>.llm.embed} span with one {@code embeddings <model>} CLIENT
@@ -86,9 +88,16 @@ public final class EmbedderClientBuilder
    */
   public EmbedderClient build() {
     ProviderSettings s = resolvedSettings();
-    EmbeddingBackend embeddings =
-        backendOrSelect(
-            s, id -> settingsFor(id, s, config), LlmProvider::createEmbeddingBackend, "embedding");
+    ResponseCache owned = settingsCache(s);
+    EmbeddingBackend embeddings;
+    try {
+      embeddings =
+          backendOrSelect(
+              s, p -> settingsFor(p, s, config), LlmProvider::createEmbeddingBackend, "embedding");
+    } catch (RuntimeException e) {
+      SettingsStores.closeQuietly(owned);
+      throw e;
+    }
     EmbedderConfig effective;
     String model;
     try {
@@ -98,9 +107,10 @@ public final class EmbedderClientBuilder
       if (backend == null) {
         embeddings.close();
       }
+      SettingsStores.closeQuietly(owned);
       throw e;
     }
-    return new PipelineEmbedder(embeddings, model, effective, promptName, options(s));
+    return new PipelineEmbedder(embeddings, model, effective, promptName, options(s, owned));
   }
 
   /**
@@ -108,27 +118,13 @@ public final class EmbedderClientBuilder
    * EmbedderConfig#EMBEDDING_MODEL} handed over as the provider's own embedding setting when that
    * one is unset.
    */
-  static ProviderSettings settingsFor(String id, ProviderSettings settings, EmbedderConfig config) {
-    LlmConfig keyAndUrl =
-        LlmConfig.builder()
-            .apiKey(config.apiKey().orElse(null))
-            .baseUrl(config.baseUrl().orElse(null))
-            .build();
-    ProviderSettings result = LlmClients.settingsFor(id, settings, keyAndUrl);
-    String model = settings.get(EmbedderConfig.EMBEDDING_MODEL);
-    if (model == null || model.isBlank()) {
-      return result;
-    }
-    String own =
-        switch (id) {
-          case "openai" -> "EMBEDDING_MODEL_NAME";
-          case "azure" -> "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME";
-          default -> null;
-        };
-    if (own != null && !result.isSet(own)) {
-      result = result.with(own, model.trim());
-    }
-    return result;
+  static ProviderSettings settingsFor(
+      LlmProvider provider, ProviderSettings settings, EmbedderConfig config) {
+    ProviderSettings result =
+        ProviderSettingNames.withKeyAndUrl(
+            provider, settings, config.apiKey().orElse(null), config.baseUrl().orElse(null));
+    return ProviderSettingNames.withEmbeddingModel(
+        provider, result, settings.get(EmbedderConfig.EMBEDDING_MODEL));
   }
 
   static String resolveModel(

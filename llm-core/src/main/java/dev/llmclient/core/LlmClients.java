@@ -3,12 +3,18 @@ package dev.llmclient.core;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmclient.api.EmbedderClient;
 import dev.llmclient.api.LlmClient;
+import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.core.internal.chat.PipelineClient;
 import dev.llmclient.core.internal.select.ProviderCandidate;
 import dev.llmclient.core.internal.select.ProviderSelector;
+import dev.llmclient.core.internal.select.ProviderSettingNames;
+import dev.llmclient.core.pool.BudgetStore;
+import dev.llmclient.core.pool.DeploymentPool;
+import dev.llmclient.core.pool.DeploymentPoolBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * wins; otherwise the one provider whose settings are complete is used. Every other case is an
  * {@link dev.llmclient.api.LlmConfigurationException} whose message says what was found and what to
  * set or add. Providers that are not selected are never instantiated.
+ *
+ * <p>Settings can also shape the client without code: {@value
+ * dev.llmclient.core.pool.DeploymentPool#DEPLOYMENTS_SETTING} makes a chat client route over a
+ * {@link dev.llmclient.core.pool.DeploymentPool} of those deployments (instead of one selected
+ * provider), and {@value StoreProvider#CACHE_DIR} or {@value StoreProvider#REDIS_URL} put the
+ * response cache (and the pool's budgets, for Redis) in the store a {@link StoreProvider} on the
+ * classpath makes ({@code llm-cache-disk}, {@code llm-redis}). A cache or backend set on the
+ * builder wins.
  *
  * <pre>{@code
  * try (LlmClient llm = LlmClients.builder()
@@ -84,8 +98,9 @@ public final class LlmClients {
 
   /**
    * Describes every provider on the classpath and which one a client built with these settings
-   * would use (honouring {@code -Dllm.provider} and {@code LLM_PROVIDER}). Instantiates every
-   * provider to ask whether it is configured, but creates no backend.
+   * would use (honouring {@code -Dllm.provider} and {@code LLM_PROVIDER}), the members of the
+   * deployment pool the settings describe, and the stores they ask for. Instantiates every provider
+   * to ask whether it is configured, but creates no backend and connects to nothing.
    *
    * @param settings the settings to check
    * @return the report
@@ -98,39 +113,42 @@ public final class LlmClients {
 
   static ProviderReport describeProviders(
       ProviderSettings settings, List<ProviderCandidate> candidates) {
+    return describeProviders(settings, candidates, SettingsStores.serviceLoader());
+  }
+
+  static ProviderReport describeProviders(
+      ProviderSettings settings, List<ProviderCandidate> candidates, List<StoreProvider> stores) {
     LlmConfig config = LlmConfig.getDefault();
     ProviderSelector.Description d =
-        ProviderSelector.of(candidates, id -> settingsFor(id, settings, config))
+        ProviderSelector.of(candidates, p -> settingsFor(p, settings, config))
             .describe(ProviderSelector.Explicit.resolve(null, settings));
-    return new ProviderReport(d.statuses(), d.selectedId(), d.problem());
+    List<String> members;
+    LlmConfigurationException problem = d.problem();
+    try {
+      members = DeploymentPool.describeMembers(settings);
+      if (!members.isEmpty()) {
+        problem = null; // a pool does not need one selected provider
+      }
+    } catch (LlmConfigurationException e) {
+      members = List.of();
+      problem = e;
+    }
+    return new ProviderReport(
+        d.statuses(), d.selectedId(), problem, members, SettingsStores.describe(settings, stores));
   }
 
   static List<ProviderCandidate> serviceLoaderCandidates() {
     return ServiceLoader.load(LlmProvider.class).stream().map(ProviderCandidate::of).toList();
   }
 
-  /** The settings a provider is built from: the user's, plus the config's key and URL. */
-  static ProviderSettings settingsFor(String id, ProviderSettings settings, LlmConfig config) {
-    String keyName =
-        switch (id) {
-          case "openai" -> "OPENAI_API_KEY";
-          case "azure" -> "AZURE_OPENAI_API_KEY";
-          default -> null;
-        };
-    String urlName =
-        switch (id) {
-          case "openai" -> "OPENAI_BASE_URL";
-          case "azure" -> "AZURE_OPENAI_ENDPOINT";
-          default -> null;
-        };
-    ProviderSettings result = settings;
-    if (keyName != null && config.apiKey().isPresent()) {
-      result = result.with(keyName, config.apiKey().get());
-    }
-    if (urlName != null && config.baseUrl().isPresent()) {
-      result = result.with(urlName, config.baseUrl().get());
-    }
-    return result;
+  /**
+   * The settings a provider is built from: the user's, plus the config's key and URL under the
+   * names the provider declares.
+   */
+  static ProviderSettings settingsFor(
+      LlmProvider provider, ProviderSettings settings, LlmConfig config) {
+    return ProviderSettingNames.withKeyAndUrl(
+        provider, settings, config.apiKey().orElse(null), config.baseUrl().orElse(null));
   }
 
   /**
@@ -205,7 +223,9 @@ public final class LlmClients {
     }
 
     /**
-     * Selects the provider, creates its backend and builds the client.
+     * Selects the provider, creates its backend and builds the client; with {@value
+     * DeploymentPool#DEPLOYMENTS_SETTING} set (and no {@link #backend} given), builds a pool of
+     * those deployments instead, on the budget store the settings ask for.
      *
      * @return a new client; close it when done
      * @throws dev.llmclient.api.LlmConfigurationException when no single provider can be selected
@@ -214,10 +234,45 @@ public final class LlmClients {
     public LlmClient build() {
       ProviderSettings s = resolvedSettings();
       LlmConfig effective = config.withDefaultsFrom(s);
-      ChatBackend chat =
-          backendOrSelect(
-              s, id -> settingsFor(id, s, effective), LlmProvider::createChatBackend, "LLM");
-      return new PipelineClient(chat, effective, maxTokens, suffix, options(s), objectMapper);
+      ResponseCache owned = settingsCache(s);
+      ChatBackend chat;
+      try {
+        chat =
+            backend == null && s.isSet(DeploymentPool.DEPLOYMENTS_SETTING)
+                ? pool(s)
+                : backendOrSelect(
+                    s, p -> settingsFor(p, s, effective), LlmProvider::createChatBackend, "LLM");
+      } catch (RuntimeException e) {
+        SettingsStores.closeQuietly(owned);
+        throw e;
+      }
+      return new PipelineClient(chat, effective, maxTokens, suffix, options(s, owned), objectMapper);
+    }
+
+    /**
+     * The pool {@value DeploymentPool#DEPLOYMENTS_SETTING} describes, each member made by the
+     * provider of its id, on the budget store the settings ask for.
+     */
+    private DeploymentPool pool(ProviderSettings s) {
+      ProviderSelector selector = ProviderSelector.of(candidates.get(), p -> s);
+      BudgetStore store = SettingsStores.budgetStore(s, stores.get());
+      try {
+        DeploymentPoolBuilder pool =
+            DeploymentPool.builder()
+                .membersFrom(s, id -> selector.provider(id, DeploymentPool.DEPLOYMENTS_SETTING));
+        if (store != null) {
+          pool.budgetStore(store).closeWithPool(store);
+        }
+        DeploymentPool built = pool.build();
+        LOG.debug(
+            "built a pool of {} members from {}",
+            built.stats().size(),
+            DeploymentPool.DEPLOYMENTS_SETTING);
+        return built;
+      } catch (RuntimeException e) {
+        SettingsStores.closeQuietly(store);
+        throw e;
+      }
     }
   }
 }

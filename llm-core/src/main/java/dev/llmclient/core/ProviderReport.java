@@ -20,14 +20,20 @@ public final class ProviderReport {
   private final List<ProviderStatus> providers;
   private final @Nullable String selectedId;
   private final @Nullable LlmConfigurationException problem;
+  private final List<String> poolMembers;
+  private final List<String> stores;
 
   ProviderReport(
       List<ProviderStatus> providers,
       @Nullable String selectedId,
-      @Nullable LlmConfigurationException problem) {
+      @Nullable LlmConfigurationException problem,
+      List<String> poolMembers,
+      List<String> stores) {
     this.providers = List.copyOf(providers);
     this.selectedId = selectedId;
     this.problem = problem;
+    this.poolMembers = List.copyOf(poolMembers);
+    this.stores = List.copyOf(stores);
   }
 
   /**
@@ -57,6 +63,28 @@ public final class ProviderReport {
     return Optional.ofNullable(problem);
   }
 
+  /**
+   * The members of the deployment pool a client would route over, one line each ({@link
+   * dev.llmclient.core.pool.DeploymentPool#describeMembers}), when {@value
+   * dev.llmclient.core.pool.DeploymentPool#DEPLOYMENTS_SETTING} is set.
+   *
+   * @return an unmodifiable list, empty without a pool
+   */
+  public List<String> poolMembers() {
+    return poolMembers;
+  }
+
+  /**
+   * The shared or persistent stores the settings ask for ({@value StoreProvider#REDIS_URL}, {@value
+   * StoreProvider#CACHE_DIR}, ...), one line each: the setting and where the store lives, or the
+   * artifact that is missing. Nothing is connected to find this out.
+   *
+   * @return an unmodifiable list, empty when the settings ask for none (caches in memory only)
+   */
+  public List<String> stores() {
+    return stores;
+  }
+
   @Override
   public String toString() {
     return "ProviderReport[providers="
@@ -65,6 +93,10 @@ public final class ProviderReport {
         + selectedId
         + ", problem="
         + (problem == null ? null : problem.getMessage())
+        + ", poolMembers="
+        + poolMembers
+        + ", stores="
+        + stores
         + "]";
   }
 }

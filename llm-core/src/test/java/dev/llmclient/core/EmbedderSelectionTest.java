@@ -10,12 +10,14 @@ import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.SettingNames;
 import dev.llmclient.api.spi.Tracer;
 import dev.llmclient.core.internal.select.ProviderCandidate;
 import dev.llmclient.testkit.ScriptedEmbeddingBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -32,9 +34,16 @@ class EmbedderSelectionTest {
     final AtomicInteger embeddingBackends = new AtomicInteger();
     final AtomicInteger chatBackends = new AtomicInteger();
     @Nullable ScriptedEmbeddingBackend last;
+    final SettingNames names;
 
-    EmbeddingStub(String id, String required, String modelSetting, @Nullable String modelDefault) {
+    EmbeddingStub(
+        String id,
+        String required,
+        String modelSetting,
+        @Nullable String modelDefault,
+        SettingNames names) {
       this.id = id;
+      this.names = names;
       this.required = required;
       this.modelSetting = modelSetting;
       this.modelDefault = modelDefault;
@@ -43,6 +52,11 @@ class EmbedderSelectionTest {
     @Override
     public String id() {
       return id;
+    }
+
+    @Override
+    public Optional<SettingNames> settingNames() {
+      return Optional.of(names);
     }
 
     @Override
@@ -70,10 +84,28 @@ class EmbedderSelectionTest {
   private final List<ProviderCandidate> candidates = new ArrayList<>();
   private final EmbeddingStub openai =
       new EmbeddingStub(
-          "openai", "OPENAI_API_KEY", "EMBEDDING_MODEL_NAME", "text-embedding-3-small");
+          "openai",
+          "OPENAI_API_KEY",
+          "EMBEDDING_MODEL_NAME",
+          "text-embedding-3-small",
+          new SettingNames(
+              "OPENAI_API_KEY",
+              "OPENAI_BASE_URL",
+              "MODEL_NAME",
+              "SMALL_MODEL_NAME",
+              "EMBEDDING_MODEL_NAME"));
   private final EmbeddingStub azure =
       new EmbeddingStub(
-          "azure", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME", null);
+          "azure",
+          "AZURE_OPENAI_ENDPOINT",
+          "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME",
+          null,
+          new SettingNames(
+              "AZURE_OPENAI_API_KEY",
+              "AZURE_OPENAI_ENDPOINT",
+              "AZURE_OPENAI_DEPLOYMENT_NAME",
+              "AZURE_OPENAI_SMALL_DEPLOYMENT_NAME",
+              "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME"));
 
   EmbedderSelectionTest() {
     candidates.add(candidate(openai, "x.OpenAi"));
@@ -190,7 +222,7 @@ class EmbedderSelectionTest {
     EmbedderConfig config =
         EmbedderConfig.builder().apiKey("sk-secret-1").baseUrl("http://127.0.0.1:9/v1").build();
     ProviderSettings seen =
-        EmbedderClientBuilder.settingsFor("openai", ProviderSettings.of(Map.of()), config);
+        EmbedderClientBuilder.settingsFor(openai, ProviderSettings.of(Map.of()), config);
 
     assertThat(seen.get("OPENAI_API_KEY")).isEqualTo("sk-secret-1");
     assertThat(seen.get("OPENAI_BASE_URL")).isEqualTo("http://127.0.0.1:9/v1");
@@ -201,6 +233,29 @@ class EmbedderSelectionTest {
       embedder.create("x");
     }
     assertThat(openai.embeddingBackends).hasValue(1);
+  }
+
+  @Test
+  void aThirdProviderGetsTheKeyAndTheGenericEmbeddingModelUnderItsOwnNames() {
+    EmbeddingStub acme =
+        new EmbeddingStub(
+            "acme",
+            "ACME_KEY",
+            "ACME_EMBEDDING",
+            "acme-default",
+            new SettingNames("ACME_KEY", "ACME_URL", "ACME_MODEL", "ACME_SMALL", "ACME_EMBEDDING"));
+    candidates.add(candidate(acme, "x.Acme"));
+
+    try (EmbedderClient embedder =
+        build(
+            Map.of("LLM_PROVIDER", "acme", "EMBEDDING_MODEL", "acme-embed-2"),
+            EmbedderConfig.builder().apiKey("k-acme").build())) {
+      embedder.create("x");
+    }
+
+    assertThat(acme.last.lastRequest().model()).isEqualTo("acme-embed-2");
+    assertThat(acme.embeddingBackends).hasValue(1);
+    assertThat(openai.embeddingBackends).hasValue(0);
   }
 
   @Test

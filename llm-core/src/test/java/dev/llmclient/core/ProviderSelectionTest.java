@@ -10,11 +10,13 @@ import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.SettingNames;
 import dev.llmclient.core.internal.select.ProviderCandidate;
 import dev.llmclient.testkit.ScriptedChatBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +31,7 @@ class ProviderSelectionTest {
     final AtomicInteger backendsCreated = new AtomicInteger();
     final ScriptedChatBackend backend = new ScriptedChatBackend();
     @Nullable ProviderSettings settingsSeen;
+    @Nullable SettingNames names;
 
     StubProvider(String id, String... requiredSettings) {
       this.id = id;
@@ -38,6 +41,11 @@ class ProviderSelectionTest {
     @Override
     public String id() {
       return id;
+    }
+
+    @Override
+    public Optional<SettingNames> settingNames() {
+      return Optional.ofNullable(names);
     }
 
     @Override
@@ -254,6 +262,13 @@ class ProviderSelectionTest {
   @Test
   void theConfigsApiKeyAndBaseUrlReachTheSelectedProviderUnderItsOwnNames() {
     StubCandidate openai = add("openai", "x.OpenAi", "OPENAI_API_KEY");
+    openai.provider.names =
+        new SettingNames(
+            "OPENAI_API_KEY",
+            "OPENAI_BASE_URL",
+            "MODEL_NAME",
+            "SMALL_MODEL_NAME",
+            "EMBEDDING_MODEL_NAME");
 
     LlmClients.builder()
         .settings(ProviderSettings.of(Map.of()))
@@ -265,6 +280,49 @@ class ProviderSelectionTest {
     assertThat(openai.provider.settingsSeen).isNotNull();
     assertThat(openai.provider.settingsSeen.get("OPENAI_API_KEY")).isEqualTo("sk-config");
     assertThat(openai.provider.settingsSeen.get("OPENAI_BASE_URL")).isEqualTo("http://127.0.0.1:9");
+  }
+
+  @Test
+  void aThirdProviderGetsTheConfigsKeyAndUrlUnderTheNamesItDeclaresWithNoChangeInCore() {
+    StubCandidate acme = add("acme", "x.Acme", "ACME_KEY");
+    acme.provider.names =
+        new SettingNames("ACME_KEY", "ACME_URL", "ACME_MODEL", "ACME_SMALL", "ACME_EMBEDDING");
+
+    LlmClients.builder()
+        .settings(ProviderSettings.of(Map.of()))
+        .candidates(() -> candidates)
+        .tracer(dev.llmclient.api.spi.Tracer.noop())
+        .config(LlmConfig.builder().apiKey("k-acme").baseUrl("http://127.0.0.1:9").build())
+        .build()
+        .close();
+
+    assertThat(acme.provider.settingsSeen).isNotNull();
+    assertThat(acme.provider.settingsSeen.get("ACME_KEY")).isEqualTo("k-acme");
+    assertThat(acme.provider.settingsSeen.get("ACME_URL")).isEqualTo("http://127.0.0.1:9");
+  }
+
+  @Test
+  void aProviderWithoutSettingNamesIsToldSoWhenAKeyFromCodeMustReachIt() {
+    StubCandidate plain = add("plain", "x.Plain", "PLAIN_KEY");
+
+    assertThatThrownBy(
+            () ->
+                LlmClients.builder()
+                    .settings(ProviderSettings.of(Map.of("PLAIN_KEY", "k")))
+                    .candidates(() -> candidates)
+                    .provider("plain")
+                    .config(LlmConfig.builder().apiKey("k-code").build())
+                    .build())
+        .isInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("LLM provider 'plain'")
+        .hasMessageContaining("does not declare its setting names")
+        .hasMessageContaining("the API key set in code")
+        .hasMessageEndingWith("[llmclient: no-setting-names]");
+    assertThat(plain.provider.backendsCreated).hasValue(0);
+
+    // its own settings alone are enough: nothing needs handing over
+    build(null, Map.of("PLAIN_KEY", "k")).close();
+    assertThat(plain.provider.backendsCreated).hasValue(1);
   }
 
   @Test

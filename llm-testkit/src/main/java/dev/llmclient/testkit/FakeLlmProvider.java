@@ -10,7 +10,9 @@ import dev.llmclient.api.spi.EmbeddingResult;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderId;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.SettingNames;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,6 +29,19 @@ public final class FakeLlmProvider implements LlmProvider {
 
   /** The provider id, {@value}. */
   public static final String ID = "fake";
+
+  /**
+   * The names the fake provider declares: {@code FAKE_API_KEY}, {@code FAKE_BASE_URL}, {@code
+   * FAKE_MODEL}, {@code FAKE_SMALL_MODEL} and {@code FAKE_EMBEDDING_MODEL}; the script answers
+   * whatever they hold.
+   */
+  public static final SettingNames SETTING_NAMES =
+      new SettingNames(
+          "FAKE_API_KEY",
+          "FAKE_BASE_URL",
+          "FAKE_MODEL",
+          "FAKE_SMALL_MODEL",
+          "FAKE_EMBEDDING_MODEL");
 
   private static final ScriptedChatBackend SCRIPT = new ScriptedChatBackend();
   private static final ScriptedEmbeddingBackend EMBEDDING_SCRIPT = new ScriptedEmbeddingBackend();
@@ -56,6 +71,12 @@ public final class FakeLlmProvider implements LlmProvider {
   @Override
   public String id() {
     return ID;
+  }
+
+  /** {@link #SETTING_NAMES}. */
+  @Override
+  public Optional<SettingNames> settingNames() {
+    return Optional.of(SETTING_NAMES);
   }
 
   @Override

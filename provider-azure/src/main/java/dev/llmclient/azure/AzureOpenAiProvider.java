@@ -8,6 +8,7 @@ import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderId;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.SettingNames;
 import dev.llmclient.openai.BatchRoutes;
 import dev.llmclient.openai.HttpTransportSettings;
 import dev.llmclient.openai.OpenAiBatchBackend;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -130,6 +132,18 @@ public final class AzureOpenAiProvider implements LlmProvider {
   @Override
   public String id() {
     return ID;
+  }
+
+  /**
+   * {@code AZURE_OPENAI_API_KEY}, {@code AZURE_OPENAI_ENDPOINT}, {@code
+   * AZURE_OPENAI_DEPLOYMENT_NAME}, {@code AZURE_OPENAI_SMALL_DEPLOYMENT_NAME} and {@code
+   * AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME}.
+   */
+  @Override
+  public Optional<SettingNames> settingNames() {
+    return Optional.of(
+        new SettingNames(
+            API_KEY, ENDPOINT, DEPLOYMENT_NAME, SMALL_DEPLOYMENT_NAME, EMBEDDING_DEPLOYMENT_NAME));
   }
 
   @Override

@@ -8,11 +8,13 @@ import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderId;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.SettingNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The {@code openai} provider: OpenAI, or any OpenAI-compatible server at {@code OPENAI_BASE_URL}.
@@ -84,6 +86,16 @@ public final class OpenAiProvider implements LlmProvider {
   @Override
   public String id() {
     return ID;
+  }
+
+  /**
+   * {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code MODEL_NAME}, {@code SMALL_MODEL_NAME}
+   * and {@code EMBEDDING_MODEL_NAME}.
+   */
+  @Override
+  public Optional<SettingNames> settingNames() {
+    return Optional.of(
+        new SettingNames(API_KEY, BASE_URL, MODEL_NAME, SMALL_MODEL_NAME, EMBEDDING_MODEL_NAME));
   }
 
   @Override

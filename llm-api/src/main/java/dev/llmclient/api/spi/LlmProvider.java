@@ -2,6 +2,7 @@ package dev.llmclient.api.spi;
 
 import dev.llmclient.api.LlmConfigurationException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A provider jar's entry point, found with {@link java.util.ServiceLoader}.
@@ -21,6 +22,19 @@ public interface LlmProvider {
    * @return the id
    */
   String id();
+
+  /**
+   * The names of the settings this provider reads its API key, endpoint, models and embedding model
+   * from, so the core can hand over values it was given elsewhere (a key set in code, a pool
+   * member's endpoint and deployment) under those names. A provider that returns empty still works
+   * when its own settings are set directly; only those hand-overs then fail with an {@link
+   * LlmConfigurationException} that says so.
+   *
+   * @return the names, or empty when the provider does not declare them
+   */
+  default Optional<SettingNames> settingNames() {
+    return Optional.empty();
+  }
 
   /**
    * The settings this provider still needs before it can make a call, for example {@code

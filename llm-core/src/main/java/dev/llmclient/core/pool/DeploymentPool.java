@@ -90,13 +90,15 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>member attributes</caption>
  *   <tr><td>{@code name}</td><td>the member's name (default {@code deployment@host[:port]})</td></tr>
- *   <tr><td>{@code provider}</td><td>{@code azure} (default) or {@code openai}</td></tr>
+ *   <tr><td>{@code provider}</td><td>the id of the member's provider: {@code azure} (default),
+ *       {@code openai}, or any provider on the classpath that declares its {@linkplain
+ *       dev.llmclient.api.spi.LlmProvider#settingNames() setting names}</td></tr>
  *   <tr><td>{@code tier}, {@code weight}</td><td>priority tier (default 1), weight (default
  *       1)</td></tr>
  *   <tr><td>{@code rpm}, {@code tpm}</td><td>the deployment's requests and tokens per minute</td></tr>
  *   <tr><td>{@code key}</td><td>the name of the setting or environment variable holding this
  *       member's API key (keys never appear in the list itself); default: the provider's usual
- *       {@code AZURE_OPENAI_API_KEY} or {@code OPENAI_API_KEY}</td></tr>
+ *       key setting ({@code AZURE_OPENAI_API_KEY}, {@code OPENAI_API_KEY}, ...)</td></tr>
  *   <tr><td>{@code small}</td><td>the member's deployment for {@code SMALL} calls</td></tr>
  * </table>
  *
@@ -130,6 +132,12 @@ public final class DeploymentPool implements ChatBackend {
   /** The setting {@link #fromSettings(ProviderSettings)} reads the members from. */
   public static final String DEPLOYMENTS_SETTING = "AZURE_OPENAI_DEPLOYMENTS";
 
+  /**
+   * The provider of a member whose entry in {@value #DEPLOYMENTS_SETTING} names none, {@value}: the
+   * setting is Azure OpenAI's, so its members are Azure deployments unless they say otherwise.
+   */
+  public static final String DEFAULT_MEMBER_PROVIDER = "azure";
+
   /** The provider id the pool reports when its members come from different providers. */
   static final String PROVIDER_ID = "pool";
 
@@ -144,6 +152,7 @@ public final class DeploymentPool implements ChatBackend {
   private final @Nullable Consumer<DeploymentRoute> onRoute;
   private final long maxWaitNanos;
   private final PoolStats stats;
+  private final List<AutoCloseable> closeWithPool;
 
   // one lock for the routing, the members' state and the queue: a decision reads all three
   private final Object lock = new Object();
@@ -156,6 +165,7 @@ public final class DeploymentPool implements ChatBackend {
     this.tracer = b.tracer;
     this.onRoute = b.onRoute;
     this.stats = new PoolStats(b.prices);
+    this.closeWithPool = List.copyOf(b.closeWithPool);
     this.maxWaitNanos = PoolTime.nanosAtMost(b.maxWait, Long.MAX_VALUE);
     long maxCooldownNanos = PoolTime.nanosAtMost(b.maxCooldown, Long.MAX_VALUE);
     BudgetStore store = b.budgetStore != null ? b.budgetStore : BudgetStore.inProcess();
@@ -216,7 +226,8 @@ public final class DeploymentPool implements ChatBackend {
    *
    * @param settings the settings, with the environment as fallback
    * @param factory creates a backend from a provider id ({@code "azure"}, {@code "openai"}) and
-   *     that member's settings
+   *     that member's settings, which hold the member's endpoint, deployment and key under the
+   *     names the provider of that id on the classpath declares
    * @return the pool; close it (or the client it is given to) when done
    * @throws dev.llmclient.api.LlmConfigurationException when the setting is missing or malformed,
    *     or the factory rejects a member's settings
@@ -224,6 +235,26 @@ public final class DeploymentPool implements ChatBackend {
   public static DeploymentPool fromSettings(
       ProviderSettings settings, BiFunction<String, ProviderSettings, ChatBackend> factory) {
     return builder().members(settings, factory).build();
+  }
+
+  /**
+   * Describes the members the {@value #DEPLOYMENTS_SETTING} setting lists, one line each, without
+   * creating a backend or reading a key, e.g. {@code "west: gpt-4o@https://west.openai.azure.com
+   * provider=azure tier=1 weight=1 rpm=300 tpm=45000 key=WEST_KEY"}, with {@code (not set)} after a
+   * key setting that is not set.
+   *
+   * @param settings the settings, with the environment as fallback
+   * @return the members, empty when the setting is not set
+   * @throws dev.llmclient.api.LlmConfigurationException when the setting is malformed
+   */
+  public static List<String> describeMembers(ProviderSettings settings) {
+    String value = settings.get(DEPLOYMENTS_SETTING);
+    if (value == null) {
+      return List.of();
+    }
+    return DeploymentSettings.parse(value).stream()
+        .map(spec -> DeploymentSettings.describe(spec, settings))
+        .toList();
   }
 
   /**
@@ -315,6 +346,13 @@ public final class DeploymentPool implements ChatBackend {
         m.backend.close();
       } catch (RuntimeException e) {
         LOG.warn("closing the backend of pool member {} failed", m.name, e);
+      }
+    }
+    for (AutoCloseable resource : closeWithPool) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} with the pool failed", resource.getClass().getSimpleName(), e);
       }
     }
     if (ownsScheduler) {

@@ -2,9 +2,11 @@ package dev.llmclient.core.pool;
 
 import dev.llmclient.api.RateLimitException;
 import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.Tracer;
 import dev.llmclient.core.PriceTable;
+import dev.llmclient.core.internal.select.ProviderSettingNames;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,6 +54,7 @@ public final class DeploymentPoolBuilder {
   CircuitBreakerPolicy breakerPolicy = CircuitBreakerPolicy.getDefault();
   @Nullable CircuitBreakerRegistry breakerRegistry;
   @Nullable BudgetStore budgetStore;
+  final List<AutoCloseable> closeWithPool = new ArrayList<>();
 
   DeploymentPoolBuilder() {}
 
@@ -92,7 +96,9 @@ public final class DeploymentPoolBuilder {
 
   /**
    * Adds the members described by the {@value DeploymentPool#DEPLOYMENTS_SETTING} setting, creating
-   * each backend with a factory.
+   * each backend with a factory. Each member's endpoint, deployment and key are put under the names
+   * its provider on the classpath declares ({@link LlmProvider#settingNames()}); use {@link
+   * #membersFrom(ProviderSettings, Function)} for a provider that is not on the classpath.
    *
    * @param settings the settings, with the environment as fallback
    * @param factory creates a backend from a provider id and that member's settings
@@ -103,6 +109,38 @@ public final class DeploymentPoolBuilder {
   public DeploymentPoolBuilder members(
       ProviderSettings settings, BiFunction<String, ProviderSettings, ChatBackend> factory) {
     DeploymentSettings.configure(this, settings, factory);
+    return this;
+  }
+
+  /**
+   * Adds the members described by the {@value DeploymentPool#DEPLOYMENTS_SETTING} setting, each
+   * created by the provider this function returns for the member's provider id, with its endpoint,
+   * deployment and key under the names that provider declares.
+   *
+   * <pre>{@code
+   * AcmeProvider acme = new AcmeProvider(tokenSource);
+   * DeploymentPool pool = DeploymentPool.builder()
+   *     .membersFrom(settings, id -> acme)
+   *     .build();
+   * }</pre>
+   *
+   * @param settings the settings, with the environment as fallback
+   * @param providers the provider for an id; throw {@link
+   *     dev.llmclient.api.LlmConfigurationException} for an id you do not know
+   * @return this builder
+   * @throws dev.llmclient.api.LlmConfigurationException when the setting is missing or malformed, a
+   *     provider declares no setting names, or a member's settings are incomplete
+   */
+  public DeploymentPoolBuilder membersFrom(
+      ProviderSettings settings, Function<String, LlmProvider> providers) {
+    Objects.requireNonNull(providers, "providers");
+    DeploymentSettings.configure(
+        this,
+        settings,
+        (id, s) -> providers.apply(id).createChatBackend(s),
+        id ->
+            ProviderSettingNames.require(
+                providers.apply(id), "a pool member's endpoint, deployment and key"));
     return this;
   }
 
@@ -263,6 +301,20 @@ public final class DeploymentPoolBuilder {
    */
   public DeploymentPoolBuilder budgetStore(BudgetStore value) {
     this.budgetStore = Objects.requireNonNull(value, "budgetStore");
+    return this;
+  }
+
+  /**
+   * Closes this resource when the pool is closed, after its members: for a budget store (or
+   * anything else) that only this pool uses. The pool built from settings by {@code
+   * LlmClients.fromEnvironment()} closes its {@value dev.llmclient.core.StoreProvider#REDIS_URL}
+   * store this way.
+   *
+   * @param resource the resource
+   * @return this builder
+   */
+  public DeploymentPoolBuilder closeWithPool(AutoCloseable resource) {
+    closeWithPool.add(Objects.requireNonNull(resource, "resource"));
     return this;
   }
 

@@ -5,6 +5,8 @@ import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderId;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.SettingNames;
+import dev.llmclient.core.internal.select.ProviderSettingNames;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +16,8 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * DeploymentPool}) and creates each member's backend with a provider factory.
  */
 final class DeploymentSettings {
+
+  private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
   private static final Set<String> ATTRIBUTES =
       Set.of("name", "provider", "tier", "weight", "rpm", "tpm", "key", "small");
@@ -44,6 +50,19 @@ final class DeploymentSettings {
       DeploymentPoolBuilder builder,
       ProviderSettings settings,
       BiFunction<String, ProviderSettings, ChatBackend> factory) {
+    return configure(builder, settings, factory, DeploymentSettings::namesWithServiceLoader);
+  }
+
+  /**
+   * Adds the members of the setting.
+   *
+   * @param names the setting names of the provider with that id
+   */
+  static DeploymentPoolBuilder configure(
+      DeploymentPoolBuilder builder,
+      ProviderSettings settings,
+      BiFunction<String, ProviderSettings, ChatBackend> factory,
+      Function<String, SettingNames> names) {
     String value = settings.get(DeploymentPool.DEPLOYMENTS_SETTING);
     if (value == null) {
       throw new LlmConfigurationException(
@@ -55,7 +74,9 @@ final class DeploymentSettings {
     List<ChatBackend> created = new ArrayList<>();
     try {
       for (Spec spec : specs) {
-        ChatBackend backend = factory.apply(spec.provider(), memberSettings(spec, settings));
+        ChatBackend backend =
+            factory.apply(
+                spec.provider(), memberSettings(spec, settings, names.apply(spec.provider())));
         if (backend == null) {
           throw new LlmConfigurationException(
               "The backend factory returned null for pool member " + spec.name());
@@ -145,9 +166,16 @@ final class DeploymentSettings {
       }
       attributes.put(key, attribute.substring(eq + 1).strip());
     }
-    String provider = attributes.getOrDefault("provider", "azure").toLowerCase(Locale.ROOT);
-    if (!provider.equals("azure") && !provider.equals("openai")) {
-      throw bad("provider must be azure or openai, got '" + provider + "'", member);
+    String provider =
+        attributes
+            .getOrDefault("provider", DeploymentPool.DEFAULT_MEMBER_PROVIDER)
+            .toLowerCase(Locale.ROOT);
+    if (!PROVIDER_ID.matcher(provider).matches()) {
+      throw bad(
+          "provider must be a provider id (lower-case letters, digits and -), got '"
+              + provider
+              + "'",
+          member);
     }
     String name = attributes.getOrDefault("name", deployment + "@" + uri.getAuthority());
     return new Spec(
@@ -163,6 +191,41 @@ final class DeploymentSettings {
         attributes.get("small"));
   }
 
+  /**
+   * One line about a member, with the name of its key setting (and whether it is set) but never a
+   * key.
+   */
+  static String describe(Spec spec, ProviderSettings settings) {
+    StringBuilder b =
+        new StringBuilder(spec.name())
+            .append(": ")
+            .append(spec.deployment())
+            .append('@')
+            .append(spec.endpoint())
+            .append(" provider=")
+            .append(spec.provider())
+            .append(" tier=")
+            .append(spec.tier())
+            .append(" weight=")
+            .append(spec.weight());
+    if (spec.rpm() > 0) {
+      b.append(" rpm=").append(spec.rpm());
+    }
+    if (spec.tpm() > 0) {
+      b.append(" tpm=").append(spec.tpm());
+    }
+    if (spec.keySetting() != null) {
+      b.append(" key=").append(spec.keySetting());
+      if (!settings.isSet(spec.keySetting())) {
+        b.append(" (not set)");
+      }
+    }
+    if (spec.small() != null) {
+      b.append(" small=").append(spec.small());
+    }
+    return b.toString();
+  }
+
   private static int number(Map<String, String> attributes, String key, int dflt, String member) {
     String v = attributes.get(key);
     if (v == null) {
@@ -175,14 +238,16 @@ final class DeploymentSettings {
     }
   }
 
-  /** The shared settings with this member's endpoint, deployment and key put in. */
-  static ProviderSettings memberSettings(Spec spec, ProviderSettings settings) {
-    boolean azure = spec.provider().equals("azure");
+  /**
+   * The shared settings with this member's endpoint, deployment and key put in, under the names the
+   * member's provider declares.
+   */
+  static ProviderSettings memberSettings(Spec spec, ProviderSettings settings, SettingNames names) {
     ProviderSettings.Builder b = settings.toBuilder();
-    b.set(azure ? "AZURE_OPENAI_ENDPOINT" : "OPENAI_BASE_URL", spec.endpoint());
-    b.set(azure ? "AZURE_OPENAI_DEPLOYMENT_NAME" : "MODEL_NAME", spec.deployment());
+    b.set(names.endpoint(), spec.endpoint());
+    b.set(names.model(), spec.deployment());
     if (spec.small() != null) {
-      b.set(azure ? "AZURE_OPENAI_SMALL_DEPLOYMENT_NAME" : "SMALL_MODEL_NAME", spec.small());
+      b.set(names.smallModel(), spec.small());
     }
     String keySetting = spec.keySetting();
     if (keySetting != null) {
@@ -195,13 +260,26 @@ final class DeploymentSettings {
                 + keySetting
                 + ", which is not set; set it, or drop ;key= to use the provider's usual key");
       }
-      b.set(azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY", key);
+      b.set(names.apiKey(), key);
     }
     return b.build();
   }
 
   /** Creates a backend with the provider of that id on the classpath. */
   static ChatBackend createWithServiceLoader(String providerId, ProviderSettings settings) {
+    return providerWithServiceLoader(providerId).createChatBackend(settings);
+  }
+
+  /** The setting names of the provider of that id on the classpath. */
+  static SettingNames namesWithServiceLoader(String providerId) {
+    return ProviderSettingNames.require(
+        providerWithServiceLoader(providerId), "a pool member's endpoint, deployment and key");
+  }
+
+  /**
+   * The provider of that id on the classpath, instantiating no other provider that declares its id.
+   */
+  static LlmProvider providerWithServiceLoader(String providerId) {
     List<String> found = new ArrayList<>();
     for (ServiceLoader.Provider<LlmProvider> p :
         ServiceLoader.load(LlmProvider.class).stream().toList()) {
@@ -212,7 +290,7 @@ final class DeploymentSettings {
       }
       LlmProvider provider = p.get();
       if (provider.id().equals(providerId)) {
-        return provider.createChatBackend(settings);
+        return provider;
       }
       found.add(provider.id());
     }
@@ -234,7 +312,7 @@ final class DeploymentSettings {
             + "': "
             + why
             + ". Expected deployment@https://endpoint[;tier=N][;weight=N][;rpm=N][;tpm=N]"
-            + "[;key=SETTING][;provider=azure|openai][;name=NAME][;small=DEPLOYMENT], members"
+            + "[;key=SETTING][;provider=ID][;name=NAME][;small=DEPLOYMENT], members"
             + " separated by commas");
   }
 }

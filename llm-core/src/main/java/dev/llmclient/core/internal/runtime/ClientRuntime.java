@@ -54,6 +54,8 @@ public final class ClientRuntime {
    * @param scheduler where retries and deadlines run
    * @param ownsScheduler whether closing the client shuts the scheduler down
    * @param random the source of jitter, values in [0, 1)
+   * @param owned what the builder made for this client alone (a cache from settings), closed with
+   *     it after the backend
    */
   public record Options(
       RetryPolicy policy,
@@ -64,7 +66,8 @@ public final class ClientRuntime {
       Clock clock,
       ScheduledExecutorService scheduler,
       boolean ownsScheduler,
-      DoubleSupplier random) {}
+      DoubleSupplier random,
+      List<AutoCloseable> owned) {}
 
   /**
    * A client's admission limit and how its refusal is worded.
@@ -262,6 +265,13 @@ public final class ClientRuntime {
       backend.close();
     } catch (Exception e) {
       LOG.warn("closing the {} {} backend failed", providerId, kind, e);
+    }
+    for (AutoCloseable resource : options.owned()) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("closing the {} client's {} failed", providerId, resource.getClass().getName(), e);
+      }
     }
     if (options.ownsScheduler()) {
       options.scheduler().shutdownNow();

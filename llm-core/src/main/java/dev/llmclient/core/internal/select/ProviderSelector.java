@@ -46,9 +46,9 @@ public final class ProviderSelector {
   private record Found(String id, ProviderCandidate candidate, @Nullable LlmProvider instance) {}
 
   private final List<Found> found;
-  private final Function<String, ProviderSettings> settingsFor;
+  private final Function<LlmProvider, ProviderSettings> settingsFor;
 
-  private ProviderSelector(List<Found> found, Function<String, ProviderSettings> settingsFor) {
+  private ProviderSelector(List<Found> found, Function<LlmProvider, ProviderSettings> settingsFor) {
     this.found = found;
     this.settingsFor = settingsFor;
   }
@@ -56,9 +56,12 @@ public final class ProviderSelector {
   /**
    * Reads every candidate's id (instantiating only those without {@code @ProviderId}) and rejects
    * duplicate ids.
+   *
+   * @param settingsFor the settings a provider is asked with; may throw {@link
+   *     LlmConfigurationException} when they cannot be made for that provider
    */
   public static ProviderSelector of(
-      List<ProviderCandidate> candidates, Function<String, ProviderSettings> settingsFor) {
+      List<ProviderCandidate> candidates, Function<LlmProvider, ProviderSettings> settingsFor) {
     List<Found> found = new ArrayList<>();
     for (ProviderCandidate c : candidates) {
       String id = c.declaredId();
@@ -96,7 +99,7 @@ public final class ProviderSelector {
         throw unknown(explicit);
       }
       LlmProvider provider = instance(f);
-      ProviderSettings settings = settingsFor.apply(f.id());
+      ProviderSettings settings = settingsFor.apply(provider);
       List<String> missing = provider.missingSettings(settings);
       if (!missing.isEmpty()) {
         throw new LlmConfigurationException(
@@ -120,7 +123,13 @@ public final class ProviderSelector {
     List<String> unconfigured = new ArrayList<>();
     for (Found f : found) {
       LlmProvider provider = instance(f);
-      ProviderSettings settings = settingsFor.apply(f.id());
+      ProviderSettings settings;
+      try {
+        settings = settingsFor.apply(provider);
+      } catch (LlmConfigurationException e) {
+        unconfigured.add(f.id() + " (" + e.getMessage() + ")");
+        continue;
+      }
       List<String> missing = provider.missingSettings(settings);
       if (missing.isEmpty()) {
         configured.add(new Selection(f.id(), provider, settings));
@@ -147,6 +156,22 @@ public final class ProviderSelector {
   }
 
   /**
+   * The provider of that id, instantiated, without checking its settings: for pool members, whose
+   * settings are made per member.
+   *
+   * @param id the provider id
+   * @param source where the id comes from, for the message
+   * @throws LlmConfigurationException when no provider has that id
+   */
+  public LlmProvider provider(String id, String source) {
+    Found f = byId(id);
+    if (f == null) {
+      throw unknown(new Explicit(id, source));
+    }
+    return instance(f);
+  }
+
+  /**
    * What {@link #describe} found: each provider's state, the id that would be selected, or why none
    * would be.
    */
@@ -166,7 +191,13 @@ public final class ProviderSelector {
     }
     List<ProviderStatus> statuses = new ArrayList<>();
     for (Found f : found) {
-      List<String> missing = instance(f).missingSettings(settingsFor.apply(f.id()));
+      LlmProvider provider = instance(f);
+      List<String> missing;
+      try {
+        missing = provider.missingSettings(settingsFor.apply(provider));
+      } catch (LlmConfigurationException e) {
+        missing = List.of(e.getMessage());
+      }
       statuses.add(
           new ProviderStatus(
               f.id(),
