@@ -246,7 +246,8 @@ public final class LlmClients {
         SettingsStores.closeQuietly(owned);
         throw e;
       }
-      return new PipelineClient(chat, effective, maxTokens, suffix, options(s, owned), objectMapper);
+      return new PipelineClient(
+          chat, effective, maxTokens, suffix, options(s, owned), objectMapper);
     }
 
     /**
