@@ -158,6 +158,7 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
   @Override
   public void cancel() {
     Future<?> toCancel;
+    CapacityChannel reader;
     synchronized (this) {
       if (cancelled) {
         return;
@@ -165,9 +166,20 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
       cancelled = true;
       queue.clear();
       toCancel = running;
+      reader = channel;
     }
     if (toCancel != null) {
       toCancel.cancel(true);
+    }
+    // Cancelling the exchange's future does not always reach an exchange that is already
+    // streaming; a stalled read would then keep the connection open for good. Asking for input
+    // makes the reactor call consume(), which fails the exchange, so the connection is dropped.
+    if (reader != null) {
+      try {
+        reader.update(1);
+      } catch (IOException e) {
+        // the exchange is already over
+      }
     }
   }
 
@@ -229,7 +241,11 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
     int n = src.remaining();
     synchronized (this) {
       window -= n;
-      if (cancelled || terminated) {
+      if (cancelled) {
+        src.position(src.limit());
+        throw new StreamCancelledException();
+      }
+      if (terminated) {
         src.position(src.limit());
         return;
       }
@@ -492,6 +508,18 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
       }
       missed = wip.addAndGet(-missed);
     } while (missed != 0);
+  }
+
+  /**
+   * Thrown into httpcore when input arrives for a cancelled stream, so that the exchange fails and
+   * its connection is closed instead of read to the end or returned to the pool.
+   */
+  private static final class StreamCancelledException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StreamCancelledException() {
+      super("the subscriber cancelled the stream", null);
+    }
   }
 
   /** A 2xx answer that is not an event stream. */
