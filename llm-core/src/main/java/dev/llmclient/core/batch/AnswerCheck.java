@@ -9,6 +9,7 @@ import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.RefusalException;
 import dev.llmclient.api.spi.ChatCompletion;
+import dev.llmclient.core.internal.chat.Replies;
 import dev.llmclient.core.internal.runtime.Json;
 import dev.llmclient.core.internal.schema.ResponseSchema;
 import java.io.IOException;
@@ -37,7 +38,7 @@ final class AnswerCheck {
       throw new RefusalException(refusal, context, null);
     }
     String content = c.content();
-    String text = content == null ? "" : stripFence(content.strip());
+    String text = content == null ? "" : Replies.stripFence(content.strip());
     if (text.isEmpty()) {
       throw new EmptyResponseException(
           "length".equals(c.finishReason())
@@ -104,21 +105,5 @@ final class AnswerCheck {
             + excerpt,
         context,
         cause);
-  }
-
-  /** Drops a Markdown code fence around the whole reply, as the online path does. */
-  static String stripFence(String text) {
-    if (!text.startsWith("```")) {
-      return text;
-    }
-    int firstNewline = text.indexOf('\n');
-    if (firstNewline < 0) {
-      return text;
-    }
-    String trimmed = text.substring(firstNewline + 1).stripTrailing();
-    if (trimmed.endsWith("```")) {
-      trimmed = trimmed.substring(0, trimmed.length() - 3);
-    }
-    return trimmed.strip();
   }
 }

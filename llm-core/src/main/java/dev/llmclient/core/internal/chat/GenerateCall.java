@@ -5,14 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmclient.api.EmptyResponseException;
 import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.InvalidResponseException;
-import dev.llmclient.api.LlmConnectionException;
-import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.RefusalException;
 import dev.llmclient.api.StreamEvent;
-import dev.llmclient.api.ToolCall;
 import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
@@ -236,7 +233,7 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
       if (partial != null) {
         addUsage(partial);
       }
-      fail(brokenStream(error));
+      fail(stream.broken(error, runtime.providerId()));
       return;
     }
     TransportRetries.Decision decision = decide(error, retries);
@@ -267,7 +264,7 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
       return;
     }
     String content = c.content();
-    String text = content == null ? "" : stripFence(content.strip());
+    String text = content == null ? "" : Replies.stripFence(content.strip());
     boolean cutOff = "length".equals(c.finishReason());
     if (text.isEmpty()) {
       if (cutOff) {
@@ -380,57 +377,14 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
    * re-asked like an invalid answer. Such answers are not cached: the caller runs the tools.
    */
   private void onToolCalls(ChatCompletion c) {
-    List<ToolCall> bound = new ArrayList<>(c.toolCalls().size());
-    for (ToolCall call : c.toolCalls()) {
-      String args = call.argumentsJson();
-      ResponseSchema schema = p.toolSchemas().get(call.name());
-      if (schema == null) {
-        problem(
-            Problem.TOOL_CALL,
-            "the reply calls tool '"
-                + call.name()
-                + "', which is not one of the tools offered "
-                + p.toolSchemas().keySet(),
-            c,
-            args);
-        return;
-      }
-      String what = "the arguments of the call of tool '" + call.name() + "'";
-      JsonNode node;
-      try {
-        node = Json.MAPPER.readTree(args.isBlank() ? "{}" : args);
-      } catch (JsonProcessingException e) {
-        problem(
-            Problem.TOOL_CALL, what + " are not valid JSON: " + e.getOriginalMessage(), c, args);
-        return;
-      }
-      if (!node.isObject()) {
-        problem(Problem.TOOL_CALL, what + " must be a JSON object", c, args);
-        return;
-      }
-      List<String> errors = schema.validate(node);
-      if (!errors.isEmpty()) {
-        problem(
-            Problem.TOOL_CALL,
-            what + " do not match the tool's schema: " + String.join("; ", errors),
-            c,
-            args);
-        return;
-      }
-      Object value;
-      try {
-        value = schema.reader != null ? schema.reader.readValue(node) : Json.toMap(node);
-      } catch (IOException | IllegalArgumentException e) {
-        String detail =
-            e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        problem(Problem.TOOL_CALL, what + " could not be mapped: " + detail, c, args);
-        return;
-      }
-      bound.add(new ToolCall(call.id(), call.name(), args, value));
+    ToolCallBinder.Bound bound = ToolCallBinder.bind(c.toolCalls(), p.toolSchemas());
+    if (bound.problem() != null) {
+      problem(Problem.TOOL_CALL, bound.problem(), c, bound.arguments());
+      return;
     }
     String content = c.content();
     T value = p.text() && content != null && !content.isBlank() ? text(content) : null;
-    finish(c, responseBuilder(c).value(value).toolCalls(bound).build());
+    finish(c, responseBuilder(c).value(value).toolCalls(bound.calls()).build());
   }
 
   @SuppressWarnings("unchecked")
@@ -572,39 +526,6 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
     }
   }
 
-  /** A stream that broke after the consumer got part of it: typed, saying what arrived. */
-  private LlmException brokenStream(Throwable error) {
-    String received = stream == null ? "" : stream.receivedSoFar();
-    Throwable cause = error;
-    while (cause != null && !(cause instanceof LlmTimeoutException)) {
-      cause = cause.getCause() == cause ? null : cause.getCause();
-    }
-    ErrorContext context =
-        error instanceof LlmException e ? e.context() : ErrorContext.provider(runtime.providerId());
-    if (cause != null) {
-      return new LlmTimeoutException(
-          "The stream stalled after "
-              + received
-              + ": the server sent nothing within the response timeout, so the answer is"
-              + " incomplete. Call again, or raise the provider's response timeout"
-              + " (LLM_HTTP_RESPONSE_TIMEOUT)",
-          context,
-          error);
-    }
-    if (error instanceof LlmException e) {
-      return e; // the backend's message already says how much arrived; not retried after events
-    }
-    return new LlmConnectionException(
-        "The stream broke after "
-            + received
-            + ": "
-            + error
-            + ". The answer is incomplete; call"
-            + " again.",
-        context,
-        error);
-  }
-
   @Override
   protected LlmTimeoutException timedOut(Duration deadline, int attempts) {
     return new LlmTimeoutException(
@@ -665,27 +586,7 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
     return new ErrorContext(runtime.providerId(), null, c.requestId());
   }
 
-  /** Removes a Markdown code fence (```json ... ``` or ``` ... ```) around the whole reply. */
-  static String stripFence(String text) {
-    if (!text.startsWith("```")) {
-      return text;
-    }
-    int firstNewline = text.indexOf('\n');
-    if (firstNewline < 0) {
-      return text;
-    }
-    String body = text.substring(firstNewline + 1);
-    String trimmed = body.stripTrailing();
-    if (trimmed.endsWith("```")) {
-      trimmed = trimmed.substring(0, trimmed.length() - 3);
-    }
-    return trimmed.strip();
-  }
-
   private static String excerpt(String text) {
-    String oneLine = text.replaceAll("\\s+", " ");
-    return oneLine.length() <= EXCERPT
-        ? "'" + oneLine + "'"
-        : "'" + oneLine.substring(0, EXCERPT) + "...' (" + text.length() + " chars)";
+    return Replies.excerpt(text, EXCERPT);
   }
 }

@@ -1,5 +1,9 @@
 package dev.llmclient.core.internal.chat;
 
+import dev.llmclient.api.ErrorContext;
+import dev.llmclient.api.LlmConnectionException;
+import dev.llmclient.api.LlmException;
+import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.api.StreamEvent;
 import dev.llmclient.api.ToolCall;
 import dev.llmclient.api.Usage;
@@ -177,6 +181,39 @@ final class StreamRelay implements Flow.Subscription {
           + (a == null ? 0 : a.text.length())
           + " characters of text";
     }
+  }
+
+  /** A stream that broke after the consumer got part of it: typed, saying what arrived. */
+  LlmException broken(Throwable error, String providerId) {
+    String received = receivedSoFar();
+    Throwable cause = error;
+    while (cause != null && !(cause instanceof LlmTimeoutException)) {
+      cause = cause.getCause() == cause ? null : cause.getCause();
+    }
+    ErrorContext context =
+        error instanceof LlmException e ? e.context() : ErrorContext.provider(providerId);
+    if (cause != null) {
+      return new LlmTimeoutException(
+          "The stream stalled after "
+              + received
+              + ": the server sent nothing within the response timeout, so the answer is"
+              + " incomplete. Call again, or raise the provider's response timeout"
+              + " (LLM_HTTP_RESPONSE_TIMEOUT)",
+          context,
+          error);
+    }
+    if (error instanceof LlmException e) {
+      return e; // the backend's message already says how much arrived; not retried after events
+    }
+    return new LlmConnectionException(
+        "The stream broke after "
+            + received
+            + ": "
+            + error
+            + ". The answer is incomplete; call"
+            + " again.",
+        context,
+        error);
   }
 
   /**
