@@ -12,14 +12,11 @@ import dev.llmclient.core.internal.runtime.ClientRuntime;
 import dev.llmclient.core.internal.runtime.SafeSpan;
 import dev.llmclient.core.pool.PoolRouter.Decision;
 import dev.llmclient.core.pool.PoolRouter.Kind;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -167,28 +164,8 @@ public final class DeploymentPool implements ChatBackend {
     this.stats = new PoolStats(b.prices);
     this.closeWithPool = List.copyOf(b.closeWithPool);
     this.maxWaitNanos = PoolTime.nanosAtMost(b.maxWait, Long.MAX_VALUE);
-    long maxCooldownNanos = PoolTime.nanosAtMost(b.maxCooldown, Long.MAX_VALUE);
-    BudgetStore store = b.budgetStore != null ? b.budgetStore : BudgetStore.inProcess();
-    PoolMember.Settings settings =
-        new PoolMember.Settings(
-            store,
-            PoolTime.nanosAtMost(b.defaultCooldown, maxCooldownNanos),
-            maxCooldownNanos,
-            maxWaitNanos,
-            b.learnLimits,
-            b.clock);
-    CircuitBreakerRegistry registry =
-        b.breakerRegistry != null ? b.breakerRegistry : CircuitBreakerRegistry.ofDefaults();
-    CircuitBreakerConfig breakerConfig = b.breakerPolicy.toConfig(b.clock);
-    List<PoolMember> list = new ArrayList<>();
-    TreeSet<Integer> tierSet = new TreeSet<>();
-    for (DeploymentMember m : b.members) {
-      store.register(m.name(), b.rules(m.requestsPerMinute(), m.tokensPerMinute()));
-      list.add(new PoolMember(m, registry.circuitBreaker(m.name(), breakerConfig), settings));
-      tierSet.add(m.tier());
-    }
-    this.members = List.copyOf(list);
-    int[] tiers = tierSet.stream().mapToInt(Integer::intValue).toArray();
+    this.members = b.poolMembers(maxWaitNanos);
+    int[] tiers = members.stream().mapToInt(m -> m.config.tier()).distinct().sorted().toArray();
     this.info = PoolRouter.poolInfo(members, tiers[0]);
     this.router = new PoolRouter(members, tiers);
     this.ownsScheduler = b.scheduler == null;
@@ -248,13 +225,7 @@ public final class DeploymentPool implements ChatBackend {
    * @throws dev.llmclient.api.LlmConfigurationException when the setting is malformed
    */
   public static List<String> describeMembers(ProviderSettings settings) {
-    String value = settings.get(DEPLOYMENTS_SETTING);
-    if (value == null) {
-      return List.of();
-    }
-    return DeploymentSettings.parse(value).stream()
-        .map(spec -> DeploymentSettings.describe(spec, settings))
-        .toList();
+    return DeploymentSettings.describeAll(settings);
   }
 
   /**
@@ -341,18 +312,14 @@ public final class DeploymentPool implements ChatBackend {
     for (PoolCall c : dropped) {
       finish(c, null, closedException());
     }
-    for (PoolMember m : members) {
-      try {
-        m.backend.close();
-      } catch (RuntimeException e) {
-        LOG.warn("closing the backend of pool member {} failed", m.name, e);
-      }
-    }
-    for (AutoCloseable resource : closeWithPool) {
+    List<AutoCloseable> resources = new ArrayList<>();
+    members.forEach(m -> resources.add(m.backend));
+    resources.addAll(closeWithPool);
+    for (AutoCloseable resource : resources) {
       try {
         resource.close();
       } catch (Exception e) {
-        LOG.warn("closing {} with the pool failed", resource.getClass().getSimpleName(), e);
+        LOG.warn("closing {} with the pool failed", resource, e);
       }
     }
     if (ownsScheduler) {

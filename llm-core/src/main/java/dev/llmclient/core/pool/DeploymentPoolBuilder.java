@@ -7,6 +7,7 @@ import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.Tracer;
 import dev.llmclient.core.PriceTable;
 import dev.llmclient.core.internal.select.ProviderSettingNames;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -388,5 +389,28 @@ public final class DeploymentPoolBuilder {
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(name + " must be positive, got " + d);
     }
+  }
+
+  /** The pool's members, each registered with the budget store and given its breaker. */
+  List<PoolMember> poolMembers(long maxWaitNanos) {
+    long maxCooldownNanos = PoolTime.nanosAtMost(maxCooldown, Long.MAX_VALUE);
+    BudgetStore store = budgetStore != null ? budgetStore : BudgetStore.inProcess();
+    PoolMember.Settings settings =
+        new PoolMember.Settings(
+            store,
+            PoolTime.nanosAtMost(defaultCooldown, maxCooldownNanos),
+            maxCooldownNanos,
+            maxWaitNanos,
+            learnLimits,
+            clock);
+    CircuitBreakerRegistry registry =
+        breakerRegistry != null ? breakerRegistry : CircuitBreakerRegistry.ofDefaults();
+    CircuitBreakerConfig breakerConfig = breakerPolicy.toConfig(clock);
+    List<PoolMember> list = new ArrayList<>(members.size());
+    for (DeploymentMember m : members) {
+      store.register(m.name(), rules(m.requestsPerMinute(), m.tokensPerMinute()));
+      list.add(new PoolMember(m, registry.circuitBreaker(m.name(), breakerConfig), settings));
+    }
+    return List.copyOf(list);
   }
 }

@@ -315,4 +315,13 @@ final class DeploymentSettings {
             + "[;key=SETTING][;provider=ID][;name=NAME][;small=DEPLOYMENT], members"
             + " separated by commas");
   }
+
+  /** One line per member of {@value DeploymentPool#DEPLOYMENTS_SETTING}; empty when not set. */
+  static List<String> describeAll(ProviderSettings settings) {
+    String value = settings.get(DeploymentPool.DEPLOYMENTS_SETTING);
+    if (value == null) {
+      return List.of();
+    }
+    return parse(value).stream().map(spec -> describe(spec, settings)).toList();
+  }
 }
