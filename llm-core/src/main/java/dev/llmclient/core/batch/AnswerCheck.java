@@ -1,7 +1,5 @@
 package dev.llmclient.core.batch;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmclient.api.EmptyResponseException;
 import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.InvalidResponseException;
@@ -9,13 +7,12 @@ import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.RefusalException;
 import dev.llmclient.api.spi.ChatCompletion;
+import dev.llmclient.core.internal.chat.JsonAnswer;
 import dev.llmclient.core.internal.chat.Replies;
 import dev.llmclient.core.internal.runtime.Json;
 import dev.llmclient.core.internal.schema.ResponseSchema;
-import java.io.IOException;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,43 +44,15 @@ final class AnswerCheck {
           context,
           null);
     }
-    JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw invalid("the reply is not valid JSON: " + e.getOriginalMessage(), text, context, e);
+    JsonAnswer.Read read = JsonAnswer.read(text, schema);
+    if (read.problem() != null) {
+      throw invalid(Objects.requireNonNull(read.detail()), text, context, read.cause());
     }
-    if (node == null || !node.isObject()) {
-      throw invalid(
-          "the reply must be a JSON object, but it is "
-              + (node == null ? "empty" : node.getNodeType().name().toLowerCase(Locale.ROOT)),
-          text,
-          context,
-          null);
-    }
-    T value;
-    if (schema != null) {
-      List<String> errors = schema.validate(node);
-      if (!errors.isEmpty()) {
-        throw invalid(
-            "the reply does not match the JSON schema: " + String.join("; ", errors),
-            text,
-            context,
-            null);
-      }
-    }
-    try {
-      value =
-          schema != null && schema.reader != null
-              ? schema.reader.readValue(node)
-              : (T) Json.toMap(node);
-    } catch (IOException | IllegalArgumentException e) {
-      throw invalid("the reply could not be mapped: " + e.getMessage(), text, context, e);
-    }
+    T value = (T) read.value();
     if (value == null) {
       throw invalid("mapping the answer gave null", text, context, null);
     }
-    Map<String, Object> json = Json.toMap(node);
+    Map<String, Object> json = Json.toMap(Objects.requireNonNull(read.node()));
     return LlmResponse.<T>builder()
         .value(value)
         .json(json)

@@ -1,6 +1,5 @@
 package dev.llmclient.core.internal.chat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmclient.api.EmptyResponseException;
 import dev.llmclient.api.ErrorContext;
@@ -17,12 +16,12 @@ import dev.llmclient.core.internal.runtime.Call;
 import dev.llmclient.core.internal.runtime.Json;
 import dev.llmclient.core.internal.runtime.SafeSpan;
 import dev.llmclient.core.internal.runtime.TransportRetries;
-import dev.llmclient.core.internal.schema.ResponseSchema;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +51,7 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
   private static final AtomicIntegerFieldUpdater<GenerateCall> PERMIT =
       AtomicIntegerFieldUpdater.newUpdater(GenerateCall.class, "permit");
 
+  /** What is wrong with a reply; the JSON ones are {@link JsonAnswer.Problem}'s, by name. */
   private enum Problem {
     EMPTY("EmptyResponse"),
     INVALID_JSON("InvalidJson"),
@@ -281,57 +281,27 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
       problem(Problem.EMPTY, "the reply had no content", c, text);
       return;
     }
-    JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      if (cutOff) {
-        fail(
-            new InvalidResponseException(
-                "The answer was cut off: max tokens ("
-                    + p.maxTokens()
-                    + ") was too small for it; raise maxTokens on the request or in LlmConfig."
-                    + " It began: "
-                    + excerpt(text),
-                context(c),
-                e));
-        return;
-      }
-      problem(
-          Problem.INVALID_JSON, "the reply is not valid JSON: " + e.getOriginalMessage(), c, text);
+    JsonAnswer.Read read = JsonAnswer.read(text, p.schema());
+    JsonAnswer.Problem problem = read.problem();
+    if (problem == JsonAnswer.Problem.INVALID_JSON && cutOff) {
+      fail(
+          new InvalidResponseException(
+              "The answer was cut off: max tokens ("
+                  + p.maxTokens()
+                  + ") was too small for it; raise maxTokens on the request or in LlmConfig."
+                  + " It began: "
+                  + excerpt(text),
+              context(c),
+              read.cause()));
       return;
     }
-    if (!node.isObject()) {
-      problem(
-          Problem.NOT_AN_OBJECT,
-          "the reply must be a JSON object, but it is "
-              + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT),
-          c,
-          text);
+    if (problem != null) {
+      problem(Problem.valueOf(problem.name()), Objects.requireNonNull(read.detail()), c, text);
       return;
     }
-    ResponseSchema schema = p.schema();
-    if (schema != null) {
-      List<String> errors = schema.validate(node);
-      if (!errors.isEmpty()) {
-        problem(
-            Problem.SCHEMA,
-            "the reply does not match the JSON schema: " + String.join("; ", errors),
-            c,
-            text);
-        return;
-      }
-    }
-    T value;
-    try {
-      value = map(node);
-    } catch (IOException | IllegalArgumentException e) {
-      String detail =
-          e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-      problem(Problem.MAPPING, "the reply could not be mapped: " + detail, c, text);
-      return;
-    }
-    succeed(node, value, c);
+    @SuppressWarnings("unchecked")
+    T value = (T) read.value();
+    succeed(Objects.requireNonNull(read.node()), value, c);
   }
 
   /** A text answer: the content as it is; empty and cut-off answers stay typed failures. */
@@ -471,11 +441,7 @@ final class GenerateCall<T> extends Call<LlmResponse<T>, ChatCompletionRequest, 
 
   @SuppressWarnings("unchecked")
   private T map(JsonNode node) throws IOException {
-    ResponseSchema schema = p.schema();
-    if (schema != null && schema.reader != null) {
-      return schema.reader.readValue(node);
-    }
-    return (T) Json.toMap(node);
+    return (T) JsonAnswer.map(node, p.schema());
   }
 
   // ---- outcome -----------------------------------------------------------------------------
