@@ -148,9 +148,7 @@ final class ChatCommand implements Callable<Integer> {
           out.println();
           out.flush();
         }
-        err.println(
-            "llm: " + e.getClass().getSimpleName() + ": " + TerminalText.safe(e.getMessage()));
-        return LlmCommand.RECORDS_FAILED;
+        return SingleCall.failed(e, err);
       }
     }
   }

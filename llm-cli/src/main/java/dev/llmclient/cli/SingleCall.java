@@ -27,9 +27,7 @@ final class SingleCall {
       try {
         response = connection.client().generate(request);
       } catch (LlmException e) {
-        err.println(
-            "llm: " + e.getClass().getSimpleName() + ": " + TerminalText.safe(e.getMessage()));
-        return LlmCommand.RECORDS_FAILED;
+        return failed(e, err);
       }
       Map<String, Object> json = response.json();
       out.println(Json.write(json));
@@ -37,6 +35,12 @@ final class SingleCall {
       summary(response, err);
       return LlmCommand.OK;
     }
+  }
+
+  /** Says why the call failed, terminal-safe, and returns the exit code for it. */
+  static int failed(LlmException e, PrintWriter err) {
+    err.println("llm: " + e.getClass().getSimpleName() + ": " + TerminalText.safe(e.getMessage()));
+    return LlmCommand.RECORDS_FAILED;
   }
 
   /** The one line about a finished call on {@code err}: model, tokens, attempts, re-asks. */
