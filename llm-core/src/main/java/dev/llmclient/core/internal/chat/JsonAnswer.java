@@ -96,8 +96,7 @@ public final class JsonAnswer {
    * @return the value; may be null when a custom deserializer returns null
    * @throws IOException when the reader cannot map it
    */
-  public static @Nullable Object map(JsonNode node, @Nullable ResponseSchema schema)
-      throws IOException {
+  static @Nullable Object map(JsonNode node, @Nullable ResponseSchema schema) throws IOException {
     return schema != null && schema.reader != null
         ? schema.reader.readValue(node)
         : Json.toMap(node);
