@@ -60,6 +60,30 @@ class DocsLinksTest {
         .containsExactly("a.md");
   }
 
+  /**
+   * docs/testing.md repeats the README's simulator test, which integration-tests'
+   * ReadmeSimulatorSnippetTest compiles and runs; the copy must stay the same text.
+   */
+  @Test
+  void testingPageRepeatsTheReadmesCheckedSimulatorSnippetExactly() throws IOException {
+    String readme =
+        javaBlockWith(Files.readString(ROOT.resolve("README.md")), "@RegisterExtension");
+    String page =
+        javaBlockWith(Files.readString(ROOT.resolve("docs/testing.md")), "@RegisterExtension");
+    assertThat(readme).contains("survivesThrottling");
+    assertThat(page).isEqualTo(readme);
+  }
+
+  private static String javaBlockWith(String markdown, String marker) {
+    Matcher m = Pattern.compile("(?ms)^```java\n(.*?)^```").matcher(markdown);
+    while (m.find()) {
+      if (m.group(1).contains(marker)) {
+        return m.group(1);
+      }
+    }
+    throw new AssertionError("no java block with " + marker);
+  }
+
   private static List<Path> pages() throws IOException {
     List<Path> pages = new ArrayList<>();
     pages.add(ROOT.resolve("README.md"));
