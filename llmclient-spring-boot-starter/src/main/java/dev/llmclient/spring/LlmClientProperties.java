@@ -29,23 +29,79 @@ public final class LlmClientProperties {
   /** The prefix of every property: {@value}. */
   public static final String PREFIX = "llmclient";
 
+  /**
+   * Provider id, azure or openai (LLM_PROVIDER); unset, the one provider whose settings are
+   * complete is used.
+   */
   private @Nullable String provider;
+
+  /**
+   * Endpoint URL: AZURE_OPENAI_ENDPOINT for azure, OPENAI_BASE_URL for openai. Needs
+   * llmclient.provider.
+   */
   private @Nullable String endpoint;
+
+  /**
+   * API key: AZURE_OPENAI_API_KEY for azure, OPENAI_API_KEY for openai. Needs llmclient.provider;
+   * keep it out of source control, e.g. ${MY_SECRET}.
+   */
   private @Nullable String apiKey;
+
+  /** Azure API version (AZURE_OPENAI_API_VERSION), e.g. 2024-10-21. */
   private @Nullable String apiVersion;
+
+  /**
+   * Whether Azure authenticates with Entra ID instead of a key (AZURE_OPENAI_USE_MANAGED_IDENTITY);
+   * needs com.azure:azure-identity.
+   */
   private @Nullable Boolean useManagedIdentity;
+
+  /** Azure chat deployment (AZURE_OPENAI_DEPLOYMENT_NAME). */
   private @Nullable String deployment;
+
+  /**
+   * Azure deployment for small calls (AZURE_OPENAI_SMALL_DEPLOYMENT_NAME); unset, small calls use
+   * the chat deployment.
+   */
   private @Nullable String smallDeployment;
+
+  /** Azure embedding deployment (AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME). */
   private @Nullable String embeddingDeployment;
+
+  /** Chat model (MODEL_NAME). */
   private @Nullable String model;
+
+  /** Model for small calls (SMALL_MODEL_NAME). */
   private @Nullable String smallModel;
+
+  /** Embedding model (EMBEDDING_MODEL). */
   private @Nullable String embeddingModel;
+
+  /** Length embeddings are cut to (EMBEDDING_DIM); unset, the model's own. */
   private @Nullable Integer embeddingDimensions;
+
+  /** Default sampling temperature, 0.0 to 2.0 (LLM_TEMPERATURE); not sent to reasoning models. */
   private @Nullable Double temperature;
+
+  /** Default output-token cap per call (LLM_MAX_TOKENS). */
   private @Nullable Integer maxTokens;
+
+  /** Reasoning effort for reasoning models, e.g. low (LLM_REASONING_EFFORT). */
   private @Nullable String reasoningEffort;
+
+  /** Verbosity for reasoning models, e.g. low (LLM_VERBOSITY). */
   private @Nullable String verbosity;
+
+  /**
+   * Which tracer the clients get: auto (Micrometer, else OpenTelemetry, else what the classpath
+   * offers), micrometer, opentelemetry or none.
+   */
   private Tracing tracing = Tracing.AUTO;
+
+  /**
+   * Any other setting by its environment name, e.g. llmclient.settings.LLM_HTTP_PROXY; the named
+   * properties win over these.
+   */
   private Map<String, String> settings = new LinkedHashMap<>();
 
   /** Creates the properties with nothing set. */
