@@ -184,7 +184,7 @@ public final class PipelineClient implements LlmClient {
   /** The request as an online call would send it, for the file-batch runner (core.batch). */
   public PreparedRequest prepareForBatch(LlmRequest<?> request) {
     Prepared p = prepare(request);
-    return new PreparedRequest(p.base(), p.schema(), p.model(), p.maxTokens());
+    return new PreparedRequest(p.base(), p.schema(), p.text(), p.model(), p.maxTokens());
   }
 
   /** Everything decided before the first attempt; runs on the caller's thread. */
