@@ -39,12 +39,15 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientBuilder.class);
 
+  /** The span prefix when neither the builder nor the tracer sets one: {@value}. */
+  static final String DEFAULT_SPAN_PREFIX = "llmclient";
+
   @Nullable String providerId;
   @Nullable ProviderSettings settings;
   RetryPolicy retryPolicy = RetryPolicy.getDefault();
   @Nullable ResponseCache cache;
   @Nullable Tracer tracer;
-  String spanPrefix = "llmclient";
+  @Nullable String spanPrefix;
   @Nullable CallLog callLog;
   @Nullable TokenUsageTracker tracker;
   @Nullable K backend;
@@ -153,9 +156,11 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
 
   /**
    * Sets the span-name prefix: spans are called {@code <prefix>.llm.generate} for chat and {@code
-   * <prefix>.llm.embed} for embeddings. Trailing dots are dropped.
+   * <prefix>.llm.embed} for embeddings. Trailing dots are dropped. A tracer configured with a
+   * prefix of its own (see {@link Tracer#spanPrefix()}) gives it to the client; setting a different
+   * one here fails the build.
    *
-   * @param spanPrefix the prefix, default {@code "llmclient"}
+   * @param spanPrefix the prefix, default the tracer's, else {@value #DEFAULT_SPAN_PREFIX}
    * @return this builder
    * @throws IllegalArgumentException when blank
    */
@@ -257,10 +262,20 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
     ProviderSelector.Selection selection =
         ProviderSelector.of(candidates.get(), settingsFor::apply)
             .select(ProviderSelector.Explicit.resolve(providerId, s));
+    checkSettings(selection.provider(), s);
     K created = create.apply(selection.provider(), selection.settings());
     LOG.debug("selected {} provider {}", kind, selection.id());
     return created;
   }
+
+  /**
+   * Checks the settings of the selected provider before it is asked for a backend; nothing by
+   * default.
+   *
+   * @param provider the selected provider
+   * @param s the resolved settings
+   */
+  void checkSettings(LlmProvider provider, ProviderSettings s) {}
 
   /**
    * The response cache the settings ask for ({@value StoreProvider#REDIS_URL}, {@value
@@ -286,11 +301,18 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
     ResponseCache c = cache != null ? cache : owned;
     List<AutoCloseable> closeWithClient =
         owned instanceof AutoCloseable closeable ? List.of(closeable) : List.of();
+    String prefix =
+        OneValue.of(
+            "the span prefix",
+            "the client builder's spanPrefix(...)",
+            spanPrefix,
+            "the tracer's spanPrefix (" + t.getClass().getName() + ")",
+            t.spanPrefix().map(ClientBuilder::spanPrefixOf).orElse(null));
     return new ClientRuntime.Options(
         retryPolicy,
         c,
         t,
-        spanPrefix,
+        prefix != null ? prefix : DEFAULT_SPAN_PREFIX,
         tracker,
         clock,
         exec,

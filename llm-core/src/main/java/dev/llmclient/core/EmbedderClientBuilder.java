@@ -114,6 +114,31 @@ public final class EmbedderClientBuilder
   }
 
   /**
+   * The key and endpoint in the config are the provider's key and endpoint settings, and the
+   * generic {@value EmbedderConfig#EMBEDDING_MODEL} and the provider's own embedding setting name
+   * one value: where both are set they must agree.
+   */
+  @Override
+  void checkSettings(LlmProvider provider, ProviderSettings s) {
+    OneValue.keyAndUrl(
+        provider, s, "EmbedderConfig", config.apiKey().orElse(null), config.baseUrl().orElse(null));
+    provider
+        .settingNames()
+        .ifPresent(
+            names ->
+                OneValue.of(
+                    "the embedding model",
+                    names.embeddingModel(),
+                    blankToNull(s.get(names.embeddingModel())),
+                    EmbedderConfig.EMBEDDING_MODEL,
+                    blankToNull(s.get(EmbedderConfig.EMBEDDING_MODEL))));
+  }
+
+  private static @Nullable String blankToNull(@Nullable String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  /**
    * The provider's settings: the config's key and URL under the provider's names, and {@value
    * EmbedderConfig#EMBEDDING_MODEL} handed over as the provider's own embedding setting when that
    * one is unset.

@@ -165,8 +165,10 @@ public final class LlmClients {
     }
 
     /**
-     * Sets the client-wide output-token cap, between the per-call value and {@link
-     * LlmConfig#maxTokens()} (Graphiti's {@code max_tokens} constructor argument).
+     * Sets the client-wide output-token cap, a shortcut for {@link LlmConfig.Builder#maxTokens}
+     * (Graphiti's {@code max_tokens} constructor argument). It is the same value as the config's
+     * (and {@code LLM_MAX_TOKENS}), not a layer above it: unlike Graphiti, where the constructor's
+     * argument silently replaces the config's, two different caps fail the build.
      *
      * @param maxTokens a positive cap
      * @return this builder
@@ -233,7 +235,7 @@ public final class LlmClients {
      */
     public LlmClient build() {
       ProviderSettings s = resolvedSettings();
-      LlmConfig effective = config.withDefaultsFrom(s);
+      LlmConfig effective = withCap(config.withDefaultsFrom(s));
       ResponseCache owned = settingsCache(s);
       ChatBackend chat;
       try {
@@ -246,8 +248,28 @@ public final class LlmClients {
         SettingsStores.closeQuietly(owned);
         throw e;
       }
-      return new PipelineClient(
-          chat, effective, maxTokens, suffix, options(s, owned), objectMapper);
+      return new PipelineClient(chat, effective, suffix, options(s, owned), objectMapper);
+    }
+
+    /**
+     * The key and endpoint in the config are the provider's settings: where both are set, agree.
+     */
+    @Override
+    void checkSettings(LlmProvider provider, ProviderSettings s) {
+      OneValue.keyAndUrl(
+          provider, s, "LlmConfig", config.apiKey().orElse(null), config.baseUrl().orElse(null));
+    }
+
+    /** The configuration with the builder's cap, which must agree with the config's. */
+    private LlmConfig withCap(LlmConfig effective) {
+      Integer cap =
+          OneValue.of(
+              "the output-token cap",
+              "LlmClients.builder().maxTokens(...)",
+              maxTokens,
+              "LlmConfig.maxTokens (or LLM_MAX_TOKENS)",
+              effective.maxTokens().orElse(null));
+      return cap == null ? effective : effective.toBuilder().maxTokens(cap).build();
     }
 
     /**

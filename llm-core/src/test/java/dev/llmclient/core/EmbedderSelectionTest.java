@@ -211,10 +211,27 @@ class EmbedderSelectionTest {
             Map.of(
                 "AZURE_OPENAI_ENDPOINT", "http://127.0.0.1",
                 "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME", "emb-prod",
-                "EMBEDDING_MODEL", "text-embedding-3-small"))) {
+                "EMBEDDING_MODEL", "emb-prod"))) {
       embedder.create("x");
     }
     assertThat(azure.last.lastRequest().model()).isEqualTo("emb-prod");
+  }
+
+  @Test
+  void theGenericAndTheProvidersEmbeddingSettingAreOneValueSoTwoDifferentOnesFail() {
+    int before = azure.embeddingBackends.get();
+    assertThatThrownBy(
+            () ->
+                build(
+                    Map.of(
+                        "AZURE_OPENAI_ENDPOINT", "http://127.0.0.1",
+                        "AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME", "emb-prod",
+                        "EMBEDDING_MODEL", "text-embedding-3-small")))
+        .isInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("The embedding model is set twice, to different values")
+        .hasMessageContaining("emb-prod by AZURE_OPENAI_EMBEDDING_DEPLOYMENT_NAME")
+        .hasMessageContaining("text-embedding-3-small by EMBEDDING_MODEL");
+    assertThat(azure.embeddingBackends).as("nothing was created").hasValue(before);
   }
 
   @Test
@@ -233,6 +250,44 @@ class EmbedderSelectionTest {
       embedder.create("x");
     }
     assertThat(openai.embeddingBackends).hasValue(1);
+  }
+
+  @Test
+  void aKeyOrEndpointInTheConfigIsTheProvidersSettingSoTwoDifferentOnesFailWithoutShowingKeys() {
+    EmbedderConfig config =
+        EmbedderConfig.builder().apiKey("sk-in-code").baseUrl("http://127.0.0.1:9/v1").build();
+
+    assertThatThrownBy(
+            () -> build(Map.of("LLM_PROVIDER", "openai", "OPENAI_API_KEY", "sk-in-env"), config))
+        .isInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("The API key is set twice, to two different values (not shown)")
+        .hasMessageContaining("by EmbedderConfig.apiKey and by OPENAI_API_KEY")
+        .message()
+        .doesNotContain("sk-in-code")
+        .doesNotContain("sk-in-env");
+    assertThatThrownBy(
+            () ->
+                build(
+                    Map.of("LLM_PROVIDER", "openai", "OPENAI_BASE_URL", "http://127.0.0.1:8/v1"),
+                    config))
+        .isInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("The endpoint is set twice")
+        .hasMessageContaining("http://127.0.0.1:9/v1 by EmbedderConfig.baseUrl");
+    assertThat(openai.embeddingBackends).as("nothing was created").hasValue(0);
+
+    try (EmbedderClient embedder =
+        build(
+            Map.of(
+                "LLM_PROVIDER",
+                "openai",
+                "OPENAI_API_KEY",
+                "sk-in-code",
+                "OPENAI_BASE_URL",
+                "http://127.0.0.1:9/v1"),
+            config)) {
+      embedder.create("x");
+    }
+    assertThat(openai.embeddingBackends).as("the same value twice is fine").hasValue(1);
   }
 
   @Test

@@ -433,12 +433,36 @@ class PipelineTest {
   @Test
   void maxTokensComeFromTheCallThenTheClientThenTheConfigThenTheDefault() {
     LlmConfig config = LlmConfig.builder().maxTokens(3000).build();
-    LlmClient withClientCap = builder().config(config).maxTokens(2000).build();
+    LlmClient withClientCap = builder().maxTokens(2000).build();
 
     assertThat(sent(withClientCap, q().maxTokens(500).build()).maxOutputTokens()).isEqualTo(500);
     assertThat(sent(withClientCap, q().build()).maxOutputTokens()).isEqualTo(2000);
     assertThat(sent(client(config), q().build()).maxOutputTokens()).isEqualTo(3000);
     assertThat(sent(client(), q().build()).maxOutputTokens()).isEqualTo(16384);
+  }
+
+  @Test
+  void theClientCapIsTheConfigsCapSoTwoDifferentCapsFailTheBuild() {
+    LlmConfig config = LlmConfig.builder().maxTokens(3000).build();
+
+    assertThat(
+            sent(builder().config(config).maxTokens(3000).build(), q().build()).maxOutputTokens())
+        .isEqualTo(3000);
+    assertThatThrownBy(() -> builder().config(config).maxTokens(2000).build())
+        .isInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("The output-token cap is set twice, to different values")
+        .hasMessageContaining("2000 by LlmClients.builder().maxTokens(...)")
+        .hasMessageContaining("3000 by LlmConfig.maxTokens (or LLM_MAX_TOKENS)");
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .settings(
+                        dev.llmclient.api.spi.ProviderSettings.of(
+                            java.util.Map.of("LLM_MAX_TOKENS", "1000")))
+                    .maxTokens(2000)
+                    .build())
+        .isInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("1000 by LlmConfig.maxTokens (or LLM_MAX_TOKENS)");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmclient.api.ErrorContext;
 import dev.llmclient.api.LlmClient;
+import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.Message;
@@ -194,6 +195,49 @@ class TracingTest {
     assertThat(tracer.only().name).isEqualTo("myapp.llm.generate");
     assertThatThrownBy(() -> LlmClients.builder().spanPrefix(" . "))
         .hasMessageContaining("spanPrefix must contain a name");
+  }
+
+  @Test
+  void aPrefixConfiguredOnTheTracerNamesTheClientsSpans() {
+    backend.enqueue(ok("{}"));
+    Tracer prefixed = prefixed(tracer, "myapp");
+
+    builder(prefixed).build().generateResponse(List.of(Message.user("q")));
+
+    assertThat(tracer.only().name).isEqualTo("myapp.llm.generate");
+  }
+
+  @Test
+  void theSamePrefixOnClientAndTracerIsFineButTwoDifferentOnesFailTheBuild() {
+    backend.enqueue(ok("{}"));
+    builder(prefixed(tracer, "myapp."))
+        .spanPrefix("myapp")
+        .build()
+        .generateResponse(List.of(Message.user("q")));
+    assertThat(tracer.only().name).isEqualTo("myapp.llm.generate");
+
+    assertThatThrownBy(() -> builder(prefixed(tracer, "myapp")).spanPrefix("graphiti").build())
+        .isInstanceOf(LlmConfigurationException.class)
+        .hasMessageContaining("The span prefix is set twice, to different values")
+        .hasMessageContaining("graphiti by the client builder's spanPrefix(...)")
+        .hasMessageContaining("myapp by the tracer's spanPrefix")
+        .hasMessageContaining("Set it in one place only");
+  }
+
+  /** The recording tracer, configured with a span prefix of its own. */
+  private static Tracer prefixed(RecordingTracer inner, String prefix) {
+    return new Tracer() {
+      @Override
+      public dev.llmclient.api.spi.Span startSpan(
+          String name, dev.llmclient.api.spi.SpanKind kind) {
+        return inner.startSpan(name, kind);
+      }
+
+      @Override
+      public java.util.Optional<String> spanPrefix() {
+        return java.util.Optional.of(prefix);
+      }
+    };
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -32,12 +33,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Span names and the prefix</h2>
  *
- * The client builds the outer span's full name from the span prefix set once on the client builder
- * ({@code llmclient} unless you change it there), and this tracer uses the names it is given.
- * {@link Builder#spanPrefix(String)} is for applications that configure tracing in one place: a
- * name that still carries the default prefix ({@code llmclient.llm.generate}) is renamed with the
- * configured one ({@code myapp.llm.generate}); a prefix set on the client builder always wins.
- * CLIENT child names follow the conventions ({@code {operation} {model}}) and are never renamed.
+ * The span prefix is one value, set in one place: either on the client builder or, for applications
+ * that configure tracing in one place, with {@link Builder#spanPrefix(String)} here. A client built
+ * with this tracer takes the tracer's prefix ({@code myapp.llm.generate}); a different prefix on
+ * the client builder as well fails the build instead of one silently winning. Without either, spans
+ * are called {@code llmclient.llm.generate}. CLIENT child names follow the conventions ({@code
+ * {operation} {model}}) and carry no prefix.
  *
  * <h2>Message content</h2>
  *
@@ -97,7 +98,7 @@ public final class OtelTracing implements Tracer {
   public static final int DEFAULT_MAX_CONTENT_LENGTH = 4096;
 
   private final Supplier<OpenTelemetry> source;
-  private final String spanPrefix;
+  private final @Nullable String spanPrefix;
   private final boolean captureMessageContent;
   private final int maxContentLength;
   private final LongSupplier nanoClock;
@@ -158,7 +159,7 @@ public final class OtelTracing implements Tracer {
   public Span startSpan(String name, SpanKind kind) {
     try {
       Context parent = Context.current();
-      return OtelSpan.start(this, instruments(), parent, rename(name), kind);
+      return OtelSpan.start(this, instruments(), parent, name, kind);
     } catch (Throwable t) {
       OtelSpan.rethrowIfFatal(t);
       return Span.noop();
@@ -166,12 +167,14 @@ public final class OtelTracing implements Tracer {
   }
 
   /**
-   * The configured span prefix.
+   * The span prefix set with {@link Builder#spanPrefix(String)}, which clients built with this
+   * tracer use.
    *
-   * @return the prefix, without a trailing dot
+   * @return the prefix without a trailing dot, or empty when the client names the spans
    */
-  public String spanPrefix() {
-    return spanPrefix;
+  @Override
+  public Optional<String> spanPrefix() {
+    return Optional.ofNullable(spanPrefix);
   }
 
   /**
@@ -196,15 +199,6 @@ public final class OtelTracing implements Tracer {
     return nanoClock.getAsLong();
   }
 
-  private String rename(String name) {
-    if (!spanPrefix.equals(DEFAULT_SPAN_PREFIX)
-        && name.startsWith(DEFAULT_SPAN_PREFIX + ".")
-        && name.length() > DEFAULT_SPAN_PREFIX.length() + 1) {
-      return spanPrefix + name.substring(DEFAULT_SPAN_PREFIX.length());
-    }
-    return name;
-  }
-
   private GenAiInstruments instruments() {
     OpenTelemetry openTelemetry = source.get();
     GenAiInstruments current = instruments;
@@ -220,7 +214,7 @@ public final class OtelTracing implements Tracer {
   @Override
   public String toString() {
     return "OtelTracing[spanPrefix="
-        + spanPrefix
+        + (spanPrefix != null ? spanPrefix : "(the client's)")
         + ", captureMessageContent="
         + captureMessageContent
         + ", maxContentLength="
@@ -241,7 +235,7 @@ public final class OtelTracing implements Tracer {
    */
   public static final class Builder {
     private final Supplier<OpenTelemetry> source;
-    private String spanPrefix = DEFAULT_SPAN_PREFIX;
+    private @Nullable String spanPrefix;
     private boolean captureMessageContent;
     private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
     private LongSupplier nanoClock = System::nanoTime;
@@ -251,9 +245,10 @@ public final class OtelTracing implements Tracer {
     }
 
     /**
-     * Sets the span prefix, default {@value OtelTracing#DEFAULT_SPAN_PREFIX}; trailing dots are
-     * dropped, so {@code "myapp."} and {@code "myapp"} both give {@code myapp.llm.generate}. See
-     * the class documentation for how it combines with the prefix on the client builder.
+     * Sets the span prefix that clients built with this tracer use (otherwise the client's, by
+     * default {@value OtelTracing#DEFAULT_SPAN_PREFIX}); trailing dots are dropped, so {@code
+     * "myapp."} and {@code "myapp"} both give {@code myapp.llm.generate}. A different prefix on the
+     * client builder fails that client's build; see the class documentation.
      *
      * @param spanPrefix the prefix, e.g. {@code myapp}
      * @return this builder

@@ -138,25 +138,25 @@ class SpanMappingTest {
   }
 
   @Test
-  void aConfiguredPrefixRenamesNamesThatCarryTheDefaultPrefixOnly() {
-    OtelTracing renaming = OtelTracing.builder(otel.openTelemetry()).spanPrefix("myapp.").build();
+  void aConfiguredPrefixIsOfferedToTheClientAndNamesAreUsedAsGiven() {
+    OtelTracing prefixed = OtelTracing.builder(otel.openTelemetry()).spanPrefix("myapp.").build();
 
-    Span generate = renaming.startSpan("llmclient.llm.generate", SpanKind.INTERNAL);
+    Span generate = prefixed.startSpan("myapp.llm.generate", SpanKind.INTERNAL);
     generate.startChild("chat gpt-4o", SpanKind.CLIENT).end();
     generate.end();
-    renaming.startSpan("custom.llm.generate", SpanKind.INTERNAL).end();
+    prefixed.startSpan("llmclient.llm.generate", SpanKind.INTERNAL).end();
 
-    assertThat(renaming.spanPrefix()).isEqualTo("myapp");
+    assertThat(prefixed.spanPrefix()).contains("myapp");
     assertThat(otel.spans())
         .extracting(SpanData::getName)
-        .containsExactlyInAnyOrder("chat gpt-4o", "myapp.llm.generate", "custom.llm.generate");
+        .containsExactlyInAnyOrder("chat gpt-4o", "myapp.llm.generate", "llmclient.llm.generate");
   }
 
   @Test
-  void theDefaultPrefixLeavesNamesAsTheClientBuiltThem() {
+  void withoutAPrefixTheTracerLeavesNamingToTheClient() {
     tracer.startSpan("graphiti.llm.generate", SpanKind.INTERNAL).end();
 
-    assertThat(tracer.spanPrefix()).isEqualTo("llmclient");
+    assertThat(tracer.spanPrefix()).isEmpty();
     assertThat(otel.spans()).extracting(SpanData::getName).containsExactly("graphiti.llm.generate");
   }
 
@@ -178,6 +178,9 @@ class SpanMappingTest {
                 .maxContentLength(100)
                 .build())
         .hasToString(
-            "OtelTracing[spanPrefix=llmclient, captureMessageContent=true, maxContentLength=100]");
+            "OtelTracing[spanPrefix=(the client's), captureMessageContent=true,"
+                + " maxContentLength=100]");
+    assertThat(OtelTracing.builder(otel.openTelemetry()).spanPrefix("myapp").build().toString())
+        .startsWith("OtelTracing[spanPrefix=myapp,");
   }
 }

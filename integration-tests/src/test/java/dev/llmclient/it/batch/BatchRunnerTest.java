@@ -1,6 +1,7 @@
 package dev.llmclient.it.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -135,6 +136,58 @@ class BatchRunnerTest {
         .isEqualTo(new HashSet<>(IntStream.range(0, 250).mapToObj(Integer::toString).toList()));
     assertThat(outcomes).allSatisfy(o -> assertThat(o.succeeded()).isTrue());
     assertThat(outcomes.get(0).response().value()).isInstanceOf(TestClients.City.class);
+  }
+
+  @Test
+  void textAnswersRunThroughABatchAsOnlineAndComeBackAsText() throws IOException {
+    LlmRequest<String> text =
+        LlmRequest.builder()
+            .messages(List.of(Message.user("Describe Lyon in one sentence.")))
+            .responseType(String.class)
+            .maxTokens(100)
+            .build();
+    llm.generate(text);
+    String online = sim.requests(Route.CHAT_COMPLETIONS).get(0).body();
+    List<BatchPart> parts =
+        runner().build().writeInputFiles(List.of(Map.entry("t-0", text)).iterator());
+    JsonNode line = JSON.readTree(Files.readAllLines(parts.get(0).inputFile()).get(0));
+    assertThat(line.get("body")).isEqualTo(JSON.readTree(online));
+    assertThat(line.get("body").has("response_format")).isFalse();
+
+    List<BatchOutcome<String>> outcomes =
+        runner().build().submit(IntStream.range(0, 5).mapToObj(i -> text).toList()).await();
+
+    assertThat(outcomes).hasSize(5);
+    assertThat(outcomes)
+        .allSatisfy(
+            o -> {
+              assertThat(o.succeeded()).as(String.valueOf(o)).isTrue();
+              assertThat(o.response().value()).isInstanceOf(String.class).isNotBlank();
+            });
+  }
+
+  @Test
+  void textAndJsonAnswersCannotShareOneSubmission() {
+    LlmRequest<String> text =
+        LlmRequest.builder()
+            .messages(List.of(Message.user("Describe Lyon.")))
+            .responseType(String.class)
+            .build();
+    LlmRequest<Map<String, Object>> json =
+        LlmRequest.builder().messages(List.of(Message.user("Lyon as JSON."))).build();
+
+    @SuppressWarnings("unchecked")
+    LlmRequest<Object> t = (LlmRequest<Object>) (LlmRequest<?>) text;
+    @SuppressWarnings("unchecked")
+    LlmRequest<Object> j = (LlmRequest<Object>) (LlmRequest<?>) json;
+
+    assertThatThrownBy(
+            () ->
+                runner()
+                    .build()
+                    .writeInputFiles(List.of(Map.entry("t", t), Map.entry("j", j)).iterator()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must share one answer type or schema");
   }
 
   @Test

@@ -4,10 +4,15 @@ import static dev.llmclient.it.conformance.PrismMock.ONE_VECTOR_1536;
 import static dev.llmclient.it.conformance.PrismMock.THREE_VECTORS_256;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmclient.api.ContentPart;
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmRequest;
+import dev.llmclient.api.LlmStream;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.ModelSize;
+import dev.llmclient.api.Tool;
+import dev.llmclient.api.ToolCall;
+import dev.llmclient.api.ToolChoice;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.EmbeddingRequest;
 import dev.llmclient.api.spi.EmbeddingResult;
@@ -215,6 +220,133 @@ abstract class ConformanceContract {
             .messages(List.of(Message.user("Give me JSON with one field.")))
             .build());
   }
+
+  /** A tool's parameters: a city and a unit. */
+  record WeatherQuery(String city, Tier unitTier) {}
+
+  @Test
+  void aTextAnswerWithTheWholeSamplingSurfaceIsAccepted() {
+    accepted(
+        "text answer (no response_format), seed, top_p, stop, penalties, user, logprobs",
+        config(),
+        LlmRequest.builder()
+            .messages(List.of(Message.system("Be brief."), Message.user("Say hello.")))
+            .responseType(String.class)
+            .maxTokens(100)
+            .temperature(0.3)
+            .topP(0.9)
+            .seed(42L)
+            .stop(List.of("\n\n", "END"))
+            .presencePenalty(0.5)
+            .frequencyPenalty(-0.5)
+            .user("user-7")
+            .logprobs(true)
+            .topLogprobs(3)
+            .build());
+  }
+
+  @Test
+  void toolsWithEveryToolChoiceAndParallelCallsAreAccepted() {
+    Tool weather = Tool.of("get_weather", "The weather in a city.", WeatherQuery.class);
+    Tool explicit =
+        Tool.ofSchema(
+            "lookup",
+            "Looks a word up.",
+            "{\"type\":\"object\",\"properties\":{\"word\":{\"type\":\"string\"}},"
+                + "\"required\":[\"word\"],\"additionalProperties\":false}");
+    for (ToolChoice choice :
+        List.of(
+            ToolChoice.auto(),
+            ToolChoice.none(),
+            ToolChoice.required(),
+            ToolChoice.named("lookup"))) {
+      accepted(
+          "tools, tool_choice " + choice + ", parallel_tool_calls",
+          config(),
+          LlmRequest.builder()
+              .messages(List.of(Message.user("What is the weather in Paris?")))
+              .responseType(String.class)
+              .tools(List.of(weather, explicit))
+              .toolChoice(choice)
+              .parallelToolCalls(
+                  choice.equals(ToolChoice.required()) ? Boolean.FALSE : Boolean.TRUE)
+              .build());
+    }
+  }
+
+  @Test
+  void aConversationWithToolCallsAndToolResultsIsAccepted() {
+    Tool weather = Tool.of("get_weather", "The weather in a city.", WeatherQuery.class);
+    accepted(
+        "assistant tool_calls and tool messages",
+        config(),
+        LlmRequest.builder()
+            .messages(
+                List.of(
+                    Message.user("Weather in Paris and Rome?"),
+                    Message.assistant(
+                        List.of(
+                            ToolCall.of(
+                                "call_1",
+                                "get_weather",
+                                "{\"city\":\"Paris\",\"unitTier\":\"FREE\"}"),
+                            ToolCall.of(
+                                "call_2",
+                                "get_weather",
+                                "{\"city\":\"Rome\",\"unitTier\":\"PRO\"}"))),
+                    Message.tool("call_1", "{\"celsius\":21}"),
+                    Message.tool("call_2", "{\"celsius\":25}")))
+            .responseType(String.class)
+            .tools(List.of(weather))
+            .build());
+  }
+
+  @Test
+  void imagePartsByUrlAndFromBytesWithDetailAreAccepted() {
+    byte[] png = java.util.Base64.getDecoder().decode(ONE_PIXEL_PNG);
+    accepted(
+        "image_url parts (URL, data URL, detail)",
+        config(),
+        LlmRequest.builder()
+            .messages(
+                List.of(
+                    Message.user(
+                        ContentPart.text("What is in these pictures?"),
+                        ContentPart.imageUrl(java.net.URI.create("https://example.com/cat.png")),
+                        ContentPart.imageUrl(
+                            java.net.URI.create("https://example.com/dog.jpg"),
+                            ContentPart.ImageDetail.LOW),
+                        ContentPart.image(png, "image/png", ContentPart.ImageDetail.HIGH))))
+            .responseType(String.class)
+            .build());
+  }
+
+  @Test
+  void aStreamingRequestWithUsageIsAccepted() {
+    try (LlmClient client = clientBuilder(Map.of()).config(config()).retryPolicy(POLICY).build()) {
+      int received =
+          PrismVerdict.assertStreamAccepted(
+              prism,
+              "stream with stream_options.include_usage",
+              () -> {
+                try (LlmStream<String> stream =
+                    client.stream(
+                        LlmRequest.builder()
+                            .messages(List.of(Message.user("Count to three.")))
+                            .responseType(String.class)
+                            .maxTokens(50)
+                            .build())) {
+                  return stream.response().get(60, TimeUnit.SECONDS);
+                }
+              });
+      assertThat(received).isGreaterThanOrEqualTo(1);
+    }
+    checkLastRequest();
+  }
+
+  /** A 1x1 transparent PNG. */
+  static final String ONE_PIXEL_PNG =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
   @Test
   void embeddingsWithoutDimensionsAreAcceptedAndDecoded() {

@@ -43,7 +43,15 @@ final class PrismMock implements AutoCloseable {
         "azure.min.patched.examples.json",
         "/deployments/{deployment-id}/chat/completions,/deployments/{deployment-id}/embeddings",
         "/openai",
-        "/openai/deployments/{deployment-id}/embeddings");
+        "/openai/deployments/{deployment-id}/embeddings"),
+    /** The Files and Batches APIs, and chat completions for each batch line's body. */
+    OPENAI_BATCH(
+        "openai-openapi.yaml",
+        "openai.batch.min.json",
+        "/files,/files/{file_id},/files/{file_id}/content,/batches,/batches/{batch_id},"
+            + "/batches/{batch_id}/cancel,/chat/completions",
+        "",
+        "");
 
     final String source;
     final String prepared;
@@ -205,7 +213,9 @@ final class PrismMock implements AutoCloseable {
     if (spec == Spec.AZURE) {
       patchAzureJsonSchemaRequired(root, work);
     }
-    addEmbeddingExamples(root, spec);
+    if (!spec.embeddingsPath.isEmpty()) {
+      addEmbeddingExamples(root, spec);
+    }
     json.writeValue(work.toFile(), root);
     Files.move(work, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     return out;

@@ -1,5 +1,7 @@
 package dev.llmclient.api.spi;
 
+import java.util.Optional;
+
 /**
  * Starts spans for the core. The default records nothing; add {@code tracing-otel} for
  * OpenTelemetry.
@@ -23,4 +25,15 @@ public interface Tracer {
    * @return the started span; never null
    */
   Span startSpan(String name, SpanKind kind);
+
+  /**
+   * The span-name prefix this tracer was configured with, for applications that configure tracing
+   * in one place. A client built with this tracer names its spans with it; a prefix set on the
+   * client builder too must be the same one.
+   *
+   * @return the prefix without a trailing dot, or empty when the tracer leaves naming to the client
+   */
+  default Optional<String> spanPrefix() {
+    return Optional.empty();
+  }
 }

@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a batch answer as an online call checks its answer (refusal, empty, JSON object, schema,
- * mapping), except that a batch cannot re-ask: an answer that fails is an exception, to be retried
- * online by the caller if wanted.
+ * mapping; for a text answer: refusal, empty, cut off at max tokens), except that a batch cannot
+ * re-ask: an answer that fails is an exception, to be retried online by the caller if wanted.
  */
 final class AnswerCheck {
 
@@ -28,13 +28,20 @@ final class AnswerCheck {
 
   @SuppressWarnings("unchecked")
   static <T> LlmResponse<T> check(
-      ChatCompletion c, @Nullable ResponseSchema schema, String model, String provider) {
+      ChatCompletion c,
+      @Nullable ResponseSchema schema,
+      boolean textAnswer,
+      String model,
+      String provider) {
     ErrorContext context = new ErrorContext(provider, null, c.requestId());
     String refusal = c.refusal();
     if (refusal != null && !refusal.isBlank()) {
       throw new RefusalException(refusal, context, null);
     }
     String content = c.content();
+    if (textAnswer) {
+      return (LlmResponse<T>) text(c, content == null ? "" : content, model, context);
+    }
     String text = content == null ? "" : Replies.stripFence(content.strip());
     if (text.isEmpty()) {
       throw new EmptyResponseException(
@@ -56,6 +63,31 @@ final class AnswerCheck {
     return LlmResponse.<T>builder()
         .value(value)
         .json(json)
+        .usage(c.usage())
+        .model(c.model() != null ? c.model() : model)
+        .finishReason(c.finishReason())
+        .attempts(1)
+        .requestId(c.requestId())
+        .build();
+  }
+
+  /** A text answer: the content as it is; empty and cut-off answers are typed failures. */
+  private static LlmResponse<String> text(
+      ChatCompletion c, String content, String model, ErrorContext context) {
+    boolean cutOff = "length".equals(c.finishReason());
+    if (content.isBlank()) {
+      throw new EmptyResponseException(
+          cutOff
+              ? "The model returned no text because it reached max tokens; raise maxTokens"
+              : "The model returned no text; check the prompt, or retry the request online",
+          context,
+          null);
+    }
+    if (cutOff) {
+      throw invalid("the text was cut off at max tokens; raise maxTokens", content, context, null);
+    }
+    return LlmResponse.<String>builder()
+        .value(content)
         .usage(c.usage())
         .model(c.model() != null ? c.model() : model)
         .finishReason(c.finishReason())

@@ -52,17 +52,23 @@ public final class BatchHandle<T> {
   private final BatchRunner runner;
   private final BatchBackend backend;
   private final @Nullable ResponseSchema schema;
+  private final boolean text;
   private final String model;
   private final List<BatchPart> parts;
   private final Map<Integer, BatchJob> lastSeen = new HashMap<>();
   private int quotaRefusals;
 
   BatchHandle(
-      BatchRunner runner, List<BatchPart> parts, @Nullable ResponseSchema schema, String model) {
+      BatchRunner runner,
+      List<BatchPart> parts,
+      @Nullable ResponseSchema schema,
+      boolean text,
+      String model) {
     this.runner = runner;
     this.backend = runner.backend();
     this.parts = new ArrayList<>(parts);
     this.schema = schema;
+    this.text = text;
     this.model = model;
   }
 
@@ -315,7 +321,7 @@ public final class BatchHandle<T> {
     }
     try {
       LlmResponse<T> response =
-          AnswerCheck.check(Objects.requireNonNull(r.completion()), schema, model, provider);
+          AnswerCheck.check(Objects.requireNonNull(r.completion()), schema, text, model, provider);
       return new BatchOutcome<>(r.customId(), response, null);
     } catch (LlmException e) {
       return new BatchOutcome<>(r.customId(), null, e);

@@ -135,7 +135,8 @@ public final class BatchRunner {
    */
   public <T> BatchHandle<T> submit(Iterator<Map.Entry<String, LlmRequest<T>>> requests) {
     Written written = write(requests);
-    BatchHandle<T> handle = new BatchHandle<>(this, written.parts, written.schema, written.model);
+    BatchHandle<T> handle =
+        new BatchHandle<>(this, written.parts, written.schema, written.text, written.model);
     handle.start();
     return handle;
   }
@@ -151,7 +152,7 @@ public final class BatchRunner {
    */
   public <T> BatchHandle<T> attach(List<BatchPart> parts, LlmRequest<T> prototype) {
     PreparedRequest p = client.prepareForBatch(prototype);
-    BatchHandle<T> handle = new BatchHandle<>(this, parts, p.schema(), p.model());
+    BatchHandle<T> handle = new BatchHandle<>(this, parts, p.schema(), p.text(), p.model());
     handle.start();
     return handle;
   }
@@ -169,11 +170,13 @@ public final class BatchRunner {
     return write(requests).parts;
   }
 
-  private record Written(List<BatchPart> parts, @Nullable ResponseSchema schema, String model) {}
+  private record Written(
+      List<BatchPart> parts, @Nullable ResponseSchema schema, boolean text, String model) {}
 
   private <T> Written write(Iterator<Map.Entry<String, LlmRequest<T>>> requests) {
     List<BatchPart> parts = new ArrayList<>();
     ResponseSchema schema = null;
+    boolean text = false;
     String model = null;
     boolean first = true;
     OutputStream out = null;
@@ -195,9 +198,11 @@ public final class BatchRunner {
         PreparedRequest p = client.prepareForBatch(Objects.requireNonNull(e.getValue(), "request"));
         if (first) {
           schema = p.schema();
+          text = p.text();
           model = p.model();
           first = false;
-        } else if (p.schema() != schema && (p.schema() == null || !p.schema().equals(schema))) {
+        } else if (p.text() != text
+            || p.schema() != schema && (p.schema() == null || !p.schema().equals(schema))) {
           throw new IllegalArgumentException(
               "All requests of one batch submission must share one answer type or schema; request '"
                   + id
@@ -242,7 +247,7 @@ public final class BatchRunner {
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("A batch needs at least one request");
     }
-    return new Written(parts, schema, Objects.requireNonNull(model));
+    return new Written(parts, schema, text, Objects.requireNonNull(model));
   }
 
   /** Builds a {@link BatchRunner}. Not thread-safe. */

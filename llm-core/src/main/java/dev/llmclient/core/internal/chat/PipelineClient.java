@@ -58,7 +58,6 @@ public final class PipelineClient implements LlmClient {
   final ChatBackend backend;
   final String providerId;
   final LlmConfig config;
-  final @Nullable Integer clientMaxTokens;
   final @Nullable SystemPromptSuffix suffix;
 
   /** The client's share of the call lifecycle: policies, limits, calls in flight, closing. */
@@ -72,17 +71,15 @@ public final class PipelineClient implements LlmClient {
    *
    * @param backend the chat backend, closed with the client
    * @param config the effective configuration
-   * @param clientMaxTokens the builder's output-token cap, or null
    * @param suffix the system-prompt suffix, or null
    * @param options what every client gets from its builder
    */
   public PipelineClient(
       ChatBackend backend,
       LlmConfig config,
-      @Nullable Integer clientMaxTokens,
       @Nullable SystemPromptSuffix suffix,
       ClientRuntime.Options options) {
-    this(backend, config, clientMaxTokens, suffix, options, null);
+    this(backend, config, suffix, options, null);
   }
 
   /**
@@ -90,7 +87,6 @@ public final class PipelineClient implements LlmClient {
    *
    * @param backend the chat backend, closed with the client
    * @param config the effective configuration
-   * @param clientMaxTokens the builder's output-token cap, or null
    * @param suffix the system-prompt suffix, or null
    * @param options what every client gets from its builder
    * @param objectMapper binds answers to their types, or null for the built-in mapper
@@ -98,7 +94,6 @@ public final class PipelineClient implements LlmClient {
   public PipelineClient(
       ChatBackend backend,
       LlmConfig config,
-      @Nullable Integer clientMaxTokens,
       @Nullable SystemPromptSuffix suffix,
       ClientRuntime.Options options,
       @Nullable ObjectMapper objectMapper) {
@@ -106,7 +101,6 @@ public final class PipelineClient implements LlmClient {
     this.backend = backend;
     this.providerId = backend.info().providerId();
     this.config = config;
-    this.clientMaxTokens = clientMaxTokens;
     this.suffix = suffix;
     this.runtime =
         new ClientRuntime(
@@ -190,7 +184,7 @@ public final class PipelineClient implements LlmClient {
   /** The request as an online call would send it, for the file-batch runner (core.batch). */
   public PreparedRequest prepareForBatch(LlmRequest<?> request) {
     Prepared p = prepare(request);
-    return new PreparedRequest(p.base(), p.schema(), p.model(), p.maxTokens());
+    return new PreparedRequest(p.base(), p.schema(), p.text(), p.model(), p.maxTokens());
   }
 
   /** Everything decided before the first attempt; runs on the caller's thread. */
@@ -351,9 +345,6 @@ public final class PipelineClient implements LlmClient {
   private int resolveMaxTokens(LlmRequest<?> request) {
     if (request.maxTokens() != null) {
       return request.maxTokens();
-    }
-    if (clientMaxTokens != null) {
-      return clientMaxTokens;
     }
     return config.maxTokens().orElse(LlmConfig.DEFAULT_MAX_TOKENS);
   }

@@ -9,9 +9,14 @@ import org.jspecify.annotations.Nullable;
  * schema), for callers that send it another way, such as a file batch.
  *
  * @param request the wire request
- * @param schema the answer's schema, or null in JSON-object mode
+ * @param schema the answer's schema, or null in JSON-object mode and for text answers
+ * @param text whether the answer is text ({@code responseType(String.class)}), not JSON
  * @param model the resolved model or deployment
  * @param maxTokens the resolved output-token cap
  */
 public record PreparedRequest(
-    ChatCompletionRequest request, @Nullable ResponseSchema schema, String model, int maxTokens) {}
+    ChatCompletionRequest request,
+    @Nullable ResponseSchema schema,
+    boolean text,
+    String model,
+    int maxTokens) {}
