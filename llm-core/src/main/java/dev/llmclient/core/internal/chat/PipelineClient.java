@@ -129,14 +129,31 @@ public final class PipelineClient implements LlmClient {
   @Override
   public <T> LlmResponse<T> generate(LlmRequest<T> request) {
     ClientRuntime.refuseToBlockAClientThread("generate()");
-    return ClientRuntime.await(generateAsync(request));
+    Objects.requireNonNull(request, "request");
+    // The caller's own wait keeps the deadline, so the call needs no timer on the scheduler.
+    return newCall(request).startAndWait();
   }
 
   @Override
   public <T> CompletableFuture<LlmResponse<T>> generateAsync(LlmRequest<T> request) {
     Objects.requireNonNull(request, "request");
+    GenerateCall<T> call;
+    try {
+      call = newCall(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return call.start();
+  }
+
+  /**
+   * A prepared call, not started.
+   *
+   * @throws RuntimeException the failure of a closed client or of {@link #prepare}
+   */
+  private <T> GenerateCall<T> newCall(LlmRequest<T> request) {
     if (runtime.isClosed()) {
-      return CompletableFuture.failedFuture(runtime.closedException());
+      throw runtime.closedException();
     }
     SafeSpan span = SafeSpan.start(runtime.tracer(), runtime.spanName(), SpanKind.INTERNAL);
     Prepared prepared;
@@ -144,10 +161,10 @@ public final class PipelineClient implements LlmClient {
       prepared = prepare(request);
     } catch (RuntimeException e) {
       span.endWithError(e);
-      return CompletableFuture.failedFuture(e);
+      throw e;
     }
     describe(span, prepared, request);
-    return new GenerateCall<T>(this, prepared, span, request.promptName(), null).start();
+    return new GenerateCall<>(this, prepared, span, request.promptName(), null);
   }
 
   @Override
