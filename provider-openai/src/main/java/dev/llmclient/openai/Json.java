@@ -69,7 +69,7 @@ final class Json {
    */
   static byte[] chatBody(
       ChatCompletionRequest request, boolean modelInBody, String maxTokensField, boolean stream) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + estimate(request.messages()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(estimate(request));
     try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       if (modelInBody) {
@@ -618,9 +618,20 @@ final class Json {
     }
   }
 
-  private static int estimate(List<Message> messages) {
-    long chars = 0;
-    for (Message m : messages) {
+  /**
+   * About the body's size, so that its buffer is allocated once instead of grown and copied on the
+   * way: the messages, the schema and the tools' schemas, and room for the other fields.
+   */
+  private static int estimate(ChatCompletionRequest request) {
+    long chars = 256;
+    if (request.responseFormat() instanceof ResponseFormat.JsonSchema schema) {
+      chars += schema.schemaJson().length() + schema.name().length() + 64;
+    }
+    for (ToolDefinition tool : request.tools()) {
+      chars += tool.parametersSchemaJson().length() + 128;
+      chars += tool.description() == null ? 0 : tool.description().length();
+    }
+    for (Message m : request.messages()) {
       chars += m.content().length() + 32;
       for (ContentPart part : m.parts()) {
         if (part instanceof ContentPart.ImageData d) {
