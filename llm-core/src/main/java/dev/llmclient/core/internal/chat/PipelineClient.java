@@ -295,8 +295,10 @@ public final class PipelineClient implements LlmClient {
       }
     }
 
-    List<ToolDefinition> tools = new ArrayList<>(request.tools().size());
-    Map<String, ResponseSchema> toolSchemas = new LinkedHashMap<>();
+    // most calls have no tools: then nothing is allocated for them
+    List<ToolDefinition> tools = request.tools().isEmpty() ? List.of() : new ArrayList<>();
+    Map<String, ResponseSchema> toolSchemas =
+        request.tools().isEmpty() ? Map.of() : new LinkedHashMap<>();
     for (Tool tool : request.tools()) {
       Class<?> parameters = tool.parameterType();
       ResponseSchema toolSchema =
@@ -334,7 +336,7 @@ public final class PipelineClient implements LlmClient {
         base,
         schema,
         text,
-        java.util.Collections.unmodifiableMap(toolSchemas),
+        toolSchemas.isEmpty() ? toolSchemas : java.util.Collections.unmodifiableMap(toolSchemas),
         key);
   }
 
