@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -597,9 +598,12 @@ final class HttpTransport implements AutoCloseable {
   static final class LimitedBodyConsumer implements AsyncResponseConsumer<Response> {
     private final long limit;
     private final int maxHeaderBytes;
+    private static final byte[] EMPTY = new byte[0];
+
     private @Nullable HttpResponse response;
     private @Nullable FutureCallback<Response> callback;
-    private byte[] buffer = new byte[0];
+    private Map<String, String> headers = Map.of();
+    private byte[] buffer = EMPTY;
     private int size;
     private long headerBytes;
     private long received;
@@ -621,7 +625,7 @@ final class HttpTransport implements AutoCloseable {
         throws IOException {
       this.response = response;
       this.callback = callback;
-      headerBytes = headerBytes(response);
+      readHeaders(response);
       if (headerBytes > maxHeaderBytes) {
         throw new ResponseHeadersTooLargeException(headerBytes, maxHeaderBytes);
       }
@@ -636,8 +640,11 @@ final class HttpTransport implements AutoCloseable {
       }
       boolean error = response.getCode() < 200 || response.getCode() > 299;
       keep = (int) Math.min(error ? ERROR_BODY_PREFIX : limit, MAX_ARRAY);
-      int initial = length >= 0 ? (int) Math.min(length, INITIAL_BUFFER) : INITIAL_BUFFER;
-      buffer = new byte[Math.min(initial, keep)];
+      if (length > 0) {
+        buffer = new byte[(int) Math.min(Math.min(length, INITIAL_BUFFER), keep)];
+      }
+      // Without a length the buffer is sized by the first bytes that arrive (a small answer
+      // often comes in one read, so it fits exactly), then doubles.
     }
 
     /** The buffer's current size, for tests. */
@@ -645,14 +652,26 @@ final class HttpTransport implements AutoCloseable {
       return buffer.length;
     }
 
-    /** What the status line and headers took on the wire (HTTP/1.1 framing; HTTP/2 is smaller). */
-    private static long headerBytes(HttpResponse response) {
+    /**
+     * Reads the headers once (httpclient5 builds a header's value string on every call): what the
+     * status line and headers took on the wire (HTTP/1.1 framing; HTTP/2 is smaller), and the
+     * headers by lower-case name, first value. Their count and line length are bounded by the
+     * client's HTTP/1.1 settings.
+     */
+    private void readHeaders(HttpResponse response) {
       String reason = response.getReasonPhrase();
       long bytes = 15 + (reason == null ? 0 : reason.length()) + 2;
-      for (Header h : response.getHeaders()) {
-        bytes += h.getName().length() + 4 + (h.getValue() == null ? 0 : h.getValue().length());
+      Header[] all = response.getHeaders();
+      Map<String, String> byName = new HashMap<>(all.length * 2);
+      for (Header h : all) {
+        String value = h.getValue();
+        bytes += h.getName().length() + 4 + (value == null ? 0 : value.length());
+        if (value != null) {
+          byName.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), value);
+        }
       }
-      return bytes;
+      headerBytes = bytes;
+      headers = Collections.unmodifiableMap(byName);
     }
 
     @Override
@@ -705,18 +724,9 @@ final class HttpTransport implements AutoCloseable {
 
     private Response build() {
       HttpResponse r = response;
-      Map<String, String> headers = new HashMap<>();
-      int status = 0;
-      if (r != null) {
-        status = r.getCode();
-        for (Header h : r.getHeaders()) {
-          if (h.getValue() != null) {
-            headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
-          }
-        }
-      }
+      int status = r == null ? 0 : r.getCode();
       byte[] body = size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
-      return new Response(status, Map.copyOf(headers), body, complete);
+      return new Response(status, headers, body, complete);
     }
   }
 }

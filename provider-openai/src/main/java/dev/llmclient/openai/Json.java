@@ -21,10 +21,13 @@ import dev.llmclient.api.spi.ResponseFormat;
 import dev.llmclient.api.spi.ToolDefinition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,7 +72,7 @@ final class Json {
    */
   static byte[] chatBody(
       ChatCompletionRequest request, boolean modelInBody, String maxTokensField, boolean stream) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + estimate(request.messages()));
+    BodyBytes out = new BodyBytes(estimate(request));
     try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       if (modelInBody) {
@@ -618,9 +621,64 @@ final class Json {
     }
   }
 
-  private static int estimate(List<Message> messages) {
-    long chars = 0;
-    for (Message m : messages) {
+  /**
+   * Collects a body from the generator, which buffers its output (in a buffer it recycles) and
+   * writes it when full or at the end: a body shorter than that buffer arrives in one write and is
+   * copied exactly once, with no intermediate buffer; a longer one grows to the estimate at once.
+   */
+  private static final class BodyBytes extends OutputStream {
+    private static final byte[] EMPTY = new byte[0];
+    private final int expected;
+    private byte[] buf = EMPTY;
+    private int count;
+
+    BodyBytes(int expected) {
+      this.expected = expected;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      Objects.checkFromIndexSize(off, len, b.length);
+      if (count == 0) {
+        buf = Arrays.copyOfRange(b, off, off + len);
+        count = len;
+        return;
+      }
+      if (len > buf.length - count) {
+        long grown = Math.max(Math.max((long) buf.length * 2, (long) count + len), expected);
+        if (grown > Integer.MAX_VALUE - 16) {
+          throw new IllegalStateException("the request body is too large: over 2 GB");
+        }
+        buf = Arrays.copyOf(buf, (int) grown);
+      }
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    byte[] toByteArray() {
+      return count == buf.length ? buf : Arrays.copyOf(buf, count);
+    }
+  }
+
+  /**
+   * About the body's size, so that its buffer is allocated once instead of grown and copied on the
+   * way: the messages, the schema and the tools' schemas, and room for the other fields.
+   */
+  private static int estimate(ChatCompletionRequest request) {
+    long chars = 256;
+    if (request.responseFormat() instanceof ResponseFormat.JsonSchema schema) {
+      chars += schema.schemaJson().length() + schema.name().length() + 64;
+    }
+    for (ToolDefinition tool : request.tools()) {
+      chars += tool.parametersSchemaJson().length() + 128;
+      chars += tool.description() == null ? 0 : tool.description().length();
+    }
+    for (Message m : request.messages()) {
       chars += m.content().length() + 32;
       for (ContentPart part : m.parts()) {
         if (part instanceof ContentPart.ImageData d) {

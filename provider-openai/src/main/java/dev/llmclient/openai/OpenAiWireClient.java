@@ -369,26 +369,33 @@ public final class OpenAiWireClient implements AutoCloseable {
               return post.handle(
                   (response, failure) -> {
                     long millis = (System.nanoTime() - start) / 1_000_000;
+                    // the log's arguments (redacted URL, header excerpts) cost more than the
+                    // rest of a small answer's handling: build them only for a log that is on
+                    boolean logged = callLogOn();
                     if (failure != null) {
                       LlmException e = errors.fromTransport(failure, target, transport.settings());
-                      callLog(
-                          "{} {} failed after {} ms: {}, url={}",
-                          target.method(),
-                          target.route(),
-                          millis,
-                          e.getClass().getSimpleName(),
-                          redactor.redact(uri.toString()));
+                      if (logged) {
+                        callLog(
+                            "{} {} failed after {} ms: {}, url={}",
+                            target.method(),
+                            target.route(),
+                            millis,
+                            e.getClass().getSimpleName(),
+                            redactor.redact(uri.toString()));
+                      }
                       throw e;
                     }
-                    callLog(
-                        "{} {} -> {} in {} ms, url={}, request-id={}, headers={}",
-                        target.method(),
-                        target.route(),
-                        response.status(),
-                        millis,
-                        redactor.redact(uri.toString()),
-                        OpenAiErrorMapper.requestId(response::header),
-                        loggable(response.headers(), redactor));
+                    if (logged) {
+                      callLog(
+                          "{} {} -> {} in {} ms, url={}, request-id={}, headers={}",
+                          target.method(),
+                          target.route(),
+                          response.status(),
+                          millis,
+                          redactor.redact(uri.toString()),
+                          OpenAiErrorMapper.requestId(response::header),
+                          loggable(response.headers(), redactor));
+                    }
                     if (callLog == HttpTransportSettings.CallLog.DEBUG) {
                       LOG.info(
                           "{} {} request body: {}",
@@ -459,6 +466,10 @@ public final class OpenAiWireClient implements AutoCloseable {
    * Logs one exchange: at INFO when {@value HttpTransportSettings#LOG} asks for the call log, else
    * at DEBUG as always.
    */
+  private boolean callLogOn() {
+    return callLog != HttpTransportSettings.CallLog.OFF || LOG.isDebugEnabled();
+  }
+
   private void callLog(String format, Object... arguments) {
     if (callLog != HttpTransportSettings.CallLog.OFF) {
       LOG.info(format, arguments);

@@ -123,14 +123,31 @@ public final class PipelineClient implements LlmClient {
   @Override
   public <T> LlmResponse<T> generate(LlmRequest<T> request) {
     ClientRuntime.refuseToBlockAClientThread("generate()");
-    return ClientRuntime.await(generateAsync(request));
+    Objects.requireNonNull(request, "request");
+    // The caller's own wait keeps the deadline, so the call needs no timer on the scheduler.
+    return newCall(request).startAndWait();
   }
 
   @Override
   public <T> CompletableFuture<LlmResponse<T>> generateAsync(LlmRequest<T> request) {
     Objects.requireNonNull(request, "request");
+    GenerateCall<T> call;
+    try {
+      call = newCall(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return call.start();
+  }
+
+  /**
+   * A prepared call, not started.
+   *
+   * @throws RuntimeException the failure of a closed client or of {@link #prepare}
+   */
+  private <T> GenerateCall<T> newCall(LlmRequest<T> request) {
     if (runtime.isClosed()) {
-      return CompletableFuture.failedFuture(runtime.closedException());
+      throw runtime.closedException();
     }
     SafeSpan span = SafeSpan.start(runtime.tracer(), runtime.spanName(), SpanKind.INTERNAL);
     Prepared prepared;
@@ -138,10 +155,10 @@ public final class PipelineClient implements LlmClient {
       prepared = prepare(request);
     } catch (RuntimeException e) {
       span.endWithError(e);
-      return CompletableFuture.failedFuture(e);
+      throw e;
     }
     describe(span, prepared, request);
-    return new GenerateCall<T>(this, prepared, span, request.promptName(), null).start();
+    return new GenerateCall<>(this, prepared, span, request.promptName(), null);
   }
 
   @Override
@@ -272,8 +289,10 @@ public final class PipelineClient implements LlmClient {
       }
     }
 
-    List<ToolDefinition> tools = new ArrayList<>(request.tools().size());
-    Map<String, ResponseSchema> toolSchemas = new LinkedHashMap<>();
+    // most calls have no tools: then nothing is allocated for them
+    List<ToolDefinition> tools = request.tools().isEmpty() ? List.of() : new ArrayList<>();
+    Map<String, ResponseSchema> toolSchemas =
+        request.tools().isEmpty() ? Map.of() : new LinkedHashMap<>();
     for (Tool tool : request.tools()) {
       Class<?> parameters = tool.parameterType();
       ResponseSchema toolSchema =
@@ -311,7 +330,7 @@ public final class PipelineClient implements LlmClient {
         base,
         schema,
         text,
-        java.util.Collections.unmodifiableMap(toolSchemas),
+        toolSchemas.isEmpty() ? toolSchemas : java.util.Collections.unmodifiableMap(toolSchemas),
         key);
   }
 

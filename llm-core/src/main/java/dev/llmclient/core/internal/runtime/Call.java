@@ -186,6 +186,24 @@ public abstract class Call<R, P, X> {
    * @return the future the caller gets
    */
   public final CompletableFuture<R> start() {
+    return start(true);
+  }
+
+  /**
+   * Starts the call and waits for it on the caller's thread, which also keeps the deadline: no
+   * deadline timer is scheduled, so a call that needs no retry never wakes the client's scheduler
+   * (one thread hand-off fewer per blocking call). An interrupt of the waiting thread cancels the
+   * call; failures are rethrown as {@link ClientRuntime#await} does.
+   *
+   * @return the answer
+   */
+  public final R startAndWait() {
+    long waitUntil = System.nanoTime() + TransportRetries.nanos(runtime.policy().deadline());
+    CompletableFuture<R> future = start(false);
+    return ClientRuntime.await(future, waitUntil, this::deadlinePassed);
+  }
+
+  private CompletableFuture<R> start(boolean withTimer) {
     if (answeredFromCache()) {
       return result;
     }
@@ -196,6 +214,10 @@ public abstract class Call<R, P, X> {
     plan();
     runtime.register(this);
     if (done.get()) {
+      return result;
+    }
+    if (!withTimer) {
+      admit();
       return result;
     }
     try {

@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
@@ -350,7 +352,34 @@ public final class ClientRuntime {
    * @return the answer
    */
   public static <T> T await(CompletableFuture<T> future) {
+    return await(future, 0L, null);
+  }
+
+  /**
+   * Waits like {@link #await(CompletableFuture)}, and keeps a deadline while waiting: when {@code
+   * waitUntil} passes first, {@code atDeadline} ends the call (with its timeout failure) and that
+   * outcome is returned or thrown.
+   *
+   * @param <T> the answer's type
+   * @param future the call's future
+   * @param waitUntil the deadline as a {@link System#nanoTime()} value
+   * @param atDeadline ends the call at its deadline, or null to wait without one
+   * @return the answer
+   */
+  static <T> T await(CompletableFuture<T> future, long waitUntil, @Nullable Runnable atDeadline) {
     try {
+      if (atDeadline == null) {
+        return future.get();
+      }
+      long left = waitUntil - System.nanoTime();
+      if (left > 0) {
+        try {
+          return future.get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException passed) {
+          // the deadline came first: end the call below
+        }
+      }
+      atDeadline.run();
       return future.get();
     } catch (InterruptedException e) {
       future.cancel(true);

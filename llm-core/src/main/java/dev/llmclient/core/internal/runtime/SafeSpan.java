@@ -29,7 +29,7 @@ public final class SafeSpan {
   public static SafeSpan start(Tracer tracer, String name, SpanKind kind) {
     try {
       Span s = tracer.startSpan(name, kind);
-      return s == null ? NOOP : new SafeSpan(s);
+      return wrap(s);
     } catch (RuntimeException e) {
       failed("startSpan", e);
       return NOOP;
@@ -42,11 +42,19 @@ public final class SafeSpan {
     }
     try {
       Span s = span.startChild(name, kind);
-      return s == null ? NOOP : new SafeSpan(s);
+      return wrap(s);
     } catch (RuntimeException e) {
       failed("startChild", e);
       return NOOP;
     }
+  }
+
+  /**
+   * The no-op span stays {@link #NOOP}, so that tracing off ({@code Tracer.noop()}) skips building
+   * attributes, headers and child spans altogether.
+   */
+  private static SafeSpan wrap(@Nullable Span s) {
+    return s == null || s == Span.noop() ? NOOP : new SafeSpan(s);
   }
 
   public boolean isNoop() {

@@ -134,6 +134,13 @@ public final class TransportRetries {
 
   /** {@code now + d}, held at {@link Instant#MAX} for a duration too long to add. */
   public static Instant after(Instant now, Duration d) {
+    // Runs once per call. Duration.between(now, Instant.MAX) would throw and catch an
+    // ArithmeticException inside Instant.until (a stack trace per call), so compare seconds first:
+    // with a second to spare for the nanos, now + d cannot overflow.
+    if (!d.isNegative()
+        && d.getSeconds() < Instant.MAX.getEpochSecond() - now.getEpochSecond() - 1) {
+      return now.plus(d);
+    }
     Duration room = Duration.between(now, Instant.MAX);
     return d.compareTo(room) >= 0 ? Instant.MAX : now.plus(d);
   }
