@@ -101,6 +101,9 @@ public class RedisBenchmark {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("redis.log").toFile())
             .start();
+    // a benchmark that throws ends its fork without the tear-down: never leave the server behind
+    Process started = server;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
     String uri = "redis://127.0.0.1:" + port;
     raw = RedisClient.create(uri);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -147,7 +150,7 @@ public class RedisBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void stop() throws InterruptedException {
+  public void stop() throws InterruptedException, IOException {
     try {
       StringBuilder line = new StringBuilder("[redis commands per operation]");
       Matcher m = CALLS.matcher(commands.info("commandstats"));
@@ -172,6 +175,8 @@ public class RedisBenchmark {
       if (!server.waitFor(5, TimeUnit.SECONDS)) {
         server.destroyForcibly();
       }
+      Files.deleteIfExists(dir.resolve("redis.log"));
+      Files.deleteIfExists(dir);
     }
   }
 
