@@ -244,9 +244,13 @@ class RedisBudgetStoreTest {
     assertThat(held).isNotNull();
     redis.pause();
     try {
-      for (int i = 0; i < 3; i++) {
-        assertThat(store.tryReserve("east", 1, now)).as("decided locally").isNotNull();
+      for (int i = 0; i < 2; i++) {
+        assertThat(store.tryReserve("east", 1, now)).as("a late answer: refused for now").isNull();
       }
+      assertThat(store.lateAnswers()).isEqualTo(2);
+      assertThat(store.tryReserve("east", 1, now))
+          .as("the third late answer in a row: Redis is down, decided locally")
+          .isNotNull();
       assertThat(store.isRedisAvailable()).isFalse();
       store.release(held, 1, now);
     } finally {

@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ class RedisSharedBudgetTest {
   static final int RPM = 1200; // 20 requests a second, over 1 s windows
   static final int CALLS_PER_REPLICA = 120;
   static final int IN_FLIGHT_PER_REPLICA = 16;
+  static final int MAX_TOKENS = 100; // every call's output cap, which the server's TPM counts
   static final LlmRequest<Map<String, Object>> REQUEST =
       LlmRequest.builder().messages(List.of(Message.user("Answer in JSON, please."))).build();
 
@@ -65,6 +67,24 @@ class RedisSharedBudgetTest {
    */
   static LlmClient replica(
       URI endpoint, String limits, BudgetStore store, List<AutoCloseable> resources) {
+    // the pool's default utilisation, and the simulator's 1 s windows
+    return replica(endpoint, limits, Duration.ofSeconds(1), 0.95, store, resources);
+  }
+
+  /**
+   * A replica of the deployment at this Azure endpoint that may use this share of its limits.
+   *
+   * @param limits the member's limit attributes, e.g. {@code ;rpm=1200;tpm=90000}
+   * @param window the pool's budget window
+   * @param utilisation the pool's budget utilisation
+   */
+  static LlmClient replica(
+      URI endpoint,
+      String limits,
+      Duration window,
+      double utilisation,
+      BudgetStore store,
+      List<AutoCloseable> resources) {
     ProviderSettings settings =
         ProviderSettings.of(
             Map.of(
@@ -75,7 +95,8 @@ class RedisSharedBudgetTest {
     DeploymentPool pool =
         DeploymentPool.builder()
             .members(settings)
-            .budgetWindow(Duration.ofSeconds(1))
+            .budgetWindow(window)
+            .budgetUtilisation(utilisation)
             .budgetStore(store)
             .build();
     resources.add(pool);
@@ -91,7 +112,7 @@ class RedisSharedBudgetTest {
                     .maxRetryAfter(Duration.ofSeconds(5))
                     .deadline(Duration.ofSeconds(120))
                     .build())
-            .maxTokens(100)
+            .maxTokens(MAX_TOKENS)
             .build();
     resources.add(llm);
     return llm;
@@ -109,9 +130,30 @@ class RedisSharedBudgetTest {
 
   /** Sends the calls, at most {@code inFlight} at once; returns how many succeeded. */
   static int run(LlmClient llm, int calls, int inFlight) {
+    return runTimed(llm, calls, inFlight).ok();
+  }
+
+  /**
+   * What one replica's run did.
+   *
+   * @param ok the calls that succeeded
+   * @param firstStartMillis wall-clock time the first call was started
+   * @param lastEndMillis wall-clock time the last call ended
+   * @param maxInputTokens the most prompt tokens the server reported for one call
+   */
+  record Run(int ok, long firstStartMillis, long lastEndMillis, long maxInputTokens) {}
+
+  /**
+   * Sends the calls, at most {@code inFlight} at once, noting the wall-clock instants of the first
+   * start and the last end (comparable across processes on one host).
+   */
+  static Run runTimed(LlmClient llm, int calls, int inFlight) {
     Semaphore permits = new Semaphore(inFlight);
     CountDownLatch done = new CountDownLatch(calls);
     AtomicInteger ok = new AtomicInteger();
+    AtomicLong lastEnd = new AtomicLong();
+    AtomicLong maxInput = new AtomicLong();
+    long firstStart = System.currentTimeMillis();
     try {
       for (int i = 0; i < calls; i++) {
         permits.acquire();
@@ -120,7 +162,9 @@ class RedisSharedBudgetTest {
                 (r, e) -> {
                   if (e == null) {
                     ok.incrementAndGet();
+                    maxInput.accumulateAndGet(r.usage().inputTokens(), Math::max);
                   }
+                  lastEnd.accumulateAndGet(System.currentTimeMillis(), Math::max);
                   permits.release();
                   done.countDown();
                 });
@@ -132,7 +176,7 @@ class RedisSharedBudgetTest {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
-    return ok.get();
+    return new Run(ok.get(), firstStart, lastEnd.get(), maxInput.get());
   }
 
   record Outcome(int ok, long rateLimited, long requests, long millis) {

@@ -53,13 +53,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>When Redis is slow or down</h2>
  *
- * A reservation Redis does not answer within the timeout is decided by the {@link
- * Builder#whenUnavailable fallback} instead (default {@link Fallback#LOCAL}: a budget in this
- * process's memory, with {@link Builder#fallbackShare} of each limit). It is logged once per outage
- * (WARN, host and port only) and counted ({@link #outages()}, {@link #fallbackDecisions()}). While
- * Redis is down, calls do not wait for it; every {@link Builder#probeInterval} one reservation
- * tries Redis again, and once it answers every replica is back on the shared budget. No call is
- * lost or held by an outage: at worst it is admitted by the local budget.
+ * A reservation Redis answers too late while it is up (one late answer on a busy machine is not an
+ * outage) is refused for now, counted in {@link #lateAnswers()}, and the pool asks again soon. Once
+ * Redis fails, or answers too late three times in a row, it is down: reservations are decided by
+ * the {@link Builder#whenUnavailable fallback} instead (default {@link Fallback#LOCAL}: a budget in
+ * this process's memory, with {@link Builder#fallbackShare} of each limit). It is logged once per
+ * outage (WARN, host and port only) and counted ({@link #outages()}, {@link #fallbackDecisions()}).
+ * While Redis is down, calls do not wait for it; every {@link Builder#probeInterval} one
+ * reservation tries Redis again, and once it answers every replica is back on the shared budget. No
+ * call is lost or held by an outage: at worst it is admitted by the local budget.
  */
 public final class RedisBudgetStore implements BudgetStore {
 
@@ -85,6 +87,7 @@ public final class RedisBudgetStore implements BudgetStore {
   private final String idPrefix;
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong fallbackDecisions = new AtomicLong();
+  private final AtomicLong lateAnswers = new AtomicLong();
   private final Queue<Unsent> unsent = new ConcurrentLinkedQueue<>();
   private final AtomicInteger unsentCount = new AtomicInteger();
 
@@ -198,6 +201,19 @@ public final class RedisBudgetStore implements BudgetStore {
         b.retryAt = waitNanos > 0 ? now + waitNanos : 0;
         return number(r, 0) == 1 ? new Shared(key, tokens, id) : null;
       } catch (RedisLink.Unavailable | ClassCastException | IndexOutOfBoundsException e) {
+        if (e instanceof RedisLink.Unavailable && link.isUp()) {
+          // One late answer on a busy machine, not an outage: the local budget knows nothing of
+          // the other replicas and would admit what Redis may refuse, so the pool asks again soon.
+          // A reservation Redis grants after all is ended at once, charging nothing.
+          answer.thenAccept(
+              late -> {
+                if (number(late, 0) == 1) {
+                  release(new Shared(key, tokens, id), 0, b.lastNow);
+                }
+              });
+          lateAnswers.incrementAndGet();
+          return null;
+        }
         // Decided below, by the fallback. A reservation Redis grants after all is ended at once:
         // the request is sent anyway, so it counts for one window in the shared budget too.
         answer.thenAccept(
@@ -307,6 +323,17 @@ public final class RedisBudgetStore implements BudgetStore {
    */
   public long fallbackDecisions() {
     return fallbackDecisions.get();
+  }
+
+  /**
+   * How many reservations Redis answered too late while it was not (yet) considered down: each is
+   * refused, so the pool asks again soon, instead of being decided by the fallback, which knows
+   * nothing of the other replicas.
+   *
+   * @return the count since the store was built
+   */
+  public long lateAnswers() {
+    return lateAnswers.get();
   }
 
   /**

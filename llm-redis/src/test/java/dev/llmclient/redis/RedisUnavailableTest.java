@@ -90,7 +90,8 @@ class RedisUnavailableTest {
   }
 
   @Test
-  void aRedisThatHangsCostsAFewBoundedWaitsThenTheFallbackDecidesAtOnce() throws IOException {
+  void aRedisThatHangsCostsAFewBoundedWaitsEachRefusedForNowThenTheFallbackDecidesAtOnce()
+      throws IOException {
     try (SilentRedis silent = new SilentRedis();
         RedisBudgetStore store =
             RedisBudgetStore.builder()
@@ -109,8 +110,14 @@ class RedisUnavailableTest {
         millis.add((System.nanoTime() - start) / 1_000_000);
       }
 
-      assertThat(reservations.get(0)).as("decided by the local budget").isNotNull();
-      assertThat(reservations.subList(1, 5)).as("1 request per window locally").containsOnlyNulls();
+      assertThat(reservations.subList(0, 2))
+          .as("a late answer is no outage: refused for now, not admitted by the local budget")
+          .containsOnlyNulls();
+      assertThat(store.lateAnswers()).isEqualTo(2);
+      assertThat(reservations.get(2))
+          .as("the third late answer in a row: Redis is down, the local budget decides")
+          .isNotNull();
+      assertThat(reservations.subList(3, 5)).as("1 request per window locally").containsOnlyNulls();
       assertThat(silent.unanswered()).isEqualTo(RedisLink.TIMEOUTS_FOR_DOWN);
       assertThat(millis.subList(0, 3))
           .as("a bounded wait each")
@@ -118,7 +125,7 @@ class RedisUnavailableTest {
       assertThat(millis.subList(3, 5)).as("no wait once Redis is down").allMatch(m -> m < 40);
       assertThat(store.outages()).isEqualTo(1);
       assertThat(store.isRedisAvailable()).isFalse();
-      assertThat(store.fallbackDecisions()).isEqualTo(5);
+      assertThat(store.fallbackDecisions()).isEqualTo(3);
     }
   }
 

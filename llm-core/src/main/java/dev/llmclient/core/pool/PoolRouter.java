@@ -80,13 +80,16 @@ final class PoolRouter {
             continue;
           }
           usable = true;
-          if (denied != null && denied.contains(m)) {
-            earliest = Math.min(earliest, PROBE_RETRY_NANOS);
-            continue;
-          }
           long cooling = m.coolingNanos(now);
           BudgetStore.Check budget = m.store().check(m.budgetKey, call.tokensFor(m), now);
           long delay = Math.max(cooling, budget.waitNanos());
+          if (denied != null && denied.contains(m)) {
+            // Refused just now. By a shared store whose budget another process took: its answer
+            // says when the budget frees, and polling sooner only wastes round trips while later
+            // leaves the freed share unused. By the breaker (its probes are taken): try again soon.
+            earliest = Math.min(earliest, delay > 0 ? delay : PROBE_RETRY_NANOS);
+            continue;
+          }
           if (delay > 0) {
             earliest = Math.min(earliest, delay);
             continue;

@@ -143,6 +143,68 @@ class BudgetStoreTest {
     assertThat(two.stats().get(0).budgetWaits()).isEqualTo(1);
   }
 
+  @Test
+  void aCallRefusedByASharedStoreWaitsAsLongAsTheStoreSaysNotAPollingInterval() {
+    ManualScheduler scheduler = new ManualScheduler();
+    FakeMember member = new FakeMember("a");
+    BudgetStore local = BudgetStore.inProcess();
+    int[] reservations = {0};
+    // another process takes the window's one request between the pool's check and its reserve;
+    // it finished 990 ms ago, so the budget frees 10 ms from now
+    BudgetStore racing =
+        new BudgetStore() {
+          @Override
+          public void register(String key, Rules rules) {
+            local.register(key, rules);
+          }
+
+          @Override
+          public Check check(String key, long tokens, long now) {
+            return local.check(key, tokens, now);
+          }
+
+          @Override
+          public Reservation tryReserve(String key, long tokens, long now) {
+            if (reservations[0]++ == 0) {
+              long before = now - 990_000_000L;
+              local.release(local.tryReserve(key, tokens, before), tokens, before);
+            }
+            return local.tryReserve(key, tokens, now);
+          }
+
+          @Override
+          public void release(Reservation r, long chargedTokens, long now) {
+            local.release(r, chargedTokens, now);
+          }
+
+          @Override
+          public void learnLimits(String key, int requestsPerMinute, int tokensPerMinute) {
+            local.learnLimits(key, requestsPerMinute, tokensPerMinute);
+          }
+
+          @Override
+          public void holdUntil(String key, long until) {
+            local.holdUntil(key, until);
+          }
+
+          @Override
+          public Limits limits(String key) {
+            return local.limits(key);
+          }
+        };
+    DeploymentPool pool = pool(scheduler, racing, member);
+
+    CompletableFuture<ChatCompletion> call =
+        pool.complete(
+            ChatCompletionRequest.of("gpt-4o", List.of(Message.user("Say hello in JSON"))));
+
+    assertThat(call).isNotDone();
+    scheduler.advance(Duration.ofMillis(10));
+    assertThat(call).as("sent when the share frees, 10 ms later").isCompleted();
+    assertThat(member.calls()).isEqualTo(1);
+    assertThat(reservations[0]).as("one refused reservation, then one granted").isEqualTo(2);
+  }
+
   private static DeploymentPool pool(
       ManualScheduler scheduler, BudgetStore store, FakeMember member) {
     return DeploymentPool.builder()
