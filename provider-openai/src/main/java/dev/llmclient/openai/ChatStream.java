@@ -374,7 +374,8 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
             body.model(),
             body.id(),
             requestId,
-            rateLimit);
+            rateLimit,
+            body.logprobs());
     boolean contentFiltered = "content_filter".equals(body.finishReason());
     synchronized (this) {
       queue.add(chunk);
