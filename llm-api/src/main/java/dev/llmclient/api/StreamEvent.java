@@ -31,22 +31,36 @@ public sealed interface StreamEvent
    * The next piece of the answer's text.
    *
    * @param text the piece; never empty
+   * @param logprobs the log probabilities of the piece's tokens when {@link LlmRequest#logprobs()}
+   *     asked for them (the server may send them on a neighbouring chunk, so pieces and tokens need
+   *     not line up one to one); empty otherwise. {@link LlmResponse#logprobs()} has them all.
    */
-  record TextDelta(String text) implements StreamEvent {
+  record TextDelta(String text, List<TokenLogprob> logprobs) implements StreamEvent {
 
     /**
-     * Rejects null.
+     * Rejects null and copies the log probabilities.
      *
      * @param text the piece
+     * @param logprobs the tokens' log probabilities, or empty
      */
     public TextDelta {
       Objects.requireNonNull(text, "text");
+      logprobs = List.copyOf(Objects.requireNonNull(logprobs, "logprobs"));
+    }
+
+    /**
+     * A piece without log probabilities.
+     *
+     * @param text the piece
+     */
+    public TextDelta(String text) {
+      this(text, List.of());
     }
 
     /** Shows the length only: the text may be personal data. */
     @Override
     public String toString() {
-      return "TextDelta[<" + text.length() + " chars>]";
+      return "TextDelta[<" + text.length() + " chars>, logprobs=" + logprobs.size() + "]";
     }
   }
 

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -307,23 +308,25 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
 
   // ---- events ------------------------------------------------------------------------------
 
-  private void onData(String data) throws IOException {
+  private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+  private void onData(byte[] data, int length) throws IOException {
     if (done) {
       return; // nothing counts after [DONE]
     }
-    if (data.equals("[DONE]")) {
+    if (Arrays.equals(data, 0, length, DONE, 0, DONE.length)) {
       done = true;
       return;
     }
-    Json.ChunkBody body;
+    ChunkReader.Chunk body;
     try {
-      body = Json.readChunk(data);
+      body = ChunkReader.read(data, length);
     } catch (IOException | RuntimeException e) {
       throw new StreamFailure(
           errors.invalidBody(
               context(),
               "A streamed event is not a chat-completion chunk",
-              data.getBytes(StandardCharsets.UTF_8),
+              Arrays.copyOf(data, length),
               e));
     }
     if (body.error() != null) {
@@ -354,10 +357,7 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
       } catch (IllegalArgumentException e) {
         throw new StreamFailure(
             errors.invalidBody(
-                context(),
-                "A streamed usage is invalid",
-                data.getBytes(StandardCharsets.UTF_8),
-                e));
+                context(), "A streamed usage is invalid", Arrays.copyOf(data, length), e));
       }
     }
     if (body.content() != null) {
@@ -374,7 +374,8 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
             body.model(),
             body.id(),
             requestId,
-            rateLimit);
+            rateLimit,
+            body.logprobs());
     boolean contentFiltered = "content_filter".equals(body.finishReason());
     synchronized (this) {
       queue.add(chunk);

@@ -313,111 +313,6 @@ final class Json {
     }
   }
 
-  /**
-   * One streamed chunk's JSON: the first choice's delta, its finish reason and filter results,
-   * Azure's {@code prompt_filter_results}, the usage, and an {@code error} object when the server
-   * reports a failure inside the stream.
-   *
-   * @param text the event's data
-   * @return the parts the stream needs
-   * @throws IOException when the data is not JSON or has the wrong shape
-   */
-  static ChunkBody readChunk(String text) throws IOException {
-    JsonNode node = MAPPER.readTree(text);
-    if (node == null || !node.isObject()) {
-      throw new WrongShapeException("expected a chunk object");
-    }
-    JsonNode error = node.get("error");
-    if (error != null && !error.isNull()) {
-      return new ChunkBody(null, null, null, null, List.of(), null, null, null, null, null, error);
-    }
-    JsonNode choice = null;
-    JsonNode choices = node.path("choices");
-    if (choices.isArray()) {
-      for (JsonNode c : choices) {
-        if (c.path("index").asInt(0) == 0) {
-          choice = c;
-          break;
-        }
-      }
-    } else if (!choices.isMissingNode() && !choices.isNull()) {
-      throw new WrongShapeException("expected an array of choices");
-    }
-    String content = null;
-    String refusal = null;
-    List<dev.llmclient.api.StreamEvent.ToolCallDelta> toolCalls = List.of();
-    String finishReason = null;
-    JsonNode choiceFilter = null;
-    if (choice != null) {
-      JsonNode delta = choice.path("delta");
-      content = textOrNull(delta.get("content"));
-      refusal = textOrNull(delta.get("refusal"));
-      JsonNode calls = delta.get("tool_calls");
-      if (calls != null && calls.isArray()) {
-        toolCalls = new ArrayList<>(calls.size());
-        for (JsonNode call : calls) {
-          JsonNode index = call.get("index");
-          if (index == null || !index.canConvertToInt() || index.asInt() < 0) {
-            throw new WrongShapeException("a streamed tool call needs a non-negative index");
-          }
-          JsonNode function = call.path("function");
-          String arguments = textOrNull(function.get("arguments"));
-          toolCalls.add(
-              new dev.llmclient.api.StreamEvent.ToolCallDelta(
-                  index.asInt(),
-                  textOrNull(call.get("id")),
-                  textOrNull(function.get("name")),
-                  arguments == null ? "" : arguments));
-        }
-      }
-      finishReason = textOrNull(choice.get("finish_reason"));
-      JsonNode filter = choice.get("content_filter_results");
-      choiceFilter = filter == null || filter.isNull() || filter.isEmpty() ? null : filter;
-    }
-    JsonNode promptFilter = null;
-    JsonNode prompt = node.get("prompt_filter_results");
-    if (prompt != null && prompt.isArray() && !prompt.isEmpty()) {
-      promptFilter = prompt.get(0).get("content_filter_results");
-    }
-    UsageBody usage = null;
-    JsonNode u = node.get("usage");
-    if (u != null && !u.isNull()) {
-      try (JsonParser p = FACTORY.createParser(u.toString())) {
-        usage = usage(p, p.nextToken());
-      }
-    }
-    return new ChunkBody(
-        textOrNull(node.get("id")),
-        textOrNull(node.get("model")),
-        content,
-        refusal,
-        toolCalls,
-        finishReason,
-        choiceFilter,
-        promptFilter,
-        usage,
-        choice,
-        null);
-  }
-
-  private static @Nullable String textOrNull(@Nullable JsonNode node) {
-    return node == null || node.isNull() || !node.isValueNode() ? null : node.asText();
-  }
-
-  /** One streamed chunk, as {@link #readChunk} reads it. */
-  record ChunkBody(
-      @Nullable String id,
-      @Nullable String model,
-      @Nullable String content,
-      @Nullable String refusal,
-      List<dev.llmclient.api.StreamEvent.ToolCallDelta> toolCalls,
-      @Nullable String finishReason,
-      @Nullable JsonNode contentFilterResults,
-      @Nullable JsonNode promptFilterResults,
-      @Nullable UsageBody usage,
-      @Nullable JsonNode choice,
-      @Nullable JsonNode error) {}
-
   private static List<ChoiceBody> choices(JsonParser p, JsonToken start) throws IOException {
     expect(start == JsonToken.START_ARRAY, p, "an array of choices");
     List<ChoiceBody> choices = new ArrayList<>(1);
@@ -518,7 +413,7 @@ final class Json {
     return new TokenLogprob(node.get("token").asText(), node.get("logprob").asDouble(), top);
   }
 
-  private static UsageBody usage(JsonParser p, JsonToken start) throws IOException {
+  static UsageBody usage(JsonParser p, JsonToken start) throws IOException {
     expect(start == JsonToken.START_OBJECT, p, "a usage object");
     long prompt = 0;
     long completion = 0;

@@ -2,27 +2,28 @@ package dev.llmclient.openai;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * An incremental parser of {@code text/event-stream}: bytes go in as they arrive, in pieces of any
- * size, and each complete event's {@code data} (its data lines joined with {@code \n}) comes out.
- * Comments, {@code event}, {@code id} and {@code retry} fields are skipped; lines may end with
- * {@code \n}, {@code \r\n} or {@code \r}. One event may hold at most a given number of bytes, so a
- * server that never ends a line cannot fill the heap.
+ * size, and each complete event's {@code data} (its data lines joined with {@code \n}) comes out as
+ * UTF-8 bytes, decoded by whoever reads them (a JSON parser reads bytes directly). Comments, {@code
+ * event}, {@code id} and {@code retry} fields are skipped; lines may end with {@code \n}, {@code
+ * \r\n} or {@code \r}. One event may hold at most a given number of bytes, so a server that never
+ * ends a line cannot fill the heap.
  */
 final class SseParser {
 
   /** Receives each event's data. */
   interface Listener {
     /**
-     * One event's data.
+     * One event's data: the data lines, joined with {@code \n}, as UTF-8.
      *
-     * @param data the data lines, joined with {@code \n}
+     * @param data a buffer the parser reuses once this returns: copy what is kept
+     * @param length how many bytes of {@code data}, from 0, are the event's
      * @throws IOException to stop the stream
      */
-    void onData(String data) throws IOException;
+    void onData(byte[] data, int length) throws IOException;
   }
 
   /** An event longer than the limit. */
@@ -38,7 +39,8 @@ final class SseParser {
   private final int maxEventBytes;
   private byte[] line = new byte[256];
   private int lineLength;
-  private final StringBuilder data = new StringBuilder();
+  private byte[] data = new byte[256];
+  private int dataLength;
   private boolean hasData;
   private int eventBytes;
   private boolean lastWasCr;
@@ -56,23 +58,43 @@ final class SseParser {
    */
   void feed(ByteBuffer bytes) throws IOException {
     while (bytes.hasRemaining()) {
-      byte b = bytes.get();
-      if (b == '\n' && lastWasCr) {
+      int from = bytes.position();
+      int limit = bytes.limit();
+      if (lastWasCr && bytes.get(from) == '\n') {
         lastWasCr = false; // the second half of \r\n
+        bytes.position(from + 1);
         continue;
       }
-      lastWasCr = b == '\r';
-      if (b == '\n' || b == '\r') {
+      int end = from;
+      byte b = 0;
+      while (end < limit) {
+        b = bytes.get(end);
+        if (b == '\n' || b == '\r') {
+          break;
+        }
+        end++;
+      }
+      int n = end - from;
+      if (n > 0) {
+        eventBytes += n;
+        if (eventBytes > maxEventBytes || eventBytes < 0) {
+          throw new EventTooLargeException(maxEventBytes);
+        }
+        if (lineLength + n > line.length) {
+          line =
+              Arrays.copyOf(
+                  line, Math.min(Math.max(line.length * 2, lineLength + n), maxEventBytes + 1));
+        }
+        bytes.get(line, lineLength, n);
+        lineLength += n;
+      }
+      if (end < limit) {
+        bytes.position(end + 1);
+        lastWasCr = b == '\r';
         endOfLine();
-        continue;
+      } else {
+        lastWasCr = false;
       }
-      if (++eventBytes > maxEventBytes) {
-        throw new EventTooLargeException(maxEventBytes);
-      }
-      if (lineLength == line.length) {
-        line = Arrays.copyOf(line, Math.min(line.length * 2, maxEventBytes + 1));
-      }
-      line[lineLength++] = b;
     }
   }
 
@@ -93,10 +115,16 @@ final class SseParser {
       if (start < lineLength && line[start] == ' ') {
         start++;
       }
-      if (hasData) {
-        data.append('\n');
+      int n = lineLength - start;
+      int needed = dataLength + n + (hasData ? 1 : 0);
+      if (needed > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, needed));
       }
-      data.append(new String(line, start, lineLength - start, StandardCharsets.UTF_8));
+      if (hasData) {
+        data[dataLength++] = '\n';
+      }
+      System.arraycopy(line, start, data, dataLength, n);
+      dataLength += n;
       hasData = true;
     }
     lineLength = 0;
@@ -112,9 +140,9 @@ final class SseParser {
     if (!hasData) {
       return;
     }
-    String event = data.toString();
-    data.setLength(0);
+    int length = dataLength;
+    dataLength = 0;
     hasData = false;
-    listener.onData(event);
+    listener.onData(data, length);
   }
 }

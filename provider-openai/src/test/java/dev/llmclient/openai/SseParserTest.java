@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class SseParserTest {
 
   private final List<String> events = new ArrayList<>();
-  private final SseParser parser = new SseParser(events::add, 64);
+  private final SseParser parser =
+      new SseParser(
+          (data, length) -> events.add(new String(data, 0, length, StandardCharsets.UTF_8)), 64);
 
   private void feed(String text) throws Exception {
     parser.feed(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
@@ -52,5 +54,22 @@ class SseParserTest {
     assertThatThrownBy(() -> feed("data: " + "x".repeat(100)))
         .isInstanceOf(SseParser.EventTooLargeException.class)
         .hasMessageContaining("longer than 64 bytes");
+  }
+
+  @Test
+  void aCrLfSplitBetweenTwoReadsEndsOneLineOnly() throws Exception {
+    feed("data: a\r");
+    feed("\ndata: b\r");
+    feed("\n\r");
+    feed("\n");
+    assertThat(events).containsExactly("a\nb");
+  }
+
+  @Test
+  void aMultiByteCharacterSplitBetweenReadsArrivesWhole() throws Exception {
+    byte[] bytes = "data: \u2603\n\n".getBytes(StandardCharsets.UTF_8);
+    parser.feed(ByteBuffer.wrap(bytes, 0, 7));
+    parser.feed(ByteBuffer.wrap(bytes, 7, bytes.length - 7));
+    assertThat(events).containsExactly("\u2603");
   }
 }

@@ -19,9 +19,11 @@ import org.apache.hc.core5.http.HttpStatus;
 import org.apache.hc.core5.http.Message;
 import org.apache.hc.core5.http.impl.bootstrap.AsyncServerBootstrap;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
+import org.apache.hc.core5.http.nio.AsyncEntityConsumer;
 import org.apache.hc.core5.http.nio.AsyncRequestConsumer;
 import org.apache.hc.core5.http.nio.AsyncServerRequestHandler;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
+import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityConsumer;
 import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
 import org.apache.hc.core5.http.nio.support.BasicRequestConsumer;
 import org.apache.hc.core5.http.nio.support.BasicResponseProducer;
@@ -30,6 +32,7 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.reactor.ListenerEndpoint;
 import org.apache.hc.core5.util.TimeValue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one fixed local server every library in the peer benchmarks talks to: HTTP/1.1 on loopback,
@@ -37,8 +40,11 @@ import org.apache.hc.core5.util.TimeValue;
  * path containing {@code embeddings}, the same embedding list) sent back at once or after a fixed
  * delay. In {@code sse} mode every chat answer is instead a stream of {@link #SSE_TEXT_EVENTS} text
  * deltas, a finish chunk, a usage chunk and {@code [DONE]}, as the services send with {@code
- * stream_options.include_usage}. It runs in its own JVM (see {@link #spawn}) so that its work and
- * allocation stay out of the benchmark JVM's {@code -prof gc} figures.
+ * stream_options.include_usage}. In {@code tool} mode a chat request answers with a call of the
+ * {@link #TOOL_NAME} tool, unless it carries a tool result ({@code tool_call_id}), which gets the
+ * final text {@link #TOOL_ANSWER}: one tool-call round trip. It runs in its own JVM (see {@link
+ * #spawn}) so that its work and allocation stay out of the benchmark JVM's {@code -prof gc}
+ * figures.
  */
 public final class CannedServer {
 
@@ -59,6 +65,32 @@ public final class CannedServer {
       "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":"
           + "[0.1,0.2,0.3,0.4]}],\"model\":\"text-embedding-3-small\","
           + "\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}";
+
+  /** The tool the {@code tool} mode's first answer calls. */
+  public static final String TOOL_NAME = "get_weather";
+
+  /** The {@code tool} mode's final answer, to the request that carries the tool's result. */
+  public static final String TOOL_ANSWER = "It is sunny in Oslo for the next 3 days.";
+
+  static final String TOOL_CALL_REPLY =
+      "{\"id\":\"chatcmpl-tool\",\"object\":\"chat.completion\",\"created\":1764201600,"
+          + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":"
+          + "{\"role\":\"assistant\",\"content\":null,\"refusal\":null,\"tool_calls\":[{"
+          + "\"id\":\"call_bench1\",\"type\":\"function\",\"function\":{\"name\":\""
+          + TOOL_NAME
+          + "\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\",\\\"days\\\":3}\"}}]},"
+          + "\"logprobs\":null,\"finish_reason\":\"tool_calls\"}],"
+          + "\"usage\":{\"prompt_tokens\":80,\"completion_tokens\":18,\"total_tokens\":98},"
+          + "\"system_fingerprint\":\"fp_bench\"}";
+
+  static final String TOOL_FINAL_REPLY =
+      "{\"id\":\"chatcmpl-tool2\",\"object\":\"chat.completion\",\"created\":1764201600,"
+          + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":"
+          + "{\"role\":\"assistant\",\"content\":"
+          + quote(TOOL_ANSWER)
+          + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"prompt_tokens\":120,\"completion_tokens\":12,\"total_tokens\":132},"
+          + "\"system_fingerprint\":\"fp_bench\"}";
 
   /** The number of text deltas in a streamed answer. */
   public static final int SSE_TEXT_EVENTS = 64;
@@ -103,12 +135,15 @@ public final class CannedServer {
    * Starts the server and prints {@code PORT <n>} on standard output; runs until killed.
    *
    * @param args the delay before each answer in milliseconds (default 0), then optionally {@code
-   *     sse} to stream every chat answer
+   *     sse} to stream every chat answer or {@code tool} for the tool-call round trip
    * @throws Exception when the server cannot listen
    */
   public static void main(String[] args) throws Exception {
     long delayMs = args.length > 0 ? Long.parseLong(args[0]) : 0;
     boolean sse = args.length > 1 && args[1].equals("sse");
+    boolean tool = args.length > 1 && args[1].equals("tool");
+    byte[] toolCall = TOOL_CALL_REPLY.getBytes(StandardCharsets.UTF_8);
+    byte[] toolFinal = TOOL_FINAL_REPLY.getBytes(StandardCharsets.UTF_8);
     byte[] chat = (sse ? sseReply() : CHAT_REPLY).getBytes(StandardCharsets.UTF_8);
     ContentType chatType =
         sse
@@ -122,28 +157,36 @@ public final class CannedServer {
             .setCanonicalHostName("127.0.0.1")
             .register(
                 "*",
-                new AsyncServerRequestHandler<Message<HttpRequest, Void>>() {
+                new AsyncServerRequestHandler<Message<HttpRequest, byte[]>>() {
                   @Override
-                  public AsyncRequestConsumer<Message<HttpRequest, Void>> prepare(
+                  public AsyncRequestConsumer<Message<HttpRequest, byte[]>> prepare(
                       HttpRequest request, EntityDetails entityDetails, HttpContext context) {
+                    if (entityDetails == null) {
+                      return new BasicRequestConsumer<>((AsyncEntityConsumer<byte[]>) null);
+                    }
+                    // only the tool mode looks at the request: which of its two answers to send
                     return new BasicRequestConsumer<>(
-                        entityDetails == null ? null : new DiscardingEntityConsumer<>());
+                        tool ? new BasicAsyncEntityConsumer() : new DiscardingEntityConsumer<>());
                   }
 
                   @Override
                   public void handle(
-                      Message<HttpRequest, Void> message,
+                      Message<HttpRequest, byte[]> message,
                       ResponseTrigger trigger,
                       HttpContext context) {
                     boolean embeddings = message.getHead().getPath().contains("embeddings");
                     byte[] body = embeddings ? embedding : chat;
+                    if (tool && !embeddings) {
+                      body = carriesToolResult(message.getBody()) ? toolFinal : toolCall;
+                    }
                     ContentType type = embeddings ? ContentType.APPLICATION_JSON : chatType;
+                    byte[] reply = body;
                     Runnable answer =
                         () -> {
                           try {
                             trigger.submitResponse(
                                 new BasicResponseProducer(
-                                    HttpStatus.SC_OK, AsyncEntityProducers.create(body, type)),
+                                    HttpStatus.SC_OK, AsyncEntityProducers.create(reply, type)),
                                 context);
                           } catch (Exception e) {
                             // the client went away; nothing to answer
@@ -167,6 +210,25 @@ public final class CannedServer {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> server.close(CloseMode.IMMEDIATE), "canned-server-stop"));
     server.awaitShutdown(TimeValue.MAX_VALUE);
+  }
+
+  private static final byte[] TOOL_CALL_ID = "\"tool_call_id\"".getBytes(StandardCharsets.US_ASCII);
+
+  /** Whether a chat request's body holds a tool message (its {@code tool_call_id}). */
+  static boolean carriesToolResult(byte @Nullable [] body) {
+    if (body == null) {
+      return false;
+    }
+    outer:
+    for (int i = 0; i + TOOL_CALL_ID.length <= body.length; i++) {
+      for (int j = 0; j < TOOL_CALL_ID.length; j++) {
+        if (body[i + j] != TOOL_CALL_ID[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** A running server process and its port. */
@@ -217,7 +279,7 @@ public final class CannedServer {
    * Starts the server in a fresh JVM, answering chat calls as JSON or as a stream.
    *
    * @param delayMs the delay before each answer
-   * @param mode {@code json} or {@code sse}
+   * @param mode {@code json}, {@code sse} or {@code tool}
    * @return the running server
    */
   public static Handle spawn(long delayMs, String mode) {

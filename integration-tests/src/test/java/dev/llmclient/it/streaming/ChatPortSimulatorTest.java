@@ -13,6 +13,7 @@ import dev.llmclient.api.LlmStream;
 import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.StreamEvent;
+import dev.llmclient.api.TokenLogprob;
 import dev.llmclient.api.Tool;
 import dev.llmclient.api.ToolCall;
 import dev.llmclient.api.ToolChoice;
@@ -180,6 +181,35 @@ class ChatPortSimulatorTest {
     }
     assertThat(sim.lastRequest().json().path("stream").asBoolean()).isTrue();
     assertThat(sim.lastRequest().json().at("/stream_options/include_usage").asBoolean()).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Api.class)
+  void aStreamAskedForLogprobsCarriesThemOnItsDeltasAndInTheResponseLikeGenerate(Api api) {
+    LlmRequest<String> request = story().toBuilder().logprobs(true).topLogprobs(2).build();
+    try (LlmClient llm = client(api)) {
+      List<TokenLogprob> plain = llm.generate(request).logprobs();
+      try (LlmStream<String> stream = llm.stream(request)) {
+        List<StreamEvent> events = events(stream);
+        List<TokenLogprob> onDeltas = new ArrayList<>();
+        for (StreamEvent e : events) {
+          if (e instanceof StreamEvent.TextDelta d) {
+            onDeltas.addAll(d.logprobs());
+          }
+        }
+        LlmResponse<String> r = stream.response().join();
+        assertThat(r.value()).isEqualTo(STORY);
+        assertThat(plain).isNotEmpty();
+        assertThat(r.logprobs()).as("the streamed answer's logprobs").isEqualTo(plain);
+        assertThat(onDeltas).isEqualTo(plain);
+        assertThat(r.logprobs().get(0).topAlternatives()).hasSize(2);
+        StringBuilder tokens = new StringBuilder();
+        r.logprobs().forEach(t -> tokens.append(t.token()));
+        assertThat(tokens.toString()).isEqualTo(STORY);
+      }
+    }
+    assertThat(sim.lastRequest().json().path("stream").asBoolean()).isTrue();
+    assertThat(sim.lastRequest().json().path("logprobs").asBoolean()).isTrue();
   }
 
   @ParameterizedTest

@@ -1,6 +1,7 @@
 package dev.llmclient.api.spi;
 
 import dev.llmclient.api.StreamEvent;
+import dev.llmclient.api.TokenLogprob;
 import dev.llmclient.api.Usage;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  *     backends put it on every chunk of the exchange
  * @param rateLimit the response's rate-limit headers, or null when the backend does not repeat them
  *     after the first chunk
+ * @param logprobs the log probabilities of this chunk's content tokens, when the request asked for
+ *     them; empty otherwise
  */
 public record ChatChunk(
     @Nullable String text,
@@ -36,10 +39,31 @@ public record ChatChunk(
     @Nullable String model,
     @Nullable String id,
     @Nullable String requestId,
-    @Nullable RateLimitInfo rateLimit) {
+    @Nullable RateLimitInfo rateLimit,
+    List<TokenLogprob> logprobs) {
 
   /**
-   * Copies the tool-call pieces.
+   * Copies the tool-call pieces and the log probabilities.
+   *
+   * @param text the next piece of the content, or null
+   * @param refusal the next piece of a refusal, or null
+   * @param toolCalls pieces of tool calls
+   * @param contentFilter a content-filter verdict, or null
+   * @param finishReason the finish reason, or null
+   * @param usage the usage, or null
+   * @param model the model the server named, or null
+   * @param id the completion id, or null
+   * @param requestId the server's request id, or null
+   * @param rateLimit the rate-limit headers, or null
+   * @param logprobs the content tokens' log probabilities, or empty
+   */
+  public ChatChunk {
+    toolCalls = List.copyOf(Objects.requireNonNull(toolCalls, "toolCalls"));
+    logprobs = List.copyOf(Objects.requireNonNull(logprobs, "logprobs"));
+  }
+
+  /**
+   * A chunk without log probabilities.
    *
    * @param text the next piece of the content, or null
    * @param refusal the next piece of a refusal, or null
@@ -52,8 +76,29 @@ public record ChatChunk(
    * @param requestId the server's request id, or null
    * @param rateLimit the rate-limit headers, or null
    */
-  public ChatChunk {
-    toolCalls = List.copyOf(Objects.requireNonNull(toolCalls, "toolCalls"));
+  public ChatChunk(
+      @Nullable String text,
+      @Nullable String refusal,
+      List<StreamEvent.ToolCallDelta> toolCalls,
+      StreamEvent.@Nullable ContentFilterResults contentFilter,
+      @Nullable String finishReason,
+      @Nullable Usage usage,
+      @Nullable String model,
+      @Nullable String id,
+      @Nullable String requestId,
+      @Nullable RateLimitInfo rateLimit) {
+    this(
+        text,
+        refusal,
+        toolCalls,
+        contentFilter,
+        finishReason,
+        usage,
+        model,
+        id,
+        requestId,
+        rateLimit,
+        List.of());
   }
 
   /**
@@ -81,6 +126,8 @@ public record ChatChunk(
         + usage
         + ", requestId="
         + requestId
+        + ", logprobs="
+        + logprobs.size()
         + "]";
   }
 }

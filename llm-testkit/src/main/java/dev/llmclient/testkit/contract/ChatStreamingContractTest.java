@@ -366,6 +366,25 @@ public abstract class ChatStreamingContractTest {
   }
 
   @Test
+  void aStreamAskedForLogprobsCarriesEachTokensLogprobOnItsChunk() {
+    ChatCompletionRequest request = ask("Tell me something.").logprobs(true, 2).build();
+    Collected c = stream(request);
+    List<ChatChunk> chunks = await(c.end, CALL);
+
+    List<dev.llmclient.api.TokenLogprob> streamed = new ArrayList<>();
+    chunks.forEach(k -> streamed.addAll(k.logprobs()));
+    ChatCompletion plain = complete(request);
+    assertThat(streamed).isNotEmpty();
+    assertThat(streamed)
+        .as("the same seeded answer's logprobs, streamed")
+        .isEqualTo(plain.logprobs());
+    assertThat(streamed.get(0).topAlternatives()).hasSize(2);
+    StringBuilder tokens = new StringBuilder();
+    streamed.forEach(t -> tokens.append(t.token()));
+    assertThat(tokens.toString()).isEqualTo(c.text());
+  }
+
+  @Test
   void aStreamedToolCallAssemblesFromItsDeltas() throws IOException {
     Collected c =
         stream(

@@ -160,7 +160,8 @@ final class ChatEndpoint {
         new Answer(id, created, d, content, refusal, finish, filteredCategory, toolCalls);
     if (req.path("stream").asBoolean(false)) {
       boolean includeUsage = req.path("stream_options").path("include_usage").asBoolean(false);
-      return stream(answer, includeUsage ? usage : null, azure, ttfb);
+      int top = req.path("logprobs").asBoolean(false) ? req.path("top_logprobs").asInt(0) : -1;
+      return stream(answer, includeUsage ? usage : null, azure, ttfb, top);
     }
     ObjectNode body = NODES.objectNode();
     body.put("id", id);
@@ -281,26 +282,37 @@ final class ChatEndpoint {
   private static ObjectNode logprobs(String content, int top) {
     ObjectNode logprobs = NODES.objectNode();
     ArrayNode tokens = logprobs.putArray("content");
-    String[] words = content.split("(?<= )");
+    String[] words = words(content);
     for (int i = 0; i < words.length && i < 4096; i++) {
-      ObjectNode t = tokens.addObject();
-      t.put("token", words[i]);
-      double lp = -0.01 * (1 + i % 7);
-      t.put("logprob", lp);
-      ArrayNode bytes = t.putArray("bytes");
-      for (byte b : words[i].getBytes(StandardCharsets.UTF_8)) {
-        bytes.add(b & 0xff);
-      }
-      ArrayNode alternatives = t.putArray("top_logprobs");
-      for (int k = 0; k < top; k++) {
-        ObjectNode alt = alternatives.addObject();
-        alt.put("token", k == 0 ? words[i] : words[i].strip() + "_" + k);
-        alt.put("logprob", lp - k);
-        alt.putArray("bytes");
-      }
+      tokens.add(token(words[i], i, top));
     }
     logprobs.putNull("refusal");
     return logprobs;
+  }
+
+  /** The simulator's tokens: the words of the content, each with the space after it. */
+  private static String[] words(String content) {
+    return content.split("(?<= )");
+  }
+
+  /** The log probability of the {@code i}th token, with {@code top} alternatives. */
+  private static ObjectNode token(String word, int i, int top) {
+    ObjectNode t = NODES.objectNode();
+    t.put("token", word);
+    double lp = -0.01 * (1 + i % 7);
+    t.put("logprob", lp);
+    ArrayNode bytes = t.putArray("bytes");
+    for (byte b : word.getBytes(StandardCharsets.UTF_8)) {
+      bytes.add(b & 0xff);
+    }
+    ArrayNode alternatives = t.putArray("top_logprobs");
+    for (int k = 0; k < top; k++) {
+      ObjectNode alt = alternatives.addObject();
+      alt.put("token", k == 0 ? word : word.strip() + "_" + k);
+      alt.put("logprob", lp - k);
+      alt.putArray("bytes");
+    }
+    return t;
   }
 
   private static ObjectNode usage(int prompt, int completion, int reasoning) {
@@ -313,7 +325,12 @@ final class ChatEndpoint {
     return usage;
   }
 
-  private Reply stream(Answer a, @Nullable ObjectNode usage, boolean azure, long ttfb) {
+  /**
+   * The answer as server-sent events. With {@code top >= 0} (the request asked for logprobs) the
+   * content goes out one token (word) per chunk, each chunk with its token's log probability, as
+   * the services send them; otherwise in pieces of four characters.
+   */
+  private Reply stream(Answer a, @Nullable ObjectNode usage, boolean azure, long ttfb, int top) {
     Reply r = new Reply(200, "text/event-stream; charset=utf-8");
     r.streaming = true;
     r.headerDelayMillis = ttfb;
@@ -361,7 +378,19 @@ final class ChatEndpoint {
     }
     String text = a.content() != null ? a.content() : a.refusal();
     String field = a.content() != null ? "content" : "refusal";
-    if (text != null) {
+    if (text != null && top >= 0 && a.content() != null) {
+      String[] words = words(text);
+      for (int i = 0; i < words.length; i++) {
+        ObjectNode delta = NODES.objectNode();
+        delta.put(field, words[i]);
+        ObjectNode c = chunk(a, delta, null, null, azure);
+        ObjectNode logprobs = NODES.objectNode();
+        logprobs.putArray("content").add(token(words[i], i, top));
+        logprobs.putNull("refusal");
+        ((ObjectNode) c.get("choices").get(0)).set("logprobs", logprobs);
+        r.chunks.add(sse(c, config.latency().tokensMillis(1, random)));
+      }
+    } else if (text != null) {
       for (int i = 0; i < text.length(); i += 4) {
         ObjectNode delta = NODES.objectNode();
         delta.put(field, text.substring(i, Math.min(text.length(), i + 4)));

@@ -5,6 +5,7 @@ import dev.llmclient.api.LlmConnectionException;
 import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.api.StreamEvent;
+import dev.llmclient.api.TokenLogprob;
 import dev.llmclient.api.ToolCall;
 import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.ChatChunk;
@@ -345,6 +346,7 @@ final class StreamRelay implements Flow.Subscription {
     final long started;
     long last;
     final StringBuilder text = new StringBuilder();
+    final List<TokenLogprob> logprobs = new ArrayList<>();
     final TreeMap<Integer, PendingCall> calls = new TreeMap<>();
     @Nullable StringBuilder refusal;
     @Nullable String finishReason;
@@ -413,7 +415,7 @@ final class StreamRelay implements Flow.Subscription {
           queue.add(new StreamEvent.RefusalDelta(chunk.refusal()));
         }
         if (chunk.text() != null && !chunk.text().isEmpty()) {
-          queue.add(new StreamEvent.TextDelta(chunk.text()));
+          queue.add(new StreamEvent.TextDelta(chunk.text(), chunk.logprobs()));
         }
         queue.addAll(chunk.toolCalls());
         events += queue.size() - before;
@@ -445,6 +447,7 @@ final class StreamRelay implements Flow.Subscription {
       if (chunk.text() != null) {
         text.append(chunk.text());
       }
+      logprobs.addAll(chunk.logprobs());
       if (chunk.refusal() != null) {
         if (refusal == null) {
           refusal = new StringBuilder();
@@ -516,7 +519,7 @@ final class StreamRelay implements Flow.Subscription {
                 rateLimit == null ? RateLimitInfo.NONE : rateLimit,
                 null,
                 toolCalls,
-                List.of());
+                logprobs);
       }
       future.complete(c);
     }
