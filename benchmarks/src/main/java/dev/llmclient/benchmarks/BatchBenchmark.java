@@ -2,8 +2,6 @@ package dev.llmclient.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmclient.api.LlmClient;
-import dev.llmclient.api.LlmRequest;
-import dev.llmclient.api.Message;
 import dev.llmclient.api.spi.BatchBackend;
 import dev.llmclient.api.spi.BatchFile;
 import dev.llmclient.api.spi.BatchResult;
@@ -18,8 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.AbstractMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,9 +54,6 @@ public class BatchBenchmark {
   @Param({"100000"})
   public int records;
 
-  /** The answer type. */
-  public record Person(String name, int age) {}
-
   private LlmSimulator sim;
   private LlmClient llm;
   private BatchBackend backend;
@@ -93,51 +86,10 @@ public class BatchBenchmark {
   private String storeOutput(int from, int to) throws IOException {
     Path output = dir.resolve("output-" + from + ".jsonl");
     try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-      for (int i = from; i < to; i++) {
-        w.write(
-            "{\"id\":\"batch_req_"
-                + i
-                + "\",\"custom_id\":\""
-                + i
-                + "\",\"response\":{\"status_code\":200,\"request_id\":\"req-"
-                + i
-                + "\",\"body\":{\"id\":\"chatcmpl-"
-                + i
-                + "\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini\","
-                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                + "\"{\\\"name\\\":\\\"Ada\\\",\\\"age\\\":36}\"},\"finish_reason\":\"stop\"}],"
-                + "\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":9,\"total_tokens\":49}}},"
-                + "\"error\":null}\n");
-      }
+      BatchRecords.writeOutputLines(w, from, to);
     }
     BatchFile uploaded = backend.upload(output).join();
     return uploaded.id();
-  }
-
-  private Iterator<Map.Entry<String, LlmRequest<Person>>> requests() {
-    return new Iterator<>() {
-      int i;
-
-      @Override
-      public boolean hasNext() {
-        return i < records;
-      }
-
-      @Override
-      public Map.Entry<String, LlmRequest<Person>> next() {
-        int n = i++;
-        LlmRequest<Person> r =
-            LlmRequest.builder()
-                .messages(
-                    List.of(
-                        Message.system("Extract the person."),
-                        Message.user("Record " + n + ": Ada Lovelace, 36, London")))
-                .responseType(Person.class)
-                .maxTokens(200)
-                .build();
-        return new AbstractMap.SimpleImmutableEntry<>(Integer.toString(n), r);
-      }
-    };
   }
 
   /**
@@ -152,7 +104,7 @@ public class BatchBenchmark {
             .workDirectory(dir.resolve("in"))
             .maxFileBytes(16L * 1024 * 1024)
             .build()
-            .writeInputFiles(requests());
+            .writeInputFiles(BatchRecords.requests(records));
     return parts.size();
   }
 
@@ -183,7 +135,7 @@ public class BatchBenchmark {
       try (BatchResults results = backend.results(fileId).join()) {
         while (results.hasNext()) {
           BatchResult r = results.next();
-          sum += mapper.readValue(r.completion().content(), Person.class).age();
+          sum += mapper.readValue(r.completion().content(), BatchRecords.Person.class).age();
         }
       }
     }

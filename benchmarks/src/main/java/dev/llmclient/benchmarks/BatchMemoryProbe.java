@@ -2,8 +2,6 @@ package dev.llmclient.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmclient.api.LlmClient;
-import dev.llmclient.api.LlmRequest;
-import dev.llmclient.api.Message;
 import dev.llmclient.api.spi.BatchBackend;
 import dev.llmclient.api.spi.BatchResults;
 import dev.llmclient.api.spi.ProviderSettings;
@@ -19,10 +17,8 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -41,9 +37,6 @@ import java.util.Map;
  * </pre>
  */
 public final class BatchMemoryProbe {
-
-  /** The answer type. */
-  public record Person(String name, int age) {}
 
   /** The simulator takes uploads of at most 32 MB, so outputs are stored in parts. */
   private static final int LINES_PER_OUTPUT_FILE = 25_000;
@@ -73,7 +66,7 @@ public final class BatchMemoryProbe {
               .workDirectory(dir.resolve("in"))
               .maxFileBytes(16L * 1024 * 1024)
               .build()
-              .writeInputFiles(requests(records));
+              .writeInputFiles(BatchRecords.requests(records));
       long t1 = System.nanoTime();
       long uploaded = 0;
       for (BatchPart p : parts) {
@@ -93,7 +86,10 @@ public final class BatchMemoryProbe {
       for (String id : outputs) {
         try (BatchResults results = backend.results(id).join()) {
           while (results.hasNext()) {
-            ages += mapper.readValue(results.next().completion().content(), Person.class).age();
+            ages +=
+                mapper
+                    .readValue(results.next().completion().content(), BatchRecords.Person.class)
+                    .age();
             mapped++;
           }
         }
@@ -133,51 +129,10 @@ public final class BatchMemoryProbe {
     return peak;
   }
 
-  private static Iterator<Map.Entry<String, LlmRequest<Person>>> requests(int records) {
-    return new Iterator<>() {
-      int i;
-
-      @Override
-      public boolean hasNext() {
-        return i < records;
-      }
-
-      @Override
-      public Map.Entry<String, LlmRequest<Person>> next() {
-        int n = i++;
-        LlmRequest<Person> r =
-            LlmRequest.builder()
-                .messages(
-                    List.of(
-                        Message.system("Extract the person."),
-                        Message.user("Record " + n + ": Ada Lovelace, 36, London")))
-                .responseType(Person.class)
-                .maxTokens(200)
-                .build();
-        return new AbstractMap.SimpleImmutableEntry<>(Integer.toString(n), r);
-      }
-    };
-  }
-
   private static Path writeOutput(Path dir, int from, int to) throws IOException {
     Path output = dir.resolve("output-" + from + ".jsonl");
     try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-      for (int i = from; i < to; i++) {
-        w.write(
-            "{\"id\":\"batch_req_"
-                + i
-                + "\",\"custom_id\":\""
-                + i
-                + "\",\"response\":{\"status_code\":200,\"request_id\":\"req-"
-                + i
-                + "\",\"body\":{\"id\":\"chatcmpl-"
-                + i
-                + "\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini\","
-                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                + "\"{\\\"name\\\":\\\"Ada\\\",\\\"age\\\":36}\"},\"finish_reason\":\"stop\"}],"
-                + "\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":9,\"total_tokens\":49}}},"
-                + "\"error\":null}\n");
-      }
+      BatchRecords.writeOutputLines(w, from, to);
     }
     return output;
   }

@@ -28,18 +28,8 @@ final class OneValue {
   static <T> @Nullable T of(
       String what, String first, @Nullable T a, String second, @Nullable T b) {
     if (a != null && b != null && !a.equals(b)) {
-      throw new LlmConfigurationException(
-          what.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
-              + what.substring(1)
-              + " is set twice, to different values: "
-              + a
-              + " by "
-              + first
-              + " and "
-              + b
-              + " by "
-              + second
-              + ". Set it in one place only. [llmclient: set-twice]");
+      throw setTwice(
+          what, "different values: " + a + " by " + first + " and " + b + " by " + second);
     }
     return a != null ? a : b;
   }
@@ -52,16 +42,18 @@ final class OneValue {
   static @Nullable String secret(
       String what, String first, @Nullable String a, String second, @Nullable String b) {
     if (a != null && b != null && !a.equals(b)) {
-      throw new LlmConfigurationException(
-          what.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
-              + what.substring(1)
-              + " is set twice, to two different values (not shown): by "
-              + first
-              + " and by "
-              + second
-              + ". Set it in one place only. [llmclient: set-twice]");
+      throw setTwice(what, "two different values (not shown): by " + first + " and by " + second);
     }
     return a != null ? a : b;
+  }
+
+  private static LlmConfigurationException setTwice(String what, String values) {
+    return new LlmConfigurationException(
+        what.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+            + what.substring(1)
+            + " is set twice, to "
+            + values
+            + ". Set it in one place only. [llmclient: set-twice]");
   }
 
   /**
