@@ -65,7 +65,7 @@ import org.junit.jupiter.api.Test;
  *         "AZURE_OPENAI_ENDPOINT", sim.azureEndpoint().toString(),
  *         "AZURE_OPENAI_API_KEY", s.apiKey(),
  *         "AZURE_OPENAI_DEPLOYMENT_NAME", s.model(),
- *         "LLM_RESPONSE_TIMEOUT", s.responseTimeout().toString())));
+ *         "LLM_HTTP_RESPONSE_TIMEOUT", s.responseTimeout().toMillis() + "ms")));
  *   }
  * }
  * }</pre>
