@@ -24,6 +24,7 @@ fi
 # What a release publishes, built without signing and checked jar by jar (offline, no tests).
 scripts/release-check.sh
 
-# A Gradle (Groovy DSL) consumer of the artifacts verify installed, by coordinates only (Debian's
-# gradle 4.4.1, installed by the script when missing and run as root; about a minute).
+# Gradle (Groovy DSL) consumers of the artifacts verify installed, by coordinates only (Debian's
+# gradle 4.4.1, installed by the script when missing and run as root), on the class path and on
+# the module path (about a minute).
 scripts/gradle-consumer.sh

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# A Gradle (Groovy DSL) application outside the reactor uses the artifacts `./mvnw -B verify`
-# installed into integration-tests/target/it-repo, by their coordinates only, on the class path,
-# and makes one call against the simulator. Gradle comes from Debian (4.4.1, the only one the
-# project's machines can install; it runs on Java 17 but has no Kotlin DSL); as root the script
-# installs it when missing, otherwise it says it skipped.
+# Gradle (Groovy DSL) applications outside the reactor use the artifacts `./mvnw -B verify`
+# installed into integration-tests/target/it-repo, by their coordinates only: one on the class
+# path makes a call against the simulator, one on the module path selects the provider. Gradle
+# comes from Debian (4.4.1, the only one the project's machines can install; it runs on Java 17
+# but has no Kotlin DSL); as root the script installs it when missing, otherwise it says it
+# skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,13 +28,20 @@ version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -1)
 work="$PWD/integration-tests/target/gradle-consumer"
 rm -rf "$work"
 mkdir -p "$work"
-cp -r integration-tests/src/gradle/consumer-classpath "$work/project"
-cd "$work/project"
-out=$(gradle --offline -q --no-daemon -g "$work/gradle-home" \
-  -PllmRepo="$repo" -PllmVersion="$version" run 2>&1) || { echo "$out" >&2; exit 1; }
-if ! grep -q "GRADLE CONSUMER OK" <<< "$out"; then
-  echo "$out" >&2
-  echo "== the Gradle consumer did not report success" >&2
-  exit 1
-fi
-echo "== Gradle consumer (llmclient $version by coordinates, Gradle $(gradle --version 2>/dev/null | sed -n 's/^Gradle //p')): ok"
+
+# consumer-classpath: one call against the simulator; consumer-modulepath: a named module that
+# requires llmclient's modules and selects the provider found on the module path.
+run() { # project, task, expected line
+  cp -r "integration-tests/src/gradle/$1" "$work/$1"
+  local out
+  out=$(cd "$work/$1" && gradle --offline -q --no-daemon -g "$work/gradle-home" \
+    -PllmRepo="$repo" -PllmVersion="$version" "$2" 2>&1) || { echo "$out" >&2; exit 1; }
+  if ! grep -qF "$3" <<< "$out"; then
+    echo "$out" >&2
+    echo "== the Gradle consumer $1 did not print: $3" >&2
+    exit 1
+  fi
+}
+run consumer-classpath run "GRADLE CONSUMER OK"
+run consumer-modulepath runOnModulePath "selected provider: openai (module dev.llmclient.core)"
+echo "== Gradle consumers on the class path and the module path (llmclient $version by coordinates, Gradle $(gradle --version 2>/dev/null | sed -n 's/^Gradle //p')): ok"
