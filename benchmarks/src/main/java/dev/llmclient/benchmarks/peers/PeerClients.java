@@ -122,20 +122,7 @@ final class PeerClients implements AutoCloseable {
       raw = client;
     }
     if (all || only.equals("llmclient-openai")) {
-      llmOpenAi =
-          LlmClients.builder()
-              .provider("openai")
-              .settings(
-                  ProviderSettings.of(
-                      Map.of(
-                          "OPENAI_API_KEY",
-                          KEY,
-                          "OPENAI_BASE_URL",
-                          base + "/v1",
-                          "MODEL_NAME",
-                          MODEL)))
-              .tracer(Tracer.noop())
-              .build();
+      llmOpenAi = llmclientOpenAi(base);
     }
     if (all || only.equals("llmclient-azure")) {
       llmAzure =
@@ -200,6 +187,21 @@ final class PeerClients implements AutoCloseable {
       throw new IllegalStateException(name + " was not built; pass it (or all) to PeerClients");
     }
     return client;
+  }
+
+  /**
+   * llmclient on provider-openai against the canned server at {@code base}, untraced: the client
+   * every llmclient-openai contender uses.
+   */
+  static LlmClient llmclientOpenAi(String base) {
+    return LlmClients.builder()
+        .provider("openai")
+        .settings(
+            ProviderSettings.of(
+                Map.of(
+                    "OPENAI_API_KEY", KEY, "OPENAI_BASE_URL", base + "/v1", "MODEL_NAME", MODEL)))
+        .tracer(Tracer.noop())
+        .build();
   }
 
   LlmClient llmOpenAi() {

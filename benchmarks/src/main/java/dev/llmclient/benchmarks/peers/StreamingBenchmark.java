@@ -19,9 +19,6 @@ import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.LlmStream;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.StreamEvent;
-import dev.llmclient.api.spi.ProviderSettings;
-import dev.llmclient.api.spi.Tracer;
-import dev.llmclient.core.LlmClients;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,20 +108,7 @@ public class StreamingBenchmark {
                 + USER
                 + "\"}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}")
             .getBytes(StandardCharsets.UTF_8);
-    llm =
-        LlmClients.builder()
-            .provider("openai")
-            .settings(
-                ProviderSettings.of(
-                    Map.of(
-                        "OPENAI_API_KEY",
-                        PeerClients.KEY,
-                        "OPENAI_BASE_URL",
-                        base + "/v1",
-                        "MODEL_NAME",
-                        PeerClients.MODEL)))
-            .tracer(Tracer.noop())
-            .build();
+    llm = PeerClients.llmclientOpenAi(base);
     request =
         LlmRequest.builder()
             .addMessage(Message.system(SYSTEM))

@@ -15,16 +15,12 @@ import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.Tool;
 import dev.llmclient.api.ToolCall;
-import dev.llmclient.api.spi.ProviderSettings;
-import dev.llmclient.api.spi.Tracer;
-import dev.llmclient.core.LlmClients;
 import dev.llmclient.core.ToolLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -136,20 +132,7 @@ public class ToolCallBenchmark {
                 + tools
                 + "}")
             .getBytes(StandardCharsets.UTF_8);
-    llm =
-        LlmClients.builder()
-            .provider("openai")
-            .settings(
-                ProviderSettings.of(
-                    Map.of(
-                        "OPENAI_API_KEY",
-                        PeerClients.KEY,
-                        "OPENAI_BASE_URL",
-                        base + "/v1",
-                        "MODEL_NAME",
-                        PeerClients.MODEL)))
-            .tracer(Tracer.noop())
-            .build();
+    llm = PeerClients.llmclientOpenAi(base);
     tool = Tool.of(CannedServer.TOOL_NAME, "The forecast for a city", Weather.class);
     request =
         LlmRequest.builder()
