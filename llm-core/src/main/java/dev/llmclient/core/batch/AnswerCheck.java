@@ -60,15 +60,17 @@ final class AnswerCheck {
       throw invalid("mapping the answer gave null", text, context, null);
     }
     Map<String, Object> json = Json.toMap(Objects.requireNonNull(read.node()));
+    return AnswerCheck.<T>answered(c, model).value(value).json(json).build();
+  }
+
+  /** A response of one attempt, with what the completion says of itself. */
+  private static <T> LlmResponse.Builder<T> answered(ChatCompletion c, String model) {
     return LlmResponse.<T>builder()
-        .value(value)
-        .json(json)
         .usage(c.usage())
         .model(c.model() != null ? c.model() : model)
         .finishReason(c.finishReason())
         .attempts(1)
-        .requestId(c.requestId())
-        .build();
+        .requestId(c.requestId());
   }
 
   /** A text answer: the content as it is; empty and cut-off answers are typed failures. */
@@ -86,14 +88,7 @@ final class AnswerCheck {
     if (cutOff) {
       throw invalid("the text was cut off at max tokens; raise maxTokens", content, context, null);
     }
-    return LlmResponse.<String>builder()
-        .value(content)
-        .usage(c.usage())
-        .model(c.model() != null ? c.model() : model)
-        .finishReason(c.finishReason())
-        .attempts(1)
-        .requestId(c.requestId())
-        .build();
+    return AnswerCheck.<String>answered(c, model).value(content).build();
   }
 
   private static LlmException invalid(
