@@ -62,6 +62,14 @@ class CallLogTest {
         .toList();
   }
 
+  /** The simulator's settings for gpt-4o, with the call log at {@code log} (null: unset). */
+  private static ProviderSettings settings(
+      LlmSimulator sim, @org.jspecify.annotations.Nullable String log) {
+    ProviderSettings.Builder b =
+        Fixtures.openAiSettings(sim.openAiBaseUri(), KEY).toBuilder().set("MODEL_NAME", "gpt-4o");
+    return (log == null ? b : b.set(HttpTransportSettings.LOG, log)).build();
+  }
+
   private static LlmClient client(LlmSimulator sim, ProviderSettings settings) {
     return LlmClients.builder()
         .provider("openai")
@@ -78,13 +86,7 @@ class CallLogTest {
   @Test
   void atDebugEachExchangeAndItsBodiesAreLoggedAtInfoWithTheKeyRemoved() {
     try (LlmSimulator sim = LlmSimulator.builder().apiKey(KEY).deployment("gpt-4o").start();
-        LlmClient llm =
-            client(
-                sim,
-                Fixtures.openAiSettings(sim.openAiBaseUri(), KEY).toBuilder()
-                    .set("MODEL_NAME", "gpt-4o")
-                    .set(HttpTransportSettings.LOG, "debug")
-                    .build())) {
+        LlmClient llm = client(sim, settings(sim, "debug"))) {
       llm.generate(List.of(Message.user("Say hello; my key is " + KEY)), Greeting.class);
 
       List<String> lines = info("OpenAiWireClient");
@@ -106,13 +108,7 @@ class CallLogTest {
   @Test
   void atInfoExchangesAreLoggedWithoutBodies() {
     try (LlmSimulator sim = LlmSimulator.builder().apiKey(KEY).deployment("gpt-4o").start();
-        LlmClient llm =
-            client(
-                sim,
-                Fixtures.openAiSettings(sim.openAiBaseUri(), KEY).toBuilder()
-                    .set("MODEL_NAME", "gpt-4o")
-                    .set(HttpTransportSettings.LOG, "INFO")
-                    .build())) {
+        LlmClient llm = client(sim, settings(sim, "INFO"))) {
       llm.generate(List.of(Message.user("Say hello")), Greeting.class);
 
       assertThat(info("OpenAiWireClient"))
@@ -127,11 +123,7 @@ class CallLogTest {
         LlmClient llm =
             LlmClients.builder()
                 .provider("openai")
-                .settings(
-                    Fixtures.openAiSettings(sim.openAiBaseUri(), KEY).toBuilder()
-                        .set("MODEL_NAME", "gpt-4o")
-                        .set(HttpTransportSettings.LOG, "off")
-                        .build())
+                .settings(settings(sim, "off"))
                 .callLog(dev.llmclient.core.CallLog.INFO)
                 .tracer(Tracer.noop())
                 .build()) {
@@ -146,12 +138,7 @@ class CallLogTest {
   @Test
   void withoutTheSwitchOnlyRetriesReachInfoAndNoExchangeOrBodyDoes() {
     try (LlmSimulator sim = LlmSimulator.builder().apiKey(KEY).deployment("gpt-4o").start();
-        LlmClient llm =
-            client(
-                sim,
-                Fixtures.openAiSettings(sim.openAiBaseUri(), KEY).toBuilder()
-                    .set("MODEL_NAME", "gpt-4o")
-                    .build())) {
+        LlmClient llm = client(sim, settings(sim, null))) {
       sim.addFault(Fault.status(503).times(1));
       llm.generate(List.of(Message.user("Say hello")), Greeting.class);
 
