@@ -11,6 +11,7 @@ import dev.llmclient.api.ToolCall;
 import dev.llmclient.api.ToolRoundsExceededException;
 import dev.llmclient.core.internal.runtime.Json;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +52,10 @@ public final class ToolLoop {
 
   private ToolLoop(Builder b) {
     this.client = b.client;
-    this.tools = Map.copyOf(b.tools);
-    this.handlers = Map.copyOf(b.handlers);
+    // insertion order, not Map.copyOf's per-JVM order: the tools go on the wire in this order, and
+    // the same request must have the same cache key (and provider prompt-cache prefix) everywhere
+    this.tools = Collections.unmodifiableMap(new LinkedHashMap<>(b.tools));
+    this.handlers = Collections.unmodifiableMap(new LinkedHashMap<>(b.handlers));
     this.maxRounds = b.maxRounds;
   }
 

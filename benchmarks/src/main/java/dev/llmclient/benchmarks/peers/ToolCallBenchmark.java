@@ -9,6 +9,16 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.LlmResponse;
@@ -20,6 +30,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -50,7 +61,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * assistant's call and the tool's result and is answered with the final text. Contenders: a raw
  * floor (httpclient5 classic, both bodies prebuilt, the call's arguments read into a tree),
  * llmclient's {@link ToolLoop}, llmclient by hand ({@code generate}, {@link Message#tool}, {@code
- * generate}), and openai-java 4.x by hand.
+ * generate}), openai-java 4.x by hand, and LangChain4j 1.x's {@code OpenAiChatModel} with a {@code
+ * ToolSpecification} by hand (its low-level tool API: {@code chat}, the arguments read with
+ * Jackson, a {@code ToolExecutionResultMessage}, {@code chat}).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ToolCallBenchmark -f 1 -wi 3 -w 1s -i 3
  * -r 2s -prof gc}.
@@ -81,6 +94,8 @@ public class ToolCallBenchmark {
   private ToolLoop loop;
   private OpenAIClient openAi;
   private ChatCompletionCreateParams openAiParams;
+  private OpenAiChatModel langChain4jModel;
+  private ChatRequest langChain4jRequest;
 
   /** What the tool answers. */
   static String forecast(Weather w) {
@@ -150,6 +165,36 @@ public class ToolCallBenchmark {
             .addUserMessage(USER)
             .addTool(Weather.class)
             .build();
+    langChain4jModel =
+        OpenAiChatModel.builder()
+            .baseUrl(base + "/v1")
+            .apiKey(PeerClients.KEY)
+            .modelName(PeerClients.MODEL)
+            .strictTools(true)
+            .build();
+    langChain4jRequest =
+        ChatRequest.builder()
+            .messages(SystemMessage.from(SYSTEM), UserMessage.from(USER))
+            .toolSpecifications(
+                ToolSpecification.builder()
+                    .name(CannedServer.TOOL_NAME)
+                    .description("The forecast for a city")
+                    .parameters(
+                        JsonObjectSchema.builder()
+                            .addStringProperty("city")
+                            .addIntegerProperty("days")
+                            .required("city", "days")
+                            .additionalProperties(false)
+                            .build())
+                    .build())
+            .build();
+    // the canned server answers the final text only to a request that carries the tool's result,
+    // so this proves that LangChain4j's second request holds the call and its result
+    String answer = langChain4j();
+    if (!CannedServer.TOOL_ANSWER.equals(answer)) {
+      throw new IllegalStateException(
+          "LangChain4j's round trip ended with \"" + answer + "\", not the final answer");
+    }
   }
 
   /** Closes the clients and stops the server. */
@@ -251,5 +296,31 @@ public class ToolCallBenchmark {
                     .build())
             .build();
     return openAi.chat().completions().create(next).choices().get(0).message().content().orElse("");
+  }
+
+  /**
+   * LangChain4j by hand: {@code chat} with the tool's specification, the call's arguments read into
+   * its record with Jackson, the AI message and a {@code ToolExecutionResultMessage} added, {@code
+   * chat}.
+   *
+   * @return the final answer
+   */
+  @Benchmark
+  public String langChain4j() {
+    AiMessage first = langChain4jModel.chat(langChain4jRequest).aiMessage();
+    ToolExecutionRequest call = first.toolExecutionRequests().get(0);
+    String result;
+    try {
+      result = forecast(mapper.readValue(call.arguments(), Weather.class));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<ChatMessage> messages = new ArrayList<>(langChain4jRequest.messages());
+    messages.add(first);
+    messages.add(ToolExecutionResultMessage.from(call, result));
+    return langChain4jModel
+        .chat(langChain4jRequest.toBuilder().messages(messages).build())
+        .aiMessage()
+        .text();
   }
 }
