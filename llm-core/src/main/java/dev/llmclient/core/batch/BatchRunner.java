@@ -20,6 +20,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -41,8 +44,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Input files are written to disk and streamed on upload; outcomes are streamed from the output
  * files, so memory does not grow with the number of requests (except in {@link
- * BatchHandle#await()}, which collects them). The runner is thread-safe; the client and backend
- * stay the caller's to close.
+ * BatchHandle#await()}, which collects them). Waiting for a submission holds no thread: {@link
+ * BatchHandle#awaitAsync(Consumer)} polls on the client's scheduler. The runner is thread-safe; the
+ * client and backend stay the caller's to close.
  */
 public final class BatchRunner {
 
@@ -61,6 +65,7 @@ public final class BatchRunner {
   final Map<String, String> metadata;
   final @Nullable Consumer<List<BatchJob>> onProgress;
   final @Nullable Consumer<BatchPart> onPart;
+  private final Executor executor;
 
   private BatchRunner(Builder b) {
     if (!(b.client instanceof PipelineClient pipeline)) {
@@ -81,6 +86,7 @@ public final class BatchRunner {
     this.metadata = Map.copyOf(b.metadata);
     this.onProgress = b.onProgress;
     this.onPart = b.onPart;
+    this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
   }
 
   /**
@@ -96,6 +102,21 @@ public final class BatchRunner {
 
   BatchBackend backend() {
     return backend;
+  }
+
+  /** Where downloads are read and outcomes delivered. */
+  Executor executor() {
+    return executor;
+  }
+
+  /** The client's scheduler, on which status polls wait. */
+  ScheduledExecutorService scheduler() {
+    return client.runtime().scheduler();
+  }
+
+  /** The failure of a poll that finds the client closed. */
+  RuntimeException closedClient() {
+    return client.runtime().closedException();
   }
 
   /**
@@ -264,6 +285,7 @@ public final class BatchRunner {
     private Map<String, String> metadata = Map.of();
     private @Nullable Consumer<List<BatchJob>> onProgress;
     private @Nullable Consumer<BatchPart> onPart;
+    private @Nullable Executor executor;
 
     private Builder(LlmClient client, BatchBackend backend) {
       this.client = Objects.requireNonNull(client, "client");
@@ -376,6 +398,21 @@ public final class BatchRunner {
      */
     public Builder onPart(Consumer<BatchPart> listener) {
       this.onPart = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Where each ended part's results are downloaded, checked against the schema and handed to the
+     * sink of {@link BatchHandle#awaitAsync(Consumer)} (and where a part refused for the quota is
+     * uploaded again). Status polls never use it: they wait on the client's scheduler. Default: the
+     * common fork-join pool; give your own executor when outcomes take long to consume, or when the
+     * common pool runs your other work.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
