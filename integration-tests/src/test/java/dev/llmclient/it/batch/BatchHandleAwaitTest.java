@@ -24,6 +24,7 @@ import dev.llmclient.testkit.simulator.LlmSimulator;
 import dev.llmclient.testkit.simulator.Route;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -211,5 +212,32 @@ class BatchHandleAwaitTest {
     long afterCancel = statusPolls();
     Thread.sleep(POLL.toMillis() * 20);
     assertThat(statusPolls()).as("polling stopped with the wait").isEqualTo(afterCancel);
+  }
+
+  private static Set<String> threadNames() {
+    Set<String> names = new HashSet<>();
+    Thread.getAllStackTraces().keySet().forEach(t -> names.add(t.getName()));
+    return names;
+  }
+
+  @Test
+  void manyAwaitsShareTheSchedulerInsteadOfAThreadEach() throws InterruptedException {
+    int awaits = 16;
+    List<BatchHandle<TestClients.City>> handles = new ArrayList<>();
+    for (int i = 0; i < awaits; i++) {
+      handles.add(runner(Map.of("simulator.phase_ms", "300")).submit(requests(2)));
+    }
+    Set<String> before = threadNames();
+
+    List<CompletableFuture<List<BatchOutcome<TestClients.City>>>> futures =
+        handles.stream().map(BatchHandle::awaitAsync).toList();
+    Set<String> started = new HashSet<>();
+    while (!futures.stream().allMatch(CompletableFuture::isDone)) {
+      threadNames().stream().filter(n -> !before.contains(n)).forEach(started::add);
+      Thread.sleep(5);
+    }
+    futures.forEach(f -> assertThat(f.join()).hasSize(2));
+
+    assertThat(started).as("threads started while %d awaits polled", awaits).hasSizeLessThan(4);
   }
 }

@@ -176,7 +176,7 @@ final class BatchAwait<T> {
               if (job.status() == BatchStatus.FAILED) {
                 return finish(i, () -> failAll(i, refused(job)));
               }
-              return finish(i, () -> deliver(i, job));
+              return deliver(i, job);
             });
   }
 
@@ -246,24 +246,43 @@ final class BatchAwait<T> {
         null);
   }
 
-  /** Streams the output and error files, then marks requests with no line as not run. */
-  private void deliver(int i, BatchJob job) {
+  /**
+   * Streams the output and error files, then marks requests with no line as not run. Each file is
+   * opened without waiting and read on the executor, so no executor thread waits for a response.
+   */
+  private CompletableFuture<@Nullable Void> deliver(int i, BatchJob job) {
     Set<String> seenIds = new HashSet<>();
-    String provider = provider();
+    CompletableFuture<@Nullable Void> chain = DONE;
     for (String fileId : new String[] {job.outputFileId(), job.errorFileId()}) {
-      if (fileId == null) {
-        continue;
-      }
-      try (BatchResults results = ClientRuntime.await(track(runner.backend().results(fileId)))) {
-        while (!result.isDone() && results.hasNext()) {
-          BatchResult r = results.next();
-          if (!seenIds.add(r.customId())) {
-            continue; // a service that repeats a line must not give a request two outcomes
-          }
-          emit(outcome(r, provider));
-        }
+      if (fileId != null) {
+        chain =
+            chain
+                .thenCompose(v -> track(runner.backend().results(fileId)))
+                .thenCompose(
+                    results ->
+                        track(
+                            CompletableFuture.runAsync(
+                                () -> read(results, seenIds), runner.executor())));
       }
     }
+    return chain.thenCompose(v -> finish(i, () -> markNotRun(i, job, seenIds)));
+  }
+
+  private void read(BatchResults opened, Set<String> seenIds) {
+    String provider = provider();
+    try (BatchResults results = opened) {
+      while (!result.isDone() && results.hasNext()) {
+        BatchResult r = results.next();
+        if (!seenIds.add(r.customId())) {
+          continue; // a service that repeats a line must not give a request two outcomes
+        }
+        emit(outcome(r, provider));
+      }
+    }
+  }
+
+  private void markNotRun(int i, BatchJob job, Set<String> seenIds) {
+    String provider = provider();
     if (seenIds.size() < handle.part(i).requests()) {
       forEachId(
           i,

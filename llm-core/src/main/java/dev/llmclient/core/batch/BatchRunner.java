@@ -21,8 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -49,6 +52,31 @@ import org.jspecify.annotations.Nullable;
  * client and backend stay the caller's to close.
  */
 public final class BatchRunner {
+
+  /**
+   * The default executor of every runner: two daemon threads at most, for the whole JVM, ended when
+   * idle. Not the common pool: reading a download blocks, which makes a fork-join pool add threads,
+   * and CompletableFuture replaces the common pool with a thread per task below two cores.
+   */
+  private static final ThreadPoolExecutor DELIVERY = newDeliveryExecutor();
+
+  private static ThreadPoolExecutor newDeliveryExecutor() {
+    AtomicInteger threads = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "llmclient-batch-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   /** The longest request id accepted (the services document none; this keeps lines sane). */
   static final int MAX_ID_LENGTH = 512;
@@ -86,7 +114,7 @@ public final class BatchRunner {
     this.metadata = Map.copyOf(b.metadata);
     this.onProgress = b.onProgress;
     this.onPart = b.onPart;
-    this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
+    this.executor = b.executor != null ? b.executor : DELIVERY;
   }
 
   /**
@@ -404,9 +432,9 @@ public final class BatchRunner {
     /**
      * Where each ended part's results are downloaded, checked against the schema and handed to the
      * sink of {@link BatchHandle#awaitAsync(Consumer)} (and where a part refused for the quota is
-     * uploaded again). Status polls never use it: they wait on the client's scheduler. Default: the
-     * common fork-join pool; give your own executor when outcomes take long to consume, or when the
-     * common pool runs your other work.
+     * uploaded again). Status polls never use it: they wait on the client's scheduler. Default: two
+     * daemon threads shared by every runner of the JVM (ended when idle); give your own executor
+     * when many submissions are awaited at once or outcomes take long to consume.
      *
      * @param executor the executor
      * @return this builder
