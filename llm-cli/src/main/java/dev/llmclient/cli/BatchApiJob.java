@@ -105,8 +105,9 @@ final class BatchApiJob {
                 + options.out
                 + " were submitted; --allow-changed collects them anyway, --cancel stops them");
       }
-      ResultFile.Plan kept = BatchOutput.prepare(options, provenance, err);
-      return collect(connection, backend, state, kept, extraction, instructions, provenance);
+      try (ResultFile.Plan kept = BatchOutput.prepare(options, provenance, err)) {
+        return collect(connection, backend, state, kept, extraction, instructions, provenance);
+      }
     } finally {
       lock.close();
     }
@@ -122,7 +123,7 @@ final class BatchApiJob {
       BatchOutput.Provenance provenance) {
     long start = System.nanoTime();
     Set<String> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    done.addAll(kept.done());
+    done.addAll(kept.doneKeys());
     Map<String, InputRecord> pending = new HashMap<>();
     long[] counts = new long[6]; // batch ok, failed, retried online, rejected, skipped, online ok
     try (ResultFile results = ResultFile.append(options.out)) {

@@ -14,12 +14,10 @@ import dev.llmclient.core.PromptTokenUsage;
 import dev.llmclient.core.TokenUsageTracker;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -132,15 +130,19 @@ final class BatchJob {
         Connection.open(options.client, settings, providerSettingsSet, err, tracer, tokens)) {
       BatchOutput.Provenance provenance =
           new BatchOutput.Provenance(input.sha256(), extraction.sha256(), connection.embedded());
-      ResultFile.Plan kept =
-          toStdout ? ResultFile.Plan.NOTHING : BatchOutput.prepare(options, provenance, err);
       // Records still to do; keys in the output that are not in this input make it an estimate.
-      long total = Math.max(0, input.records() - kept.done().size());
+      long total;
       long start = System.nanoTime();
       long lastLine;
-      try (ResultFile results =
+      ResultFile.Plan kept =
+          toStdout ? ResultFile.Plan.NOTHING : BatchOutput.prepare(options, provenance, err);
+      try (kept;
+          DuplicateIds duplicates =
+              DuplicateIds.scan(options.in, options.out, options.idField, options.textField);
+          ResultFile results =
               toStdout ? ResultFile.standardOutput(stdout) : ResultFile.append(options.out);
           InputFile reader = InputFile.open(options.in)) {
+        total = Math.max(0, input.records() - kept.doneCount());
         Duration interval = Duration.ofMillis((long) (options.progressIntervalSeconds * 1000));
         Progress shown = Progress.start(err, terminal, () -> snapshot(total, start), interval);
         progress = shown;
@@ -151,6 +153,7 @@ final class BatchJob {
                   connection.client(),
                   results,
                   kept.done(),
+                  duplicates,
                   extraction,
                   instructions,
                   provenance);
@@ -181,11 +184,11 @@ final class BatchJob {
       InputFile reader,
       LlmClient client,
       ResultFile results,
-      Set<String> done,
+      ResultFile.Plan.Done done,
+      DuplicateIds duplicates,
       Extraction extraction,
       String instructions,
       BatchOutput.Provenance provenance) {
-    Map<String, Long> firstLineOfId = new HashMap<>();
     long lineNumber = 0;
     InputFile.Line line;
     while (stopReason == null && (line = reader.next()) != null) {
@@ -199,11 +202,10 @@ final class BatchJob {
       } else {
         record = InputRecord.parse(lineNumber, content, options.idField, options.textField);
       }
-      Long firstLine =
-          record.id() == null ? null : firstLineOfId.putIfAbsent(record.id(), lineNumber);
+      Long firstLine = record.id() == null ? null : duplicates.firstLineOf(lineNumber);
       boolean duplicate = firstLine != null;
       String key = InputRecord.key(record.id(), lineNumber, duplicate);
-      if (done.contains(key)) {
+      if (done.contains(lineNumber, key)) {
         stats.skipped.incrementAndGet();
         continue;
       }

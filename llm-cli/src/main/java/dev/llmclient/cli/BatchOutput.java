@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.BitSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,7 +77,7 @@ final class BatchOutput {
    */
   static ResultFile.Plan prepare(BatchCommand options, Provenance provenance, PrintWriter err) {
     Path out = options.out;
-    ResultFile.Plan nothing = new ResultFile.Plan(Set.of(), new BitSet(), 0, 0, 0, 0);
+    ResultFile.Plan nothing = ResultFile.Plan.NOTHING;
     if (!options.resume) {
       try {
         if (Files.exists(out) && Files.size(out) > 0) {
@@ -101,19 +98,24 @@ final class BatchOutput {
     // Everything is checked before the file is changed in any way.
     ResultFile.Existing existing = ResultFile.inspect(out);
     requireSameInputAndSchema(options, existing, provenance);
-    ResultFile.Plan plan = existing.plan(options.keepFailures);
-    requireSameKindOfRun(options, existing, plan, provenance);
-    ResultFile.repair(out, existing);
+    ResultFile.Plan plan = existing.plan(options.keepFailures, provenance.inputSha256());
+    try {
+      requireSameKindOfRun(options, plan, provenance);
+      ResultFile.repair(out, existing);
+    } catch (RuntimeException e) {
+      plan.close();
+      throw e;
+    }
     if (existing.droppedBytes() > 0) {
       err.println(
           "llm: removed an incomplete last line ("
               + existing.droppedBytes()
               + " bytes) left by an interrupted run; its record is done again");
     }
-    ResultFile.rewrite(out, plan.drop());
+    ResultFile.rewrite(out, plan.dropped());
     StringBuilder note =
         new StringBuilder("llm: resuming: ")
-            .append(plan.done().size())
+            .append(plan.doneCount())
             .append(" records already in ")
             .append(out)
             .append(" are skipped");
@@ -143,7 +145,7 @@ final class BatchOutput {
       return;
     }
     String changed = null;
-    for (ResultFile.Entry e : existing.entries()) {
+    for (ResultFile.Fingerprint e : existing.fingerprints()) {
       if (!now.inputSha256().equals(e.inputSha256())) {
         changed = fingerprintMessage("the input", options.in, e.inputSha256(), now.inputSha256());
         break;
@@ -189,16 +191,12 @@ final class BatchOutput {
   }
 
   private static void requireSameKindOfRun(
-      BatchCommand options, ResultFile.Existing existing, ResultFile.Plan plan, Provenance now) {
+      BatchCommand options, ResultFile.Plan plan, Provenance now) {
     if (options.allowSimulatedMix) {
       return;
     }
-    List<ResultFile.Entry> entries = existing.entries();
-    for (int i = 0; i < entries.size(); i++) {
-      if (plan.drop().get(i) || entries.get(i).simulated() == now.simulated()) {
-        continue;
-      }
-      if (entries.get(i).simulated()) {
+    if (now.simulated() ? plan.keptReal() : plan.keptSimulated()) {
+      if (!now.simulated()) {
         throw new IllegalArgumentException(
             "cannot resume "
                 + options.out

@@ -41,6 +41,15 @@ final class Json {
     }
   }
 
+  /** Reads back a JSON string that {@link #write} wrote. */
+  static String readString(String json) {
+    try {
+      return Holder.MAPPER.readValue(json, String.class);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("cannot read JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
   /** JSON's standard escapes plus every character {@link TerminalText#isUnsafe} names. */
   private static final class TerminalSafeEscapes extends CharacterEscapes {
     private static final long serialVersionUID = 1L;

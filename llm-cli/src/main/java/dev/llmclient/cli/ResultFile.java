@@ -17,13 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -136,10 +137,18 @@ final class ResultFile implements AutoCloseable {
    * @throws IllegalArgumentException when the file is not a result file, naming the line
    */
   static Existing inspect(Path file) {
-    List<Entry> entries = new ArrayList<>();
     if (!Files.exists(file)) {
-      return new Existing(entries, 0, 0, false);
+      return new Existing(file, 0, 0, 0, false, List.of());
     }
+    long[] entries = {0};
+    Set<Fingerprint> fingerprints = new LinkedHashSet<>();
+    Consumer<Entry> seen =
+        e -> {
+          entries[0]++;
+          if (fingerprints.size() < MAX_FINGERPRINTS) {
+            fingerprints.add(new Fingerprint(e.inputSha256(), e.schemaSha256()));
+          }
+        };
     Map<String, String> canonical = new HashMap<>();
     long size;
     long lastNewline;
@@ -161,7 +170,7 @@ final class ResultFile implements AutoCloseable {
         if (next == null && cut) {
           tail = pending;
         } else if (!pending.isBlank()) {
-          entries.add(entryOf(file, physical, pending, canonical));
+          seen.accept(entryOf(file, physical, pending, canonical));
         }
         pending = next;
       }
@@ -182,7 +191,7 @@ final class ResultFile implements AutoCloseable {
         }
       }
       if (complete != null) {
-        entries.add(complete);
+        seen.accept(complete);
         lacksNewline = true;
       } else {
         dropped = size - completeBytes;
@@ -190,7 +199,33 @@ final class ResultFile implements AutoCloseable {
     } else if (tail != null) {
       dropped = size - completeBytes;
     }
-    return new Existing(entries, dropped, completeBytes, lacksNewline);
+    return new Existing(
+        file, entries[0], dropped, completeBytes, lacksNewline, List.copyOf(fingerprints));
+  }
+
+  /** Distinct fingerprints remembered per file: more means it mixes runs anyway. */
+  private static final int MAX_FINGERPRINTS = 64;
+
+  /**
+   * Reads the first {@code count} entries of a checked file again, in file order (the lines after
+   * them, if any, are a cut last line).
+   */
+  private static void forEachEntry(Path file, long count, Consumer<Entry> action) {
+    Map<String, String> canonical = new HashMap<>();
+    long physical = 0;
+    long read = 0;
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while (read < count && (line = reader.readLine()) != null) {
+        physical++;
+        if (!line.isBlank()) {
+          action.accept(entryOf(file, physical, line, canonical));
+          read++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static Entry entryOf(
@@ -207,6 +242,7 @@ final class ResultFile implements AutoCloseable {
     boolean error = node.hasNonNull(FIELD_ERROR) || !node.has(FIELD_RESULT);
     return new Entry(
         keyOf(node),
+        node.path(FIELD_LINE).asLong(),
         error,
         node.path(FIELD_SIMULATED).asBoolean(false),
         intern(canonical, node.path(FIELD_INPUT_SHA256).textValue()),
@@ -214,7 +250,13 @@ final class ResultFile implements AutoCloseable {
   }
 
   private static @Nullable String intern(Map<String, String> canonical, @Nullable String value) {
-    return value == null ? null : canonical.computeIfAbsent(value, v -> v);
+    if (value == null) {
+      return null;
+    }
+    if (canonical.size() > MAX_FINGERPRINTS) {
+      canonical.clear(); // only a file mixing many runs has more; interning is just a saving
+    }
+    return canonical.computeIfAbsent(value, v -> v);
   }
 
   /** Whether a JSON value has the shape of a line this class writes. */
@@ -291,6 +333,7 @@ final class ResultFile implements AutoCloseable {
    * One complete line of an existing output.
    *
    * @param key the record's key ({@link InputRecord#key})
+   * @param line the record's line in the input it was written for
    * @param error true unless the line holds a result
    * @param simulated whether the embedded simulator answered
    * @param inputSha256 the fingerprint of the input it was written for, or null (older lines)
@@ -298,105 +341,281 @@ final class ResultFile implements AutoCloseable {
    */
   record Entry(
       String key,
+      long line,
       boolean error,
       boolean simulated,
       @Nullable String inputSha256,
       @Nullable String schemaSha256) {}
 
   /**
-   * What an earlier run left.
+   * The fingerprints a line carries.
    *
-   * @param entries the complete lines, in file order
+   * @param inputSha256 the input it was written for, or null (older lines)
+   * @param schemaSha256 the schema it was written for, or null (older lines)
+   */
+  record Fingerprint(@Nullable String inputSha256, @Nullable String schemaSha256) {}
+
+  /**
+   * What an earlier run left, checked; its lines are read again by {@link #plan}, so that nothing
+   * held here grows with the file.
+   *
+   * @param file the result file
+   * @param lines how many complete lines (entries) the file holds
    * @param droppedBytes the bytes of a cut last line, which {@link #repair} removes
    * @param completeBytes the bytes up to and including the last newline
    * @param lacksNewline whether the last line is complete but has no newline ({@link #repair} adds
    *     it)
+   * @param fingerprints the distinct fingerprints of the lines, in the order they first appear
    */
   record Existing(
-      List<Entry> entries, long droppedBytes, long completeBytes, boolean lacksNewline) {
+      Path file,
+      long lines,
+      long droppedBytes,
+      long completeBytes,
+      boolean lacksNewline,
+      List<Fingerprint> fingerprints) {
 
-    /** The keys of every line. */
+    /** The keys of every line, in memory (for small files and tests). */
     Set<String> keys() {
       Set<String> keys = new HashSet<>();
-      entries.forEach(e -> keys.add(e.key()));
+      if (lines == 0) {
+        return keys;
+      }
+      forEachEntry(file, lines, e -> keys.add(e.key()));
       return keys;
-    }
-
-    /** How many complete lines the file holds. */
-    long lines() {
-      return entries.size();
     }
 
     /**
      * Decides which lines stay: one line per record, its result when it has one; error lines are
-     * dropped (their records are done again) unless {@code keepFailures}.
+     * dropped (their records are done again) unless {@code keepFailures}. The lines are grouped by
+     * key with an {@link ExternalSort}, so memory does not grow with the file.
+     *
+     * @param keepFailures whether a record's first error line stays when it has no result
+     * @param inputSha256 the current input's fingerprint: when every kept line carries it, a kept
+     *     line's input line number identifies its record exactly
      */
-    Plan plan(boolean keepFailures) {
-      Map<String, Integer> firstSuccess = new HashMap<>();
-      Map<String, Integer> firstError = new HashMap<>();
-      for (int i = 0; i < entries.size(); i++) {
-        Entry e = entries.get(i);
-        (e.error() ? firstError : firstSuccess).putIfAbsent(e.key(), i);
+    Plan plan(boolean keepFailures, @Nullable String inputSha256) {
+      if (lines == 0) {
+        return Plan.NOTHING;
       }
-      Set<String> done = new HashSet<>();
-      BitSet drop = new BitSet(entries.size());
-      long keptOk = 0;
-      long keptErrors = 0;
-      long droppedErrors = 0;
-      long duplicates = 0;
-      for (int i = 0; i < entries.size(); i++) {
-        Entry e = entries.get(i);
-        Integer success = firstSuccess.get(e.key());
-        boolean keep;
-        if (success != null) {
-          keep = success == i;
-          if (!keep) {
-            duplicates++;
+      ExternalSort byKey = ExternalSort.nextTo(file);
+      ExternalSort doneKeys = ExternalSort.nextTo(file);
+      ExternalSort doneLines = ExternalSort.nextTo(file);
+      ExternalSort drop = ExternalSort.nextTo(file);
+      try {
+        long[] index = {0};
+        forEachEntry(
+            file,
+            lines,
+            e ->
+                byKey.add(
+                    Json.write(e.key())
+                        + '\t'
+                        + (e.error() ? '1' : '0')
+                        + '\t'
+                        + ExternalSort.number(index[0]++)
+                        + '\t'
+                        + (e.simulated() ? '1' : '0')
+                        + '\t'
+                        + (inputSha256 != null && inputSha256.equals(e.inputSha256()) ? '1' : '0')
+                        + '\t'
+                        + ExternalSort.number(e.line())));
+        Plan.Counts c = new Plan.Counts();
+        String group = null;
+        boolean kept = false;
+        try (ExternalSort.Sorted sorted = byKey.sorted()) {
+          while (sorted.hasNext()) {
+            String[] f = sorted.next().split("\t", -1);
+            boolean first = !f[0].equals(group);
+            group = f[0];
+            boolean error = f[1].equals("1");
+            if (first) {
+              // Successes sort before errors, then by position: the first line is the one to keep.
+              kept = !error || keepFailures;
+              if (kept) {
+                doneKeys.add(f[0]);
+                doneLines.add(f[5]);
+                c.keep(error, f[3].equals("1"), f[4].equals("1"));
+                continue;
+              }
+            }
+            drop.add(f[2]);
+            if (kept) {
+              c.droppedDuplicates++;
+            } else {
+              c.droppedErrors++;
+            }
           }
-        } else if (keepFailures) {
-          keep = firstError.get(e.key()) == i;
-          if (!keep) {
-            duplicates++;
-          }
-        } else {
-          keep = false;
-          droppedErrors++;
+        } finally {
+          byKey.close();
         }
-        if (keep) {
-          done.add(e.key());
-          if (e.error()) {
-            keptErrors++;
-          } else {
-            keptOk++;
-          }
-        } else {
-          drop.set(i);
-        }
+        return new Plan(doneKeys, doneLines, drop, c);
+      } catch (RuntimeException e) {
+        doneKeys.close();
+        doneLines.close();
+        drop.close();
+        throw e;
       }
-      return new Plan(done, drop, keptOk, keptErrors, droppedErrors, duplicates);
     }
   }
 
   /**
-   * Which lines of an existing output a resumed run keeps.
-   *
-   * @param done the keys of the kept lines: their records are skipped
-   * @param drop the indexes (into {@link Existing#entries()}) of the lines to remove
-   * @param keptOk kept result lines
-   * @param keptErrors kept error lines ({@code --keep-failures})
-   * @param droppedErrors error lines removed so that their records are done again
-   * @param droppedDuplicates lines removed because their record has another line that is kept
+   * Which lines of an existing output a resumed run keeps; holds temporary files until closed.
+   * Records are asked about through {@link #done()}, in input order.
    */
-  record Plan(
-      Set<String> done,
-      BitSet drop,
-      long keptOk,
-      long keptErrors,
-      long droppedErrors,
-      long droppedDuplicates) {
+  static final class Plan implements AutoCloseable {
 
     /** Nothing kept: a fresh output. */
-    static final Plan NOTHING = new Plan(Set.of(), new BitSet(), 0, 0, 0, 0);
+    static final Plan NOTHING = new Plan(null, null, null, new Counts());
+
+    /** Counts while planning. */
+    static final class Counts {
+      long done;
+      long keptOk;
+      long keptErrors;
+      long droppedErrors;
+      long droppedDuplicates;
+      boolean keptSimulated;
+      boolean keptReal;
+      boolean allCurrentInput = true;
+
+      void keep(boolean error, boolean simulated, boolean currentInput) {
+        done++;
+        if (error) {
+          keptErrors++;
+        } else {
+          keptOk++;
+        }
+        keptSimulated |= simulated;
+        keptReal |= !simulated;
+        allCurrentInput &= currentInput;
+      }
+    }
+
+    /** Whether a record is done; asked in increasing line order. */
+    interface Done {
+      boolean contains(long line, String key);
+    }
+
+    private final @Nullable ExternalSort doneKeys;
+    private final @Nullable ExternalSort doneLines;
+    private final @Nullable ExternalSort drop;
+    private final Counts counts;
+
+    private Plan(
+        @Nullable ExternalSort doneKeys,
+        @Nullable ExternalSort doneLines,
+        @Nullable ExternalSort drop,
+        Counts counts) {
+      this.doneKeys = doneKeys;
+      this.doneLines = doneLines;
+      this.drop = drop;
+      this.counts = counts;
+    }
+
+    /** How many records are done: their kept lines are skipped. */
+    long doneCount() {
+      return counts.done;
+    }
+
+    /** Kept result lines. */
+    long keptOk() {
+      return counts.keptOk;
+    }
+
+    /** Kept error lines ({@code --keep-failures}). */
+    long keptErrors() {
+      return counts.keptErrors;
+    }
+
+    /** Error lines removed so that their records are done again. */
+    long droppedErrors() {
+      return counts.droppedErrors;
+    }
+
+    /** Lines removed because their record has another line that is kept. */
+    long droppedDuplicates() {
+      return counts.droppedDuplicates;
+    }
+
+    /** Whether a kept line was answered by the embedded simulator. */
+    boolean keptSimulated() {
+      return counts.keptSimulated;
+    }
+
+    /** Whether a kept line was answered by a real service. */
+    boolean keptReal() {
+      return counts.keptReal;
+    }
+
+    /** The keys of the kept lines, in memory (batch-api mode keeps its records anyway; tests). */
+    Set<String> doneKeys() {
+      Set<String> keys = new HashSet<>();
+      if (doneKeys != null) {
+        try (ExternalSort.Sorted sorted = doneKeys.sorted()) {
+          sorted.forEachRemaining(k -> keys.add(Json.readString(k)));
+        }
+      }
+      return keys;
+    }
+
+    /** The positions (among the complete lines) of the lines to remove, in increasing order. */
+    Iterator<Long> dropped() {
+      if (drop == null) {
+        return java.util.Collections.emptyIterator();
+      }
+      ExternalSort.Sorted sorted = drop.sorted();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return sorted.hasNext();
+        }
+
+        @Override
+        public Long next() {
+          return Long.parseLong(sorted.next());
+        }
+      };
+    }
+
+    /**
+     * Answers whether each record is done, asked in increasing input line order. When every kept
+     * line was written for the current input (the fingerprint check makes that the rule), a kept
+     * line's input line number names its record exactly, and the answer walks the sorted line
+     * numbers with constant memory; otherwise ({@code --allow-changed} with another input) the kept
+     * keys are held in memory.
+     */
+    Done done() {
+      if (counts.done == 0 || doneLines == null) {
+        return (line, key) -> false;
+      }
+      if (!counts.allCurrentInput) {
+        Set<String> keys = doneKeys();
+        return (line, key) -> keys.contains(key);
+      }
+      ExternalSort.Sorted sorted = doneLines.sorted();
+      return new Done() {
+        private long head = sorted.hasNext() ? Long.parseLong(sorted.next()) : Long.MAX_VALUE;
+
+        @Override
+        public boolean contains(long line, String key) {
+          while (head < line) {
+            head = sorted.hasNext() ? Long.parseLong(sorted.next()) : Long.MAX_VALUE;
+          }
+          return head == line;
+        }
+      };
+    }
+
+    /** Deletes the temporary files. */
+    @Override
+    public void close() {
+      for (ExternalSort s : new ExternalSort[] {doneKeys, doneLines, drop}) {
+        if (s != null) {
+          s.close();
+        }
+      }
+    }
   }
 
   /**
@@ -405,13 +624,14 @@ final class ResultFile implements AutoCloseable {
    * any moment leaves either the old file or the new one, never a mix, and never loses a kept line.
    *
    * @param file the result file, already checked by {@link #readExisting}
-   * @param drop the indexes of the complete non-blank lines to remove, as in {@link
-   *     Existing#entries()}
+   * @param drop the positions among the complete non-blank lines of those to remove, in increasing
+   *     order ({@link Plan#dropped()})
    */
-  static void rewrite(Path file, BitSet drop) {
-    if (drop.isEmpty()) {
+  static void rewrite(Path file, Iterator<Long> drop) {
+    if (!drop.hasNext()) {
       return;
     }
+    long nextDrop = drop.next();
     Path target;
     try {
       target = file.toRealPath();
@@ -433,13 +653,15 @@ final class ResultFile implements AutoCloseable {
               new BufferedWriter(
                   new OutputStreamWriter(
                       Channels.newOutputStream(channel), StandardCharsets.UTF_8))) {
-        int index = 0;
+        long index = 0;
         String line;
         while ((line = reader.readLine()) != null) {
           if (line.isBlank()) {
             continue;
           }
-          if (!drop.get(index)) {
+          if (index == nextDrop) {
+            nextDrop = drop.hasNext() ? drop.next() : -1;
+          } else {
             writer.write(line);
             writer.write('\n');
           }

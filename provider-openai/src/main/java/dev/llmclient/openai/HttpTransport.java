@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -53,6 +54,7 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
@@ -233,7 +235,36 @@ final class HttpTransport implements AutoCloseable {
    * @return the complete response, or exceptionally with the transport's exception
    */
   CompletableFuture<Response> post(URI uri, Map<String, String> headers, byte[] body) {
-    AsyncRequestProducer producer = producer(uri, headers, body);
+    return execute(
+        request(
+            "POST", uri, headers, AsyncEntityProducers.create(body, ContentType.APPLICATION_JSON)),
+        settings.callTimeout());
+  }
+
+  /**
+   * Sends a request with any method and an optional body, which may be streamed (a file upload);
+   * the answer is buffered within the limits, as for {@link #post}.
+   *
+   * @param method the HTTP method
+   * @param uri the target
+   * @param headers the request headers
+   * @param entity the body, or null for none
+   * @param callTimeout the longest the whole exchange may take, or null for no limit beyond the
+   *     response timeout of each wait
+   * @return the complete response, or exceptionally with the transport's exception
+   */
+  CompletableFuture<Response> send(
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      @Nullable AsyncEntityProducer entity,
+      @Nullable Duration callTimeout) {
+    return execute(request(method, uri, headers, entity), callTimeout);
+  }
+
+  private CompletableFuture<Response> execute(
+      AsyncRequestProducer request, @Nullable Duration callTimeout) {
+    AsyncRequestProducer producer = request;
     // httpclient5's pool checks a waiting lease's deadline only when another lease or release
     // touches it, so a quiet pool would let a call wait forever. When this call may have to wait
     // (every connection could be busy), it gets its own clock until its request starts.
@@ -282,8 +313,8 @@ final class HttpTransport implements AutoCloseable {
                 }
               });
     }
-    if (settings.callTimeout() != null) {
-      result.orTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    if (callTimeout != null) {
+      result.orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
     result.whenComplete(
         (r, t) -> {
@@ -306,7 +337,9 @@ final class HttpTransport implements AutoCloseable {
    * @return the exchange, for cancelling it
    */
   Future<?> stream(URI uri, Map<String, String> headers, byte[] body, ChatStream stream) {
-    AsyncRequestProducer producer = producer(uri, headers, body);
+    AsyncRequestProducer producer =
+        request(
+            "POST", uri, headers, AsyncEntityProducers.create(body, ContentType.APPLICATION_JSON));
     CompletableFuture<Response> open = new CompletableFuture<>();
     inFlight.add(open);
     open.whenComplete(
@@ -349,10 +382,65 @@ final class HttpTransport implements AutoCloseable {
     return exchange;
   }
 
-  private static AsyncRequestProducer producer(URI uri, Map<String, String> headers, byte[] body) {
-    AsyncRequestBuilder builder =
-        AsyncRequestBuilder.post(uri)
-            .setEntity(AsyncEntityProducers.create(body, ContentType.APPLICATION_JSON));
+  /**
+   * Opens a download: the future completes when the response head arrives, with a body stream that
+   * reads the bytes as they come, the server held back while the reader is behind (so memory stays
+   * at one buffer whatever the size). Closing the stream before its end abandons the exchange. The
+   * response timeout bounds each wait for bytes; no call timeout applies.
+   *
+   * @param uri the target
+   * @param headers the request headers
+   * @return the response head and its streamed body
+   */
+  CompletableFuture<StreamedResponse> open(URI uri, Map<String, String> headers) {
+    CompletableFuture<StreamedResponse> head = new CompletableFuture<>();
+    StreamingBodyConsumer consumer = new StreamingBodyConsumer(head, maxHeaderBytes(settings));
+    CompletableFuture<Response> exchangeDone = new CompletableFuture<>();
+    inFlight.add(exchangeDone);
+    if (closed) {
+      exchangeDone.completeExceptionally(new ConnectionClosedException("the client is closed"));
+    } else {
+      Future<Void> exchange =
+          client.execute(
+              request("GET", uri, headers, null),
+              consumer,
+              new FutureCallback<>() {
+                @Override
+                public void completed(@Nullable Void result) {
+                  exchangeDone.complete(new Response(200, Map.of(), new byte[0], true));
+                }
+
+                @Override
+                public void failed(Exception e) {
+                  exchangeDone.completeExceptionally(e);
+                }
+
+                @Override
+                public void cancelled() {
+                  exchangeDone.completeExceptionally(new CancellationException("download closed"));
+                }
+              });
+      consumer.onClose(() -> exchange.cancel(true));
+      exchangeDone.whenComplete(
+          (r, t) -> {
+            if (t != null) {
+              exchange.cancel(true);
+            }
+          });
+    }
+    exchangeDone.whenComplete(
+        (r, t) -> {
+          inFlight.remove(exchangeDone);
+          if (t != null) {
+            consumer.fail(t);
+          }
+        });
+    return head;
+  }
+
+  private static AsyncRequestProducer request(
+      String method, URI uri, Map<String, String> headers, @Nullable AsyncEntityProducer entity) {
+    AsyncRequestBuilder builder = AsyncRequestBuilder.create(method).setUri(uri).setEntity(entity);
     headers.forEach(
         (name, value) ->
             builder.addHeader(
@@ -591,6 +679,38 @@ final class HttpTransport implements AutoCloseable {
   }
 
   /**
+   * A response head read once (httpclient5 builds a header's value string on every call).
+   *
+   * @param headers by lower-case name, first value
+   * @param bytes what the status line and headers took on the wire (HTTP/1.1 framing)
+   */
+  record Head(Map<String, String> headers, long bytes) {
+    static Head of(HttpResponse response) {
+      String reason = response.getReasonPhrase();
+      long bytes = 15 + (reason == null ? 0 : reason.length()) + 2;
+      Header[] all = response.getHeaders();
+      Map<String, String> byName = new HashMap<>(all.length * 2);
+      for (Header h : all) {
+        String value = h.getValue();
+        bytes += h.getName().length() + 4 + (value == null ? 0 : value.length());
+        if (value != null) {
+          byName.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), value);
+        }
+      }
+      return new Head(Collections.unmodifiableMap(byName), bytes);
+    }
+  }
+
+  /**
+   * A response whose body is read as it arrives.
+   *
+   * @param status the status code
+   * @param headers by lower-case name, first value
+   * @param body the body; close it when done (before its end, that abandons the exchange)
+   */
+  record StreamedResponse(int status, Map<String, String> headers, InputStream body) {}
+
+  /**
    * Buffers a response within the limits: headers by size, the body in a buffer that starts small
    * and grows with what arrives (a declared {@code Content-Length} is only a hint), up to the
    * response limit; of an error body only {@link #ERROR_BODY_PREFIX} bytes are kept.
@@ -659,19 +779,9 @@ final class HttpTransport implements AutoCloseable {
      * client's HTTP/1.1 settings.
      */
     private void readHeaders(HttpResponse response) {
-      String reason = response.getReasonPhrase();
-      long bytes = 15 + (reason == null ? 0 : reason.length()) + 2;
-      Header[] all = response.getHeaders();
-      Map<String, String> byName = new HashMap<>(all.length * 2);
-      for (Header h : all) {
-        String value = h.getValue();
-        bytes += h.getName().length() + 4 + (value == null ? 0 : value.length());
-        if (value != null) {
-          byName.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), value);
-        }
-      }
-      headerBytes = bytes;
-      headers = Collections.unmodifiableMap(byName);
+      Head head = Head.of(response);
+      headerBytes = head.bytes();
+      headers = head.headers();
     }
 
     @Override

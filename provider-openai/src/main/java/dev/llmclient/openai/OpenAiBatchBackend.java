@@ -22,20 +22,11 @@ import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
-import java.net.ProxySelector;
-import java.net.SocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -49,12 +40,11 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,17 +61,17 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * @implNote Batch exchanges are few and long (a 200 MB upload, a large download), so they run on
- *     the JDK's HTTP client, which streams request and response bodies, rather than on the chat
- *     transport's pool. Its proxy, TLS trust and timeouts come from the same {@link
- *     HttpTransportSettings}; proxy authentication is not supported for batches.
+ * @implNote Batch exchanges run on the same httpclient5 transport as chat calls, configured from
+ *     the same {@link HttpTransportSettings}: proxy and proxy authentication (also through a
+ *     CONNECT tunnel), no-proxy list, TLS trust store, HTTP/2, response limits, masked secret
+ *     headers. The upload streams the file from disk and a download is read as it arrives, held
+ *     back while its reader is behind, so neither is ever held in memory whole.
  */
 public final class OpenAiBatchBackend implements BatchBackend {
 
   /** The longest a single upload or download may take before it is abandoned. */
   static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(30);
 
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String providerId;
@@ -93,8 +83,7 @@ public final class OpenAiBatchBackend implements BatchBackend {
   private final int maxRequestsPerFile;
   private final HttpTransportSettings settings;
   private final OpenAiErrorMapper errors;
-  private final ExecutorService executor;
-  private final HttpClient http;
+  private final HttpTransport http;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OpenAiBatchBackend(Builder b) {
@@ -106,7 +95,7 @@ public final class OpenAiBatchBackend implements BatchBackend {
     this.maxTokensField = b.maxTokensField;
     this.maxRequestsPerFile = b.maxRequestsPerFile;
     this.settings = b.transport;
-    List<String> fixed = new ArrayList<>(staticHeaders.values());
+    List<String> fixed = OpenAiWireClient.fixedSecrets(staticHeaders, settings);
     Redactor redactor =
         new Redactor(
             () -> {
@@ -122,27 +111,8 @@ public final class OpenAiBatchBackend implements BatchBackend {
             b.notFoundHint,
             redactor,
             java.time.Clock.systemUTC(),
-            "");
-    String prefix = "llmclient-batch-" + INSTANCES.incrementAndGet() + "-";
-    AtomicInteger threads = new AtomicInteger();
-    this.executor =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, prefix + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    HttpClient.Builder http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(settings.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(executor)
-            .sslContext(HttpTransport.sslContext(settings));
-    if (settings.httpsProxy() != null || settings.httpProxy() != null) {
-      http.proxy(new SettingsProxySelector(settings));
-    }
-    this.http = http.build();
+            OpenAiWireClient.proxies(settings));
+    this.http = new HttpTransport(settings);
   }
 
   /**
@@ -205,28 +175,15 @@ public final class OpenAiBatchBackend implements BatchBackend {
     String boundary =
         "llmclient-" + Long.toHexString(RANDOM.nextLong()) + Long.toHexString(RANDOM.nextLong());
     String filename = jsonl.getFileName() == null ? "input.jsonl" : jsonl.getFileName().toString();
-    String head =
-        "--"
-            + boundary
-            + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--"
-            + boundary
-            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-            + filename.replace("\"", "_").replace("\r", "_").replace("\n", "_")
-            + "\"\r\nContent-Type: application/jsonl\r\n\r\n";
-    String tail = "\r\n--" + boundary + "--\r\n";
-    HttpRequest.BodyPublisher body;
+    MultipartFileProducer body;
     try {
-      body =
-          HttpRequest.BodyPublishers.concat(
-              HttpRequest.BodyPublishers.ofByteArray(head.getBytes(StandardCharsets.UTF_8)),
-              HttpRequest.BodyPublishers.ofFile(jsonl),
-              HttpRequest.BodyPublishers.ofByteArray(tail.getBytes(StandardCharsets.UTF_8)));
-    } catch (FileNotFoundException e) {
+      body = new MultipartFileProducer(jsonl, "batch", boundary);
+    } catch (IOException e) {
       return CompletableFuture.failedFuture(
-          new IllegalArgumentException("The batch input file " + jsonl + " does not exist", e));
+          new IllegalArgumentException("Cannot read the batch input file " + jsonl, e));
     }
     URI uri = routes.files();
-    return json("POST", uri, "multipart/form-data; boundary=" + boundary, body, TRANSFER_TIMEOUT)
+    return json("POST", uri, body, TRANSFER_TIMEOUT)
         .thenApply(
             node ->
                 new BatchFile(
@@ -246,22 +203,20 @@ public final class OpenAiBatchBackend implements BatchBackend {
       metadata.forEach(m::put);
     }
     URI uri = routes.batches();
-    return json("POST", uri, "application/json", publisher(body), null)
+    return json("POST", uri, publisher(body), settings.callTimeout())
         .thenApply(node -> batchJob(node, uri));
   }
 
   @Override
   public CompletableFuture<BatchJob> retrieve(String batchId) {
     URI uri = routes.batch(batchId);
-    return json("GET", uri, null, HttpRequest.BodyPublishers.noBody(), null)
-        .thenApply(node -> batchJob(node, uri));
+    return json("GET", uri, null, settings.callTimeout()).thenApply(node -> batchJob(node, uri));
   }
 
   @Override
   public CompletableFuture<BatchJob> cancel(String batchId) {
     URI uri = routes.cancel(batchId);
-    return json("POST", uri, null, HttpRequest.BodyPublishers.noBody(), null)
-        .thenApply(node -> batchJob(node, uri));
+    return json("POST", uri, null, settings.callTimeout()).thenApply(node -> batchJob(node, uri));
   }
 
   @Override
@@ -270,7 +225,7 @@ public final class OpenAiBatchBackend implements BatchBackend {
       throw new IllegalArgumentException("limit must be 1 to 100, got " + limit);
     }
     URI uri = routes.list(after, limit);
-    return json("GET", uri, null, HttpRequest.BodyPublishers.noBody(), null)
+    return json("GET", uri, null, settings.callTimeout())
         .thenApply(
             node -> {
               List<BatchJob> jobs = new ArrayList<>();
@@ -285,25 +240,18 @@ public final class OpenAiBatchBackend implements BatchBackend {
   public CompletableFuture<BatchResults> results(String fileId) {
     URI uri = routes.fileContent(fileId);
     CallTarget target = new CallTarget("GET", uri.getRawPath(), "");
-    return send(
-            "GET",
-            uri,
-            null,
-            HttpRequest.BodyPublishers.noBody(),
-            TRANSFER_TIMEOUT,
-            target,
-            HttpResponse.BodyHandlers.ofInputStream())
+    return exchange(target, headers -> http.open(uri, headers))
         .thenApply(
             response -> {
-              if (response.statusCode() < 200 || response.statusCode() > 299) {
+              int status = response.status();
+              if (status < 200 || status > 299) {
                 byte[] prefix;
                 try (InputStream in = response.body()) {
                   prefix = in.readNBytes(HttpTransport.ERROR_BODY_PREFIX);
                 } catch (IOException e) {
                   prefix = new byte[0];
                 }
-                throw errors.fromResponse(
-                    response.statusCode(), header(response), prefix, true, target);
+                throw errors.fromResponse(status, response.headers()::get, prefix, true, target);
               }
               return new LineResults(response.body(), target);
             });
@@ -312,7 +260,7 @@ public final class OpenAiBatchBackend implements BatchBackend {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      executor.shutdownNow();
+      http.close();
     }
   }
 
@@ -323,39 +271,25 @@ public final class OpenAiBatchBackend implements BatchBackend {
 
   // ---- exchanges ----------------------------------------------------------------------------
 
-  private static HttpRequest.BodyPublisher publisher(JsonNode body) {
+  private static AsyncEntityProducer publisher(JsonNode body) {
     try {
-      return HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body));
+      return AsyncEntityProducers.create(
+          Json.MAPPER.writeValueAsBytes(body), ContentType.APPLICATION_JSON);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private CompletableFuture<JsonNode> json(
-      String method,
-      URI uri,
-      @Nullable String contentType,
-      HttpRequest.BodyPublisher body,
-      @Nullable Duration timeout) {
+      String method, URI uri, @Nullable AsyncEntityProducer body, @Nullable Duration timeout) {
     CallTarget target = new CallTarget(method, uri.getRawPath(), "");
-    return send(
-            method,
-            uri,
-            contentType,
-            body,
-            timeout,
-            target,
-            HttpResponse.BodyHandlers.ofByteArray())
+    return exchange(target, headers -> http.send(method, uri, headers, body, timeout))
         .thenApply(
             response -> {
               byte[] bytes = response.body();
-              if (response.statusCode() < 200 || response.statusCode() > 299) {
+              if (response.status() < 200 || response.status() > 299) {
                 throw errors.fromResponse(
-                    response.statusCode(), header(response), bytes, true, target);
-              }
-              if (bytes.length > settings.maxResponseBytes()) {
-                throw errors.fromTransport(
-                    new ResponseTooLargeException(settings.maxResponseBytes()), target, settings);
+                    response.status(), response::header, bytes, response.complete(), target);
               }
               try {
                 JsonNode node = Json.MAPPER.readTree(bytes);
@@ -365,7 +299,7 @@ public final class OpenAiBatchBackend implements BatchBackend {
                 return node;
               } catch (IOException e) {
                 throw errors.invalidBody(
-                    errors.context(response.statusCode(), header(response)),
+                    errors.context(response.status(), response::header),
                     "The response of " + target + " is not a JSON object",
                     bytes,
                     e);
@@ -373,14 +307,12 @@ public final class OpenAiBatchBackend implements BatchBackend {
             });
   }
 
-  private <T> CompletableFuture<HttpResponse<T>> send(
-      String method,
-      URI uri,
-      @Nullable String contentType,
-      HttpRequest.BodyPublisher body,
-      @Nullable Duration timeout,
-      CallTarget target,
-      HttpResponse.BodyHandler<T> handler) {
+  /**
+   * Runs one exchange with the authentication and fixed headers, its transport failures typed by
+   * the error mapper.
+   */
+  private <R> CompletableFuture<R> exchange(
+      CallTarget target, Function<Map<String, String>, CompletableFuture<R>> send) {
     if (closed.get()) {
       return CompletableFuture.failedFuture(
           new LlmConnectionException(
@@ -396,19 +328,11 @@ public final class OpenAiBatchBackend implements BatchBackend {
     }
     return auth.thenCompose(
             authHeaders -> {
-              HttpRequest.Builder request =
-                  HttpRequest.newBuilder(uri)
-                      .method(method, body)
-                      .timeout(timeout != null ? timeout : settings.responseTimeout())
-                      .header("Accept", "application/json")
-                      .header("User-Agent", "llmclient-java");
-              if (contentType != null) {
-                request.header("Content-Type", contentType);
-              }
-              Map<String, String> headers = new LinkedHashMap<>(staticHeaders);
+              Map<String, String> headers = new LinkedHashMap<>();
+              headers.put("Accept", "application/json");
+              headers.putAll(staticHeaders);
               headers.putAll(authHeaders);
-              headers.forEach(request::header);
-              return http.sendAsync(request.build(), handler);
+              return send.apply(headers);
             })
         .exceptionallyCompose(
             t -> {
@@ -417,17 +341,8 @@ public final class OpenAiBatchBackend implements BatchBackend {
               if (cause instanceof LlmException) {
                 return CompletableFuture.failedFuture(cause);
               }
-              if (cause instanceof HttpTimeoutException) {
-                TimeoutException timedOut = new TimeoutException(cause.getMessage());
-                timedOut.initCause(cause);
-                cause = timedOut;
-              }
               return CompletableFuture.failedFuture(errors.fromTransport(cause, target, settings));
             });
-  }
-
-  private static Function<String, @Nullable String> header(HttpResponse<?> response) {
-    return name -> response.headers().firstValue(name).orElse(null);
   }
 
   private String text(JsonNode node, String field, URI uri) {
@@ -625,34 +540,6 @@ public final class OpenAiBatchBackend implements BatchBackend {
         // Nothing left to read; the connection is discarded.
       }
     }
-  }
-
-  /** Routes through the configured proxy, except for hosts the no-proxy list names. */
-  private static final class SettingsProxySelector extends ProxySelector {
-    private final HttpTransportSettings settings;
-
-    SettingsProxySelector(HttpTransportSettings settings) {
-      this.settings = settings;
-    }
-
-    @Override
-    public List<Proxy> select(URI uri) {
-      int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-      URI proxy = "https".equals(uri.getScheme()) ? settings.httpsProxy() : settings.httpProxy();
-      if (proxy == null) {
-        proxy = settings.httpsProxy() != null ? settings.httpsProxy() : settings.httpProxy();
-      }
-      if (proxy == null || uri.getHost() == null || settings.bypassesProxy(uri.getHost(), port)) {
-        return List.of(Proxy.NO_PROXY);
-      }
-      int proxyPort = proxy.getPort() > 0 ? proxy.getPort() : 8080;
-      return List.of(
-          new Proxy(
-              Proxy.Type.HTTP, InetSocketAddress.createUnresolved(proxy.getHost(), proxyPort)));
-    }
-
-    @Override
-    public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
   }
 
   /** Builds an {@link OpenAiBatchBackend}. Not thread-safe. */

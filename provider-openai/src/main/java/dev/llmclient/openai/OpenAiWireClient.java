@@ -92,14 +92,7 @@ public final class OpenAiWireClient implements AutoCloseable {
     this.authenticator = b.authenticator;
     this.staticHeaders = Map.copyOf(b.headers);
     this.maxTokensField = b.maxTokensField;
-    List<String> fixedSecrets = new ArrayList<>(staticHeaders.values());
-    if (b.transport.proxyPassword() != null) {
-      fixedSecrets.add(b.transport.proxyPassword());
-    }
-    if (b.transport.trustStorePassword() != null) {
-      fixedSecrets.add(b.transport.trustStorePassword());
-    }
-    List<String> fixed = List.copyOf(fixedSecrets);
+    List<String> fixed = fixedSecrets(staticHeaders, b.transport);
     Redactor redactor =
         new Redactor(
             () -> {
@@ -122,7 +115,20 @@ public final class OpenAiWireClient implements AutoCloseable {
   }
 
   /** The configured proxies as {@code host:port}, for error messages; empty when none. */
-  private static String proxies(HttpTransportSettings settings) {
+  /** The secrets that never change: fixed header values, the proxy and trust store passwords. */
+  static List<String> fixedSecrets(Map<String, String> headers, HttpTransportSettings transport) {
+    List<String> secrets = new ArrayList<>(headers.values());
+    if (transport.proxyPassword() != null) {
+      secrets.add(transport.proxyPassword());
+    }
+    if (transport.trustStorePassword() != null) {
+      secrets.add(transport.trustStorePassword());
+    }
+    return List.copyOf(secrets);
+  }
+
+  /** The proxies, as error messages name them. */
+  static String proxies(HttpTransportSettings settings) {
     return java.util.stream.Stream.of(settings.httpsProxy(), settings.httpProxy())
         .filter(java.util.Objects::nonNull)
         .map(uri -> uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost())

@@ -20,6 +20,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -41,10 +47,36 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Input files are written to disk and streamed on upload; outcomes are streamed from the output
  * files, so memory does not grow with the number of requests (except in {@link
- * BatchHandle#await()}, which collects them). The runner is thread-safe; the client and backend
- * stay the caller's to close.
+ * BatchHandle#await()}, which collects them). Waiting for a submission holds no thread: {@link
+ * BatchHandle#awaitAsync(Consumer)} polls on the client's scheduler. The runner is thread-safe; the
+ * client and backend stay the caller's to close.
  */
 public final class BatchRunner {
+
+  /**
+   * The default executor of every runner: two daemon threads at most, for the whole JVM, ended when
+   * idle. Not the common pool: reading a download blocks, which makes a fork-join pool add threads,
+   * and CompletableFuture replaces the common pool with a thread per task below two cores.
+   */
+  private static final ThreadPoolExecutor DELIVERY = newDeliveryExecutor();
+
+  private static ThreadPoolExecutor newDeliveryExecutor() {
+    AtomicInteger threads = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "llmclient-batch-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   /** The longest request id accepted (the services document none; this keeps lines sane). */
   static final int MAX_ID_LENGTH = 512;
@@ -61,6 +93,7 @@ public final class BatchRunner {
   final Map<String, String> metadata;
   final @Nullable Consumer<List<BatchJob>> onProgress;
   final @Nullable Consumer<BatchPart> onPart;
+  private final Executor executor;
 
   private BatchRunner(Builder b) {
     if (!(b.client instanceof PipelineClient pipeline)) {
@@ -81,6 +114,7 @@ public final class BatchRunner {
     this.metadata = Map.copyOf(b.metadata);
     this.onProgress = b.onProgress;
     this.onPart = b.onPart;
+    this.executor = b.executor != null ? b.executor : DELIVERY;
   }
 
   /**
@@ -96,6 +130,21 @@ public final class BatchRunner {
 
   BatchBackend backend() {
     return backend;
+  }
+
+  /** Where downloads are read and outcomes delivered. */
+  Executor executor() {
+    return executor;
+  }
+
+  /** The client's scheduler, on which status polls wait. */
+  ScheduledExecutorService scheduler() {
+    return client.runtime().scheduler();
+  }
+
+  /** The failure of a poll that finds the client closed. */
+  RuntimeException closedClient() {
+    return client.runtime().closedException();
   }
 
   /**
@@ -264,6 +313,7 @@ public final class BatchRunner {
     private Map<String, String> metadata = Map.of();
     private @Nullable Consumer<List<BatchJob>> onProgress;
     private @Nullable Consumer<BatchPart> onPart;
+    private @Nullable Executor executor;
 
     private Builder(LlmClient client, BatchBackend backend) {
       this.client = Objects.requireNonNull(client, "client");
@@ -376,6 +426,21 @@ public final class BatchRunner {
      */
     public Builder onPart(Consumer<BatchPart> listener) {
       this.onPart = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Where each ended part's results are downloaded, checked against the schema and handed to the
+     * sink of {@link BatchHandle#awaitAsync(Consumer)} (and where a part refused for the quota is
+     * uploaded again). Status polls never use it: they wait on the client's scheduler. Default: two
+     * daemon threads shared by every runner of the JVM (ended when idle); give your own executor
+     * when many submissions are awaited at once or outcomes take long to consume.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

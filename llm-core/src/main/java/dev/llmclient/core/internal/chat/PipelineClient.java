@@ -198,6 +198,16 @@ public final class PipelineClient implements LlmClient {
     }
   }
 
+  /**
+   * The client's share of the call lifecycle (scheduler, closed state), for the file-batch runner
+   * (core.batch), whose polls wait on the client's scheduler.
+   *
+   * @return the runtime
+   */
+  public ClientRuntime runtime() {
+    return runtime;
+  }
+
   /** The request as an online call would send it, for the file-batch runner (core.batch). */
   public PreparedRequest prepareForBatch(LlmRequest<?> request) {
     Prepared p = prepare(request);
