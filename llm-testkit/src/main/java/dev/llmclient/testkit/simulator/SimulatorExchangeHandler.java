@@ -43,6 +43,7 @@ final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
   private final Queue<ByteBuffer> pending = new ConcurrentLinkedQueue<>();
   private final List<Future<?>> timers = new ArrayList<>();
   private final AtomicBoolean released = new AtomicBoolean();
+  private final AtomicBoolean counted = new AtomicBoolean();
   private @Nullable HttpRequest request;
   private @Nullable ResponseChannel responseChannel;
   private @Nullable HttpContext context;
@@ -256,7 +257,17 @@ final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
     }
     if (endRequested && !ended) {
       ended = true;
+      // The client has the whole answer once its last byte is written and may start its next
+      // call before this exchange's resources are released, so it stops counting as in flight
+      // here: counting until releaseResources showed one call too many under load.
+      countEnded();
       ch.endStream(null);
+    }
+  }
+
+  private void countEnded() {
+    if (started && counted.compareAndSet(false, true)) {
+      simulator.engine().counters().exchangeEnded();
     }
   }
 
@@ -269,9 +280,7 @@ final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
   public void releaseResources() {
     if (released.compareAndSet(false, true)) {
       cancelTimers();
-      if (started) {
-        simulator.engine().counters().exchangeEnded();
-      }
+      countEnded();
     }
   }
 
