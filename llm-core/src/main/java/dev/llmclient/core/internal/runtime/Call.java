@@ -216,23 +216,28 @@ public abstract class Call<R, P, X> {
     if (done.get()) {
       return result;
     }
-    if (!withTimer) {
-      admit();
+    admit();
+    if (!withTimer || done.get()) {
       return result;
     }
+    // Set after admission, so that the request is on its way before the scheduler's thread is
+    // woken for the timer (a hand-off off the path to the first byte). Admission does not wait,
+    // so the timer starts microseconds after the call's deadline was fixed.
     try {
-      deadlineTimer =
+      ScheduledFuture<?> timer =
           runtime
               .scheduler()
               .schedule(
                   this::deadlinePassed,
                   TransportRetries.nanos(runtime.policy().deadline()),
                   TimeUnit.NANOSECONDS);
+      deadlineTimer = timer;
+      if (done.get()) {
+        timer.cancel(false); // ended while the timer was being set: cleanup() did not see it
+      }
     } catch (RejectedExecutionException e) {
       fail(runtime.closedException());
-      return result;
     }
-    admit();
     return result;
   }
 
