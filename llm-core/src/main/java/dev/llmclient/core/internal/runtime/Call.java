@@ -65,7 +65,7 @@ public abstract class Call<R, P, X> {
   private final String model;
   private Usage usage = Usage.ZERO;
   private volatile @Nullable String answeringModel;
-  private volatile @Nullable ScheduledFuture<?> deadlineTimer;
+  private volatile boolean watched;
 
   /**
    * A call that has not started; its deadline runs from now.
@@ -216,29 +216,32 @@ public abstract class Call<R, P, X> {
     if (done.get()) {
       return result;
     }
-    admit();
-    if (!withTimer || done.get()) {
-      return result;
-    }
-    // Set after admission, so that the request is on its way before the scheduler's thread is
-    // woken for the timer (a hand-off off the path to the first byte). Admission does not wait,
-    // so the timer starts microseconds after the call's deadline was fixed.
-    try {
-      ScheduledFuture<?> timer =
-          runtime
-              .scheduler()
-              .schedule(
-                  this::deadlinePassed,
-                  TransportRetries.nanos(runtime.policy().deadline()),
-                  TimeUnit.NANOSECONDS);
-      deadlineTimer = timer;
-      if (done.get()) {
-        timer.cancel(false); // ended while the timer was being set: cleanup() did not see it
+    if (withTimer) {
+      // The client's one deadline timer fails the call at its deadline: no scheduler task per
+      // call (the scheduler is touched only when the timer is not already due earlier).
+      try {
+        watched = true;
+        runtime.deadlines().watch(this, deadline);
+      } catch (RejectedExecutionException e) {
+        fail(runtime.closedException());
+        return result;
       }
-    } catch (RejectedExecutionException e) {
-      fail(runtime.closedException());
+      if (done.get()) {
+        runtime.deadlines().unwatch(this); // ended meanwhile: cleanup() may have run before
+        return result;
+      }
     }
+    admit();
     return result;
+  }
+
+  /**
+   * The call's deadline, fixed when it was made.
+   *
+   * @return the instant, {@link Instant#MAX} for none
+   */
+  final Instant deadline() {
+    return deadline;
   }
 
   /**
@@ -549,14 +552,14 @@ public abstract class Call<R, P, X> {
     }
   }
 
-  private void deadlinePassed() {
+  /** The deadline passed: fails the call with the kind's timeout. */
+  final void deadlinePassed() {
     fail(timedOut(runtime.policy().deadline(), attempts.get()));
   }
 
   private void cleanup() {
-    ScheduledFuture<?> timer = deadlineTimer;
-    if (timer != null) {
-      timer.cancel(false);
+    if (watched) {
+      runtime.deadlines().unwatch(this);
     }
     for (ScheduledFuture<?> retry : retryTimers) {
       retry.cancel(false);
