@@ -105,6 +105,18 @@ class CancellationTest {
   }
 
   @Test
+  void closingTheClientCancelsItsDeadlineTimerOnASchedulerItDoesNotOwn() {
+    LlmClient client = client();
+    CompletableFuture<LlmResponse<Map<String, Object>>> f = client.generateAsync(request());
+    assertThat(scheduler.pending()).isEqualTo(1);
+
+    client.close();
+
+    assertThat(f).isCompletedExceptionally();
+    assertThat(scheduler.pending()).isZero();
+  }
+
+  @Test
   void theClientsTimerFailsEachCallAtItsOwnDeadline() {
     LlmClient client = client();
     CompletableFuture<LlmResponse<Map<String, Object>>> first = client.generateAsync(request());

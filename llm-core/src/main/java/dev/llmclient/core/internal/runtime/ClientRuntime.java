@@ -270,6 +270,7 @@ public final class ClientRuntime {
     for (Call<?, ?, ?> call : active) {
       call.fail(closedException());
     }
+    deadlines.close();
     try {
       backend.close();
     } catch (Exception e) {

@@ -65,6 +65,19 @@ final class DeadlineTimer {
     watched.remove(call);
   }
 
+  /** The client closed (and failed its calls): the pending task, if any, is cancelled. */
+  void close() {
+    ScheduledFuture<?> pending;
+    synchronized (this) {
+      pending = task;
+      task = null;
+      due = null;
+    }
+    if (pending != null) {
+      pending.cancel(false);
+    }
+  }
+
   private void run() {
     Instant firedFor;
     synchronized (this) {
