@@ -1,12 +1,14 @@
 package dev.llmclient.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmclient.api.CallCancelledException;
 import dev.llmclient.api.EmbedderClient;
 import dev.llmclient.api.LlmClient;
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.LlmResponse;
+import dev.llmclient.api.LlmTimeoutException;
 import dev.llmclient.api.Message;
 import dev.llmclient.api.ServerException;
 import dev.llmclient.api.Usage;
@@ -82,6 +84,59 @@ class CancellationTest {
   // ---- chat ----------------------------------------------------------------------------------
 
   @Test
+  void asyncCallsShareTheClientsOneDeadlineTimerAndLeaveNoneBehind() {
+    LlmClient client = client();
+    List<CompletableFuture<LlmResponse<Map<String, Object>>>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      calls.add(client.generateAsync(request()));
+    }
+    assertThat(scheduler.requestedDelays())
+        .as("one timer for 50 calls, due at the first one's deadline")
+        .containsExactly(Duration.ofMinutes(10));
+    calls.forEach(f -> f.cancel(true));
+    assertThat(scheduler.pending()).isEqualTo(1);
+
+    CompletableFuture<LlmResponse<Map<String, Object>>> late = client.generateAsync(request());
+    scheduler.advance(Duration.ofMinutes(10));
+    assertThat(late)
+        .as("started at the same virtual instant, so due with the first")
+        .isCompletedExceptionally();
+    assertThat(scheduler.pending()).isZero();
+  }
+
+  @Test
+  void closingTheClientCancelsItsDeadlineTimerOnASchedulerItDoesNotOwn() {
+    LlmClient client = client();
+    CompletableFuture<LlmResponse<Map<String, Object>>> f = client.generateAsync(request());
+    assertThat(scheduler.pending()).isEqualTo(1);
+
+    client.close();
+
+    assertThat(f).isCompletedExceptionally();
+    assertThat(scheduler.pending()).isZero();
+  }
+
+  @Test
+  void theClientsTimerFailsEachCallAtItsOwnDeadline() {
+    LlmClient client = client();
+    CompletableFuture<LlmResponse<Map<String, Object>>> first = client.generateAsync(request());
+    scheduler.advance(Duration.ofMinutes(4));
+    CompletableFuture<LlmResponse<Map<String, Object>>> second = client.generateAsync(request());
+    assertThat(scheduler.requestedDelays()).hasSize(1);
+
+    scheduler.advance(Duration.ofMinutes(6));
+    assertThat(first).isCompletedExceptionally();
+    assertThat(second).as("4 minutes younger").isNotDone();
+    assertThat(scheduler.pending()).as("set again for the second call").isEqualTo(1);
+
+    scheduler.advance(Duration.ofMinutes(4).minusNanos(1));
+    assertThat(second).isNotDone();
+    scheduler.advance(Duration.ofNanos(1));
+    assertThatThrownBy(second::join).hasCauseInstanceOf(LlmTimeoutException.class);
+    assertThat(scheduler.pending()).isZero();
+  }
+
+  @Test
   void cancellingTheFutureCancelsTheExchangeAndTheDeadlineTimer() {
     CompletableFuture<LlmResponse<Map<String, Object>>> f = client().generateAsync(request());
     assertThat(backend.count()).isEqualTo(1);
@@ -90,7 +145,7 @@ class CancellationTest {
     assertThat(f.cancel(true)).isTrue();
 
     assertThat(backend.exchange(0)).isCancelled();
-    assertThat(scheduler.pending()).isZero();
+    assertNoTimerLeftBehind();
     assertSpanEndedWith(CancellationException.class);
     assertThat(tracker.usage(PROMPT).callCount()).isEqualTo(1);
   }
@@ -103,7 +158,8 @@ class CancellationTest {
 
     f.cancel(true);
 
-    assertThat(scheduler.pending()).isZero();
+    assertThat(scheduler.pending()).as("the retry is cancelled").isLessThanOrEqualTo(1);
+    assertNoTimerLeftBehind();
     scheduler.advance(Duration.ofMinutes(15));
     assertThat(backend.count()).isEqualTo(1);
   }
@@ -145,7 +201,7 @@ class CancellationTest {
     f.completeExceptionally(new IllegalStateException("the caller gave up"));
 
     assertThat(backend.exchange(0)).isCancelled();
-    assertThat(scheduler.pending()).isZero();
+    assertNoTimerLeftBehind();
   }
 
   @Test
@@ -235,15 +291,16 @@ class CancellationTest {
 
     batch.cancel(true);
 
-    assertThat(scheduler.pending()).isZero();
+    assertThat(scheduler.pending()).as("the retry is cancelled").isLessThanOrEqualTo(1);
     scheduler.advance(Duration.ofMinutes(15));
+    assertThat(scheduler.pending()).as("the client's timer is not set again").isZero();
     assertThat(embeddings.count()).isEqualTo(1);
 
     CompletableFuture<float[]> single = embedder.createAsync("b");
     assertThat(embeddings.count()).isEqualTo(2);
     single.cancel(true);
     assertThat(embeddings.exchange(1)).isCancelled();
-    assertThat(scheduler.pending()).isZero();
+    assertNoTimerLeftBehind();
   }
 
   @Test
@@ -273,5 +330,18 @@ class CancellationTest {
     assertThat(thrown.get()).isInstanceOf(CallCancelledException.class);
     assertThat(stillInterrupted).isTrue();
     assertThat(embeddings.exchange(0)).isCancelled();
+  }
+
+  /**
+   * No timer of the call is left behind: at most the client's one deadline timer is pending, and
+   * when it runs at the deadline it finds no call and is not set again (before the client kept one
+   * timer, this was "nothing pending": each call's own timer, cancelled).
+   */
+  private void assertNoTimerLeftBehind() {
+    assertThat(scheduler.pending())
+        .as("at most the client's one deadline timer")
+        .isLessThanOrEqualTo(1);
+    scheduler.advance(Duration.ofMinutes(11)); // past the 10-minute default deadline
+    assertThat(scheduler.pending()).as("the client's timer is not set again").isZero();
   }
 }

@@ -15,15 +15,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -83,7 +80,7 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
 
   // Written only by the I/O thread.
   private volatile int status;
-  private Map<String, String> headers = Map.of();
+  private volatile @Nullable HttpResponse head;
   private @Nullable RateLimitInfo rateLimit;
   private @Nullable String requestId;
   private boolean errorMode;
@@ -195,21 +192,17 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
       throws IOException {
     status = response.getCode();
     resultCallback = callback;
-    Map<String, String> h = new HashMap<>();
-    for (Header header : response.getHeaders()) {
-      if (header.getValue() != null) {
-        h.putIfAbsent(header.getName().toLowerCase(Locale.ROOT), header.getValue());
-      }
-    }
-    headers = Map.copyOf(h);
-    Function<String, @Nullable String> lookup = headers::get;
-    requestId = OpenAiErrorMapper.requestId(lookup);
-    rateLimit = RateLimitHeaders.parse(lookup);
+    // The headers are looked up by name where they are used (httpcore5 compares names without
+    // case), not copied into a map: this runs before the first event can be delivered.
+    head = response;
+    requestId = OpenAiErrorMapper.requestId(this::header);
+    rateLimit = RateLimitHeaders.parse(this::header);
     if (status < 200 || status > 299) {
       errorMode = true;
       errorBody = new byte[1024];
     } else {
-      String type = headers.getOrDefault("content-type", "");
+      String type = header("content-type");
+      type = type == null ? "" : type;
       if (!type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
         throw new NotAStreamException(type);
       }
@@ -282,7 +275,7 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
       fail(
           errors.fromResponse(
               status,
-              headers::get,
+              this::header,
               java.util.Arrays.copyOf(errorBody, errorSize),
               errorComplete,
               target));
@@ -331,7 +324,7 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
     }
     if (body.error() != null) {
       byte[] error = ("{\"error\":" + body.error() + "}").getBytes(StandardCharsets.UTF_8);
-      throw new StreamFailure(errors.fromResponse(500, headers::get, error, true, target));
+      throw new StreamFailure(errors.fromResponse(500, this::header, error, true, target));
     }
     events++;
     StreamEvent.ContentFilterResults filter = null;
@@ -386,8 +379,15 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
     }
   }
 
+  /** The first response header of that name (any case), as the error mapper reads headers. */
+  private @Nullable String header(String name) {
+    HttpResponse response = head;
+    Header h = response == null ? null : response.getFirstHeader(name);
+    return h == null ? null : h.getValue();
+  }
+
   private ErrorContext context() {
-    return errors.context(status, headers::get);
+    return errors.context(status, this::header);
   }
 
   private LlmConnectionException broken(String what, @Nullable Throwable cause) {

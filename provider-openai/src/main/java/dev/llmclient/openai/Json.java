@@ -410,7 +410,26 @@ final class Json {
     if (!node.path("token").isTextual() || !node.path("logprob").isNumber()) {
       throw new WrongShapeException("a token log probability needs a token and a logprob");
     }
-    return new TokenLogprob(node.get("token").asText(), node.get("logprob").asDouble(), top);
+    return new TokenLogprob(
+        node.get("token").asText(), node.get("logprob").asDouble(), top, bytes(node.get("bytes")));
+  }
+
+  /** A token's {@code bytes}: null when absent or null, else every entry an int from 0 to 255. */
+  private static @Nullable List<Integer> bytes(@Nullable JsonNode bytes) throws IOException {
+    if (bytes == null || bytes.isNull()) {
+      return null;
+    }
+    if (!bytes.isArray()) {
+      throw new WrongShapeException("expected a token's bytes to be an array of integers");
+    }
+    List<Integer> out = new ArrayList<>(bytes.size());
+    for (JsonNode b : bytes) {
+      if (!b.isInt() || b.intValue() < 0 || b.intValue() > 255) {
+        throw new WrongShapeException("a token's bytes must be integers from 0 to 255");
+      }
+      out.add(b.intValue());
+    }
+    return out;
   }
 
   static UsageBody usage(JsonParser p, JsonToken start) throws IOException {

@@ -48,6 +48,8 @@ class ChunkReaderTest {
     assertThat(c.logprobs().get(0).token()).isEqualTo("Hi");
     assertThat(c.logprobs().get(0).logprob()).isEqualTo(-0.5);
     assertThat(c.logprobs().get(0).topAlternatives()).hasSize(1);
+    assertThat(c.logprobs().get(0).bytes()).containsExactly(72, 105);
+    assertThat(c.logprobs().get(0).topAlternatives().get(0).bytes()).isNull();
     assertThat(c.usage().promptTokens()).isEqualTo(3);
     assertThat(c.usage().completionTokens()).isEqualTo(4);
     assertThat(c.usage().promptTokensDetails().cachedTokens()).isEqualTo(1);

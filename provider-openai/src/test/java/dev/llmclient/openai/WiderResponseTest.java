@@ -100,8 +100,27 @@ class WiderResponseTest {
                 -0.25,
                 List.of(
                     new TokenLogprob("Hi", -0.25, List.of()),
-                    new TokenLogprob("Hello", -1.5, List.of()))));
+                    new TokenLogprob("Hello", -1.5, List.of())),
+                List.of(72, 105)));
+    assertThat(c.logprobs().get(0).topAlternatives().get(0).bytes())
+        .as("absent bytes are null")
+        .isNull();
     assertThat(c.toolCalls()).isEmpty();
+  }
+
+  @Test
+  void nullBytesAreNullAndBytesThatAreNotUtf8BytesAreAnInvalidResponse() throws Exception {
+    ChatCompletion c = complete(LOGPROBS.replace("[72,105]", "null"));
+    assertThat(c.logprobs().get(0).bytes()).isNull();
+
+    for (String wrong : List.of("[72,256]", "[-1]", "\"Hi\"", "[7.5]")) {
+      assertThatThrownBy(() -> complete(LOGPROBS.replace("[72,105]", wrong)))
+          .as(wrong)
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(InvalidResponseException.class)
+          .hasMessageContaining("The response is not a chat completion");
+    }
   }
 
   @Test

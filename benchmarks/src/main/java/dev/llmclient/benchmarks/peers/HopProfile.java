@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * profile: compare its rows, not its absolute times.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.llmclient.benchmarks.peers.HopProfile floor-classic|floor|llmclient-openai|llmclient-async
- * [calls]}.
+ * dev.llmclient.benchmarks.peers.HopProfile
+ * floor-classic|floor|llmclient-openai|llmclient-async|stream-floor|stream [calls]}. The two {@code
+ * stream} contenders read one whole streamed answer per call, as {@link StreamingBenchmark} does.
  */
 public final class HopProfile {
 
@@ -37,6 +38,19 @@ public final class HopProfile {
   public static void main(String[] args) throws Exception {
     String contender = args.length > 0 ? args[0] : "llmclient-openai";
     int calls = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+    if (contender.startsWith("stream")) {
+      StreamingBenchmark streams = new StreamingBenchmark();
+      streams.setUp();
+      try {
+        measure(
+            contender,
+            calls,
+            contender.equals("stream-floor") ? streams::floorWhole : streams::llmclientWhole);
+      } finally {
+        streams.tearDown();
+      }
+      return;
+    }
     try (CannedServer.Handle server = CannedServer.spawn(0)) {
       String only =
           switch (contender) {
@@ -53,34 +67,39 @@ public final class HopProfile {
                 () -> clients.llmOpenAi().generateAsync(clients.structured).join();
             default -> throw new IllegalArgumentException("unknown contender " + contender);
           };
-      for (int i = 0; i < calls; i++) {
-        call.get(); // warm-up
-      }
-      Map<String, long[]> before = sample();
-      long start = System.nanoTime();
-      for (int i = 0; i < calls; i++) {
-        call.get();
-      }
-      long elapsed = System.nanoTime() - start;
-      Map<String, long[]> after = sample();
-      System.out.printf(
-          "%s: %d calls, %.1f us per call (wall)%n", contender, calls, elapsed / 1e3 / calls);
-      System.out.printf("%-28s %12s %18s%n", "thread group", "CPU us/call", "wake-ups/call");
-      long totalCpu = 0;
-      for (Map.Entry<String, long[]> e : after.entrySet()) {
-        long[] b = before.getOrDefault(e.getKey(), new long[2]);
-        long cpu = e.getValue()[0] - b[0];
-        long switches = e.getValue()[1] - b[1];
-        totalCpu += cpu;
-        if (cpu / 1e3 / calls < 0.05 && switches < calls / 100) {
-          continue;
-        }
-        System.out.printf(
-            "%-28s %12.1f %18.2f%n", e.getKey(), cpu / 1e3 / calls, (double) switches / calls);
-      }
-      System.out.printf("%-28s %12.1f%n", "all threads", totalCpu / 1e3 / calls);
+      measure(contender, calls, call);
       clients.close();
     }
+  }
+
+  private static void measure(String contender, int calls, Supplier<Object> call)
+      throws IOException {
+    for (int i = 0; i < calls; i++) {
+      call.get(); // warm-up
+    }
+    Map<String, long[]> before = sample();
+    long start = System.nanoTime();
+    for (int i = 0; i < calls; i++) {
+      call.get();
+    }
+    long elapsed = System.nanoTime() - start;
+    Map<String, long[]> after = sample();
+    System.out.printf(
+        "%s: %d calls, %.1f us per call (wall)%n", contender, calls, elapsed / 1e3 / calls);
+    System.out.printf("%-28s %12s %18s%n", "thread group", "CPU us/call", "wake-ups/call");
+    long totalCpu = 0;
+    for (Map.Entry<String, long[]> e : after.entrySet()) {
+      long[] b = before.getOrDefault(e.getKey(), new long[2]);
+      long cpu = e.getValue()[0] - b[0];
+      long switches = e.getValue()[1] - b[1];
+      totalCpu += cpu;
+      if (cpu / 1e3 / calls < 0.05 && switches < calls / 100) {
+        continue;
+      }
+      System.out.printf(
+          "%-28s %12.1f %18.2f%n", e.getKey(), cpu / 1e3 / calls, (double) switches / calls);
+    }
+    System.out.printf("%-28s %12.1f%n", "all threads", totalCpu / 1e3 / calls);
   }
 
   /** Per thread group (name without its trailing number): CPU ns and voluntary switches. */

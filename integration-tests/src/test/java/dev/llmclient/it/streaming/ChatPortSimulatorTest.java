@@ -206,6 +206,14 @@ class ChatPortSimulatorTest {
         StringBuilder tokens = new StringBuilder();
         r.logprobs().forEach(t -> tokens.append(t.token()));
         assertThat(tokens.toString()).isEqualTo(STORY);
+        java.io.ByteArrayOutputStream utf8 = new java.io.ByteArrayOutputStream();
+        r.logprobs().forEach(t -> t.bytes().forEach(utf8::write));
+        assertThat(utf8.toString(java.nio.charset.StandardCharsets.UTF_8))
+            .as("each token's bytes, joined")
+            .isEqualTo(STORY);
+        assertThat(r.logprobs().get(0).topAlternatives().get(1).bytes())
+            .isEqualTo(
+                r.logprobs().get(0).topAlternatives().get(1).token().chars().boxed().toList());
       }
     }
     assertThat(sim.lastRequest().json().path("stream").asBoolean()).isTrue();

@@ -243,6 +243,7 @@ public abstract class ChatStreamingContractTest {
     StringBuilder tokens = new StringBuilder();
     c.logprobs().forEach(t -> tokens.append(t.token()));
     assertThat(tokens.toString()).isEqualTo(c.content());
+    assertBytesSpell(c.logprobs(), c.content());
   }
 
   // ---- tools -----------------------------------------------------------------------------
@@ -382,6 +383,30 @@ public abstract class ChatStreamingContractTest {
     StringBuilder tokens = new StringBuilder();
     streamed.forEach(t -> tokens.append(t.token()));
     assertThat(tokens.toString()).isEqualTo(c.text());
+    assertBytesSpell(streamed, c.text());
+  }
+
+  /** Every token's and alternative's {@code bytes} are its UTF-8; joined, they are the answer. */
+  private static void assertBytesSpell(List<dev.llmclient.api.TokenLogprob> tokens, String text) {
+    java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+    for (dev.llmclient.api.TokenLogprob t : tokens) {
+      assertThat(t.bytes()).as("the bytes of " + t.token()).isEqualTo(utf8(t.token()));
+      t.bytes().forEach(joined::write);
+      for (dev.llmclient.api.TokenLogprob alternative : t.topAlternatives()) {
+        assertThat(alternative.bytes())
+            .as("the bytes of the alternative " + alternative.token())
+            .isEqualTo(utf8(alternative.token()));
+      }
+    }
+    assertThat(joined.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(text);
+  }
+
+  private static List<Integer> utf8(String token) {
+    List<Integer> bytes = new ArrayList<>();
+    for (byte b : token.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      bytes.add(b & 0xff);
+    }
+    return bytes;
   }
 
   @Test

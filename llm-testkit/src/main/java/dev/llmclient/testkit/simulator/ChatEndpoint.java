@@ -301,18 +301,24 @@ final class ChatEndpoint {
     t.put("token", word);
     double lp = -0.01 * (1 + i % 7);
     t.put("logprob", lp);
-    ArrayNode bytes = t.putArray("bytes");
-    for (byte b : word.getBytes(StandardCharsets.UTF_8)) {
-      bytes.add(b & 0xff);
-    }
+    putBytes(t, word);
     ArrayNode alternatives = t.putArray("top_logprobs");
     for (int k = 0; k < top; k++) {
       ObjectNode alt = alternatives.addObject();
-      alt.put("token", k == 0 ? word : word.strip() + "_" + k);
+      String alternative = k == 0 ? word : word.strip() + "_" + k;
+      alt.put("token", alternative);
       alt.put("logprob", lp - k);
-      alt.putArray("bytes");
+      putBytes(alt, alternative);
     }
     return t;
+  }
+
+  /** A token's {@code bytes}: its UTF-8 bytes as integers, as the API sends them. */
+  private static void putBytes(ObjectNode token, String text) {
+    ArrayNode bytes = token.putArray("bytes");
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      bytes.add(b & 0xff);
+    }
   }
 
   private static ObjectNode usage(int prompt, int completion, int reasoning) {

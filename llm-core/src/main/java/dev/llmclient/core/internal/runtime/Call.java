@@ -65,7 +65,7 @@ public abstract class Call<R, P, X> {
   private final String model;
   private Usage usage = Usage.ZERO;
   private volatile @Nullable String answeringModel;
-  private volatile @Nullable ScheduledFuture<?> deadlineTimer;
+  private volatile boolean watched;
 
   /**
    * A call that has not started; its deadline runs from now.
@@ -216,24 +216,32 @@ public abstract class Call<R, P, X> {
     if (done.get()) {
       return result;
     }
-    if (!withTimer) {
-      admit();
-      return result;
-    }
-    try {
-      deadlineTimer =
-          runtime
-              .scheduler()
-              .schedule(
-                  this::deadlinePassed,
-                  TransportRetries.nanos(runtime.policy().deadline()),
-                  TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      fail(runtime.closedException());
-      return result;
+    if (withTimer) {
+      // The client's one deadline timer fails the call at its deadline: no scheduler task per
+      // call (the scheduler is touched only when the timer is not already due earlier).
+      try {
+        watched = true;
+        runtime.deadlines().watch(this, deadline);
+      } catch (RejectedExecutionException e) {
+        fail(runtime.closedException());
+        return result;
+      }
+      if (done.get()) {
+        runtime.deadlines().unwatch(this); // ended meanwhile: cleanup() may have run before
+        return result;
+      }
     }
     admit();
     return result;
+  }
+
+  /**
+   * The call's deadline, fixed when it was made.
+   *
+   * @return the instant, {@link Instant#MAX} for none
+   */
+  final Instant deadline() {
+    return deadline;
   }
 
   /**
@@ -544,14 +552,14 @@ public abstract class Call<R, P, X> {
     }
   }
 
-  private void deadlinePassed() {
+  /** The deadline passed: fails the call with the kind's timeout. */
+  final void deadlinePassed() {
     fail(timedOut(runtime.policy().deadline(), attempts.get()));
   }
 
   private void cleanup() {
-    ScheduledFuture<?> timer = deadlineTimer;
-    if (timer != null) {
-      timer.cancel(false);
+    if (watched) {
+      runtime.deadlines().unwatch(this);
     }
     for (ScheduledFuture<?> retry : retryTimers) {
       retry.cancel(false);

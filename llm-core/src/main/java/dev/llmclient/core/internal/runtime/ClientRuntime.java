@@ -100,6 +100,7 @@ public final class ClientRuntime {
   private final Admission admission;
   private final String closedMessage;
   private final Set<Call<?, ?, ?>> active = ConcurrentHashMap.newKeySet();
+  private final DeadlineTimer deadlines;
   private volatile boolean closed;
 
   /**
@@ -125,6 +126,12 @@ public final class ClientRuntime {
     this.limiter = new AsyncLimiter(admission.permits(), admission.maxQueued());
     this.admission = admission;
     this.closedMessage = closedMessage;
+    this.deadlines = new DeadlineTimer(options.scheduler(), options.clock());
+  }
+
+  /** The one deadline timer of the client's async calls and streams. */
+  DeadlineTimer deadlines() {
+    return deadlines;
   }
 
   /**
@@ -263,6 +270,7 @@ public final class ClientRuntime {
     for (Call<?, ?, ?> call : active) {
       call.fail(closedException());
     }
+    deadlines.close();
     try {
       backend.close();
     } catch (Exception e) {
