@@ -114,8 +114,24 @@ class ProvidersCommandTest {
             "Deployment pool (AZURE_OPENAI_DEPLOYMENTS), used instead of the selected provider:\n"
                 + "  east: gpt-4o@https://east.example provider=azure tier=1 weight=1\n"
                 + "  west: gpt-4o@https://west.example provider=azure tier=2 weight=1 key=WEST\n"
+                + "Embeddings: no member names ;embedding=DEPLOYMENT, so `llm embed` uses the"
+                + " selected provider\n"
                 + "Stores:\n"
                 + "  LLM_CACHE_DIR: disk cache in /c/llmclient-cache.sqlite, at most 1 GiB\n");
+  }
+
+  @Test
+  void theMembersThatServeEmbeddingsAreNamed() {
+    assertThat(
+            ProvidersCommand.formatSetup(
+                List.of(
+                    "east: gpt-4o@https://east.example provider=azure tier=1 weight=1"
+                        + " embedding=embed-3",
+                    "west: gpt-4o@https://west.example provider=azure tier=1 weight=1",
+                    "north: gpt-4o@https://north.example provider=azure tier=2 weight=1"
+                        + " embedding=embed-3 embedding-tpm=350000"),
+                List.of()))
+        .contains("Embeddings: served by the members with an embedding deployment (east, north)\n");
   }
 
   @Test
