@@ -7,8 +7,6 @@ import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.api.spi.EmbeddingBackend;
-import dev.llmclient.api.spi.EmbeddingRequest;
-import dev.llmclient.api.spi.EmbeddingResult;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.SpanKind;
 import dev.llmclient.api.spi.Tracer;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Several deployments (regions, quota pools, or providers) behind one {@link ChatBackend}: wire it
  * with {@code LlmClients.builder().backend(pool)} and every call of the client is routed, failed
- * over, throttled and broken per member.
+ * over, throttled and broken per member. Its embedding members serve {@link #embeddings()} alike.
  *
  * <h2>Routing</h2>
  *
@@ -261,20 +259,16 @@ public final class DeploymentPool implements ChatBackend {
     return new PoolEmbeddings(this, embeddingInfo);
   }
 
-  /** Routes an embeddings request over the embedding members. */
-  CompletableFuture<EmbeddingResult> embed(EmbeddingRequest request, BackendInfo embedding) {
-    return start(new EmbeddingCall(request, embedding, span(), deadline()));
-  }
-
-  private SafeSpan span() {
+  SafeSpan span() {
     return SafeSpan.start(tracer, "llmclient.pool.route", SpanKind.INTERNAL);
   }
 
-  private long deadline() {
+  long deadline() {
     return PoolTime.saturatedAdd(PoolTime.nanos(clock), maxWaitNanos);
   }
 
-  private <R> CompletableFuture<R> start(PoolCall<R> call) {
+  /** Routes a new call of any kind. */
+  <R> CompletableFuture<R> start(PoolCall<R> call) {
     if (closed) {
       call.finish(null, closedException());
       return call.result;

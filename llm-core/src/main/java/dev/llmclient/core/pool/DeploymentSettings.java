@@ -82,16 +82,7 @@ final class DeploymentSettings {
       ProviderSettings settings,
       BiFunction<String, ProviderSettings, ChatBackend> factory,
       Function<String, SettingNames> names) {
-    return add(
-        builder,
-        settings,
-        names,
-        false,
-        factory,
-        (spec, backend) ->
-            DeploymentMember.builder(spec.name(), backend)
-                .requestsPerMinute(spec.rpm())
-                .tokensPerMinute(spec.tpm()));
+    return add(builder, settings, names, false, factory, DeploymentMember::builder);
   }
 
   /**
@@ -104,26 +95,20 @@ final class DeploymentSettings {
       ProviderSettings settings,
       BiFunction<String, ProviderSettings, EmbeddingBackend> factory,
       Function<String, SettingNames> names) {
-    return add(
-        builder,
-        settings,
-        names,
-        true,
-        factory,
-        (spec, backend) ->
-            DeploymentMember.builder(spec.name(), backend)
-                .requestsPerMinute(spec.embeddingRpm())
-                .tokensPerMinute(spec.embeddingTpm()));
+    return add(builder, settings, names, true, factory, DeploymentMember::builder);
   }
 
-  /** Adds the members (of one kind) of the setting, closing what it created when one fails. */
+  /**
+   * Adds the members (of one kind) of the setting, closing what it created when one fails; an
+   * embedding member takes the embedding deployment's limits.
+   */
   private static <K extends AutoCloseable> DeploymentPoolBuilder add(
       DeploymentPoolBuilder builder,
       ProviderSettings settings,
       Function<String, SettingNames> names,
       boolean embeddings,
       BiFunction<String, ProviderSettings, K> factory,
-      BiFunction<Spec, K, DeploymentMember.Builder> member) {
+      BiFunction<String, K, DeploymentMember.Builder> member) {
     List<Spec> specs = parse(required(settings));
     if (embeddings) {
       specs = specs.stream().filter(spec -> spec.embedding() != null).toList();
@@ -145,7 +130,14 @@ final class DeploymentSettings {
               "The backend factory returned null for pool member " + spec.name());
         }
         created.add(backend);
-        builder.member(member.apply(spec, backend).tier(spec.tier()).weight(spec.weight()).build());
+        builder.member(
+            member
+                .apply(spec.name(), backend)
+                .tier(spec.tier())
+                .weight(spec.weight())
+                .requestsPerMinute(embeddings ? spec.embeddingRpm() : spec.rpm())
+                .tokensPerMinute(embeddings ? spec.embeddingTpm() : spec.tpm())
+                .build());
       }
     } catch (RuntimeException e) {
       for (K b : created) {

@@ -4,6 +4,7 @@ import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.EmbeddingRequest;
 import dev.llmclient.api.spi.EmbeddingResult;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /** {@link DeploymentPool#embeddings()}: the pool's embedding members as one embedding backend. */
@@ -23,7 +24,8 @@ final class PoolEmbeddings implements EmbeddingBackend {
 
   @Override
   public CompletableFuture<EmbeddingResult> embed(EmbeddingRequest request) {
-    return pool.embed(request, info);
+    Objects.requireNonNull(request, "request");
+    return pool.start(new EmbeddingCall(request, info, pool.span(), pool.deadline()));
   }
 
   /** Closes the pool. */
