@@ -7,6 +7,7 @@ import dev.llmclient.core.ProviderStatus;
 import dev.llmclient.core.StoreProvider;
 import dev.llmclient.core.pool.DeploymentPool;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -129,9 +130,20 @@ final class ProvidersCommand implements Callable<Integer> {
       s.append("Deployment pool (")
           .append(DeploymentPool.DEPLOYMENTS_SETTING)
           .append("), used instead of the selected provider:\n");
+      List<String> embedding = new ArrayList<>();
       for (String member : poolMembers) {
         s.append("  ").append(member).append('\n');
+        if (member.contains(" embedding=")) {
+          embedding.add(member.substring(0, Math.max(0, member.indexOf(": "))));
+        }
       }
+      s.append(
+          embedding.isEmpty()
+              ? "Embeddings: no member names ;embedding=DEPLOYMENT, so `llm embed` uses the"
+                  + " selected provider\n"
+              : "Embeddings: served by the members with an embedding deployment ("
+                  + String.join(", ", embedding)
+                  + ")\n");
     }
     if (!stores.isEmpty()) {
       s.append("Stores:\n");

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.core.ProviderStatus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProvidersCommandTest {
@@ -114,8 +117,53 @@ class ProvidersCommandTest {
             "Deployment pool (AZURE_OPENAI_DEPLOYMENTS), used instead of the selected provider:\n"
                 + "  east: gpt-4o@https://east.example provider=azure tier=1 weight=1\n"
                 + "  west: gpt-4o@https://west.example provider=azure tier=2 weight=1 key=WEST\n"
+                + "Embeddings: no member names ;embedding=DEPLOYMENT, so `llm embed` uses the"
+                + " selected provider\n"
                 + "Stores:\n"
                 + "  LLM_CACHE_DIR: disk cache in /c/llmclient-cache.sqlite, at most 1 GiB\n");
+  }
+
+  @Test
+  void withLlmRedisUrlSetTheRedisStoresAreReportedWithoutConnectingOrShowingThePassword() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        LlmCommand.execute(
+            new String[] {"providers"},
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            Map.of(
+                "AZURE_OPENAI_DEPLOYMENTS",
+                "gpt-4o@https://east.example;name=east;embedding=embed-3",
+                "AZURE_OPENAI_API_KEY",
+                "k",
+                "LLM_REDIS_URL",
+                "redis://:not-for-output@127.0.0.1:1/2",
+                "LLM_REDIS_PREFIX",
+                "orders"));
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains(
+            "Stores:\n  LLM_REDIS_URL: Redis at redis://127.0.0.1:1/2, key prefix orders (budget"
+                + " store and response cache)\n")
+        .contains("Embeddings: served by the members with an embedding deployment (east)")
+        .doesNotContain("not-for-output")
+        .doesNotContain("not on the classpath");
+  }
+
+  @Test
+  void theMembersThatServeEmbeddingsAreNamed() {
+    assertThat(
+            ProvidersCommand.formatSetup(
+                List.of(
+                    "east: gpt-4o@https://east.example provider=azure tier=1 weight=1"
+                        + " embedding=embed-3",
+                    "west: gpt-4o@https://west.example provider=azure tier=1 weight=1",
+                    "north: gpt-4o@https://north.example provider=azure tier=2 weight=1"
+                        + " embedding=embed-3 embedding-tpm=350000"),
+                List.of()))
+        .contains("Embeddings: served by the members with an embedding deployment (east, north)\n");
   }
 
   @Test

@@ -9,6 +9,9 @@ import dev.llmclient.core.internal.runtime.CaffeineResponseCache;
 import dev.llmclient.core.internal.runtime.ClientRuntime;
 import dev.llmclient.core.internal.select.ProviderCandidate;
 import dev.llmclient.core.internal.select.ProviderSelector;
+import dev.llmclient.core.pool.BudgetStore;
+import dev.llmclient.core.pool.DeploymentPool;
+import dev.llmclient.core.pool.DeploymentPoolBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
@@ -266,6 +270,36 @@ abstract class ClientBuilder<B extends ClientBuilder<B, K, C>, K, C> {
     K created = create.apply(selection.provider(), selection.settings());
     LOG.debug("selected {} provider {}", kind, selection.id());
     return created;
+  }
+
+  /**
+   * The pool {@value DeploymentPool#DEPLOYMENTS_SETTING} describes, on the budget store the
+   * settings ask for (closed with the pool).
+   *
+   * @param members adds the members of the kind the client needs, each made by the provider the
+   *     function returns for the member's provider id
+   */
+  final DeploymentPool pool(
+      ProviderSettings s,
+      BiConsumer<DeploymentPoolBuilder, Function<String, LlmProvider>> members) {
+    ProviderSelector selector = ProviderSelector.of(candidates.get(), p -> s);
+    BudgetStore store = SettingsStores.budgetStore(s, stores.get());
+    try {
+      DeploymentPoolBuilder pool = DeploymentPool.builder();
+      members.accept(pool, id -> selector.provider(id, DeploymentPool.DEPLOYMENTS_SETTING));
+      if (store != null) {
+        pool.budgetStore(store).closeWithPool(store);
+      }
+      DeploymentPool built = pool.build();
+      LOG.debug(
+          "built a pool of {} members from {}",
+          built.stats().size(),
+          DeploymentPool.DEPLOYMENTS_SETTING);
+      return built;
+    } catch (RuntimeException e) {
+      SettingsStores.closeQuietly(store);
+      throw e;
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.ResponseCache;
 import dev.llmclient.core.internal.embed.PipelineEmbedder;
 import dev.llmclient.core.internal.select.ProviderSettingNames;
+import dev.llmclient.core.pool.DeploymentPoolBuilder;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -79,7 +80,10 @@ public final class EmbedderClientBuilder
   }
 
   /**
-   * Selects the provider, creates its embedding backend and builds the client.
+   * Selects the provider, creates its embedding backend and builds the client; with {@value
+   * dev.llmclient.core.pool.DeploymentPool#DEPLOYMENTS_SETTING} naming a member's embedding
+   * deployment ({@code ;embedding=DEPLOYMENT}) and no {@link #backend} given, builds a pool of
+   * those members instead, on the budget store the settings ask for.
    *
    * @return a new client; close it when done
    * @throws dev.llmclient.api.LlmConfigurationException when no single provider can be selected,
@@ -92,8 +96,13 @@ public final class EmbedderClientBuilder
     EmbeddingBackend embeddings;
     try {
       embeddings =
-          backendOrSelect(
-              s, p -> settingsFor(p, s, config), LlmProvider::createEmbeddingBackend, "embedding");
+          backend == null && DeploymentPoolBuilder.namesEmbeddingMembers(s)
+              ? pool(s, (pool, providers) -> pool.embeddingMembersFrom(s, providers)).embeddings()
+              : backendOrSelect(
+                  s,
+                  p -> settingsFor(p, s, config),
+                  LlmProvider::createEmbeddingBackend,
+                  "embedding");
     } catch (RuntimeException e) {
       SettingsStores.closeQuietly(owned);
       throw e;

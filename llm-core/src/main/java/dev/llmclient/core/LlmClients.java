@@ -12,16 +12,12 @@ import dev.llmclient.core.internal.chat.PipelineClient;
 import dev.llmclient.core.internal.select.ProviderCandidate;
 import dev.llmclient.core.internal.select.ProviderSelector;
 import dev.llmclient.core.internal.select.ProviderSettingNames;
-import dev.llmclient.core.pool.BudgetStore;
 import dev.llmclient.core.pool.DeploymentPool;
-import dev.llmclient.core.pool.DeploymentPoolBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The entry point: builds an {@link LlmClient} on the provider found on the classpath.
@@ -50,8 +46,6 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class LlmClients {
-
-  private static final Logger LOG = LoggerFactory.getLogger(LlmClients.class);
 
   private LlmClients() {}
 
@@ -241,7 +235,7 @@ public final class LlmClients {
       try {
         chat =
             backend == null && s.isSet(DeploymentPool.DEPLOYMENTS_SETTING)
-                ? pool(s)
+                ? pool(s, (pool, providers) -> pool.membersFrom(s, providers))
                 : backendOrSelect(
                     s, p -> settingsFor(p, s, effective), LlmProvider::createChatBackend, "LLM");
       } catch (RuntimeException e) {
@@ -270,32 +264,6 @@ public final class LlmClients {
               "LlmConfig.maxTokens (or LLM_MAX_TOKENS)",
               effective.maxTokens().orElse(null));
       return cap == null ? effective : effective.toBuilder().maxTokens(cap).build();
-    }
-
-    /**
-     * The pool {@value DeploymentPool#DEPLOYMENTS_SETTING} describes, each member made by the
-     * provider of its id, on the budget store the settings ask for.
-     */
-    private DeploymentPool pool(ProviderSettings s) {
-      ProviderSelector selector = ProviderSelector.of(candidates.get(), p -> s);
-      BudgetStore store = SettingsStores.budgetStore(s, stores.get());
-      try {
-        DeploymentPoolBuilder pool =
-            DeploymentPool.builder()
-                .membersFrom(s, id -> selector.provider(id, DeploymentPool.DEPLOYMENTS_SETTING));
-        if (store != null) {
-          pool.budgetStore(store).closeWithPool(store);
-        }
-        DeploymentPool built = pool.build();
-        LOG.debug(
-            "built a pool of {} members from {}",
-            built.stats().size(),
-            DeploymentPool.DEPLOYMENTS_SETTING);
-        return built;
-      } catch (RuntimeException e) {
-        SettingsStores.closeQuietly(store);
-        throw e;
-      }
     }
   }
 }

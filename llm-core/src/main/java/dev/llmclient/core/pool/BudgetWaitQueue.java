@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
 final class BudgetWaitQueue {
 
   /** A waiting call and what to do with it now that it leaves the queue. */
-  record Leaving(PoolCall call, Decision decision) {}
+  record Leaving(PoolCall<?> call, Decision decision) {}
 
-  private final ArrayDeque<PoolCall> waiting = new ArrayDeque<>();
+  private final ArrayDeque<PoolCall<?>> waiting = new ArrayDeque<>();
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Runnable onWake;
@@ -58,12 +58,12 @@ final class BudgetWaitQueue {
     return waiting.isEmpty();
   }
 
-  void remove(PoolCall call) {
+  void remove(PoolCall<?> call) {
     waiting.remove(call);
   }
 
   /** Puts a call in the queue, or fails it when the queue is full or the wait too long. */
-  Decision enqueue(PoolCall call, boolean front, long waitNanos) {
+  Decision enqueue(PoolCall<?> call, boolean front, long waitNanos) {
     long now = PoolTime.nanos(clock);
     if (!front && waiting.size() >= maxQueued) {
       return Decision.fail(
@@ -109,9 +109,9 @@ final class BudgetWaitQueue {
     }
     long now = PoolTime.nanos(clock);
     long earliest = Long.MAX_VALUE;
-    Iterator<PoolCall> it = waiting.iterator();
+    Iterator<PoolCall<?>> it = waiting.iterator();
     while (it.hasNext()) {
-      PoolCall call = it.next();
+      PoolCall<?> call = it.next();
       if (call.result.isDone()) {
         it.remove();
         continue;
@@ -149,7 +149,7 @@ final class BudgetWaitQueue {
       out.add(new Leaving(call, d));
     }
     if (!waiting.isEmpty()) {
-      PoolCall head = waiting.peekFirst();
+      PoolCall<?> head = waiting.peekFirst();
       if (head != null) {
         earliest = Math.min(earliest, Math.max(0, head.deadline - now));
       }
@@ -164,9 +164,9 @@ final class BudgetWaitQueue {
   }
 
   /** Stops the timer and hands back the calls still waiting, to be failed. */
-  List<PoolCall> close() {
+  List<PoolCall<?>> close() {
     closed = true;
-    List<PoolCall> dropped = new ArrayList<>(waiting);
+    List<PoolCall<?>> dropped = new ArrayList<>(waiting);
     waiting.clear();
     if (wake != null) {
       wake.cancel(false);

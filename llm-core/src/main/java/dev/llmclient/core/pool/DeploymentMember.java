@@ -1,12 +1,17 @@
 package dev.llmclient.core.pool;
 
 import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.EmbeddingBackend;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One deployment in a {@link DeploymentPool}: a chat backend with a name, a routing weight, a
- * priority tier and its own rate limits. Immutable.
+ * One deployment in a {@link DeploymentPool}: a chat backend (or, for an embedding deployment, an
+ * embedding backend) with a name, a routing weight, a priority tier and its own rate limits. Chat
+ * calls are routed over the chat members, embeddings over the embedding members ({@link
+ * DeploymentPool#embeddings()}). Immutable.
  *
  * <p>Members of tier 1 take every call they can serve; tier 2 (and higher) serves only while no
  * member of a lower tier can: all of them open, cooling down after a 429, or over their budget.
@@ -17,14 +22,21 @@ import java.util.regex.Pattern;
  * DeploymentMember east = DeploymentMember.builder("eastus", eastBackend)
  *     .requestsPerMinute(600).tokensPerMinute(90_000).weight(2)
  *     .build();
+ * DeploymentMember eastEmbeddings = DeploymentMember.builder("eastus-embeddings", embeddingBackend)
+ *     .tokensPerMinute(350_000)
+ *     .build();
  * }</pre>
  */
 public final class DeploymentMember {
 
+  /** What an embedding member's budget key adds to its name: {@value}. */
+  public static final String EMBEDDING_BUDGET_SUFFIX = "/embedding";
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:@/-]{1,128}");
 
   private final String name;
-  private final ChatBackend backend;
+  private final @Nullable ChatBackend backend;
+  private final @Nullable EmbeddingBackend embeddings;
   private final int weight;
   private final int tier;
   private final int requestsPerMinute;
@@ -33,6 +45,7 @@ public final class DeploymentMember {
   private DeploymentMember(Builder b) {
     this.name = b.name;
     this.backend = b.backend;
+    this.embeddings = b.embeddings;
     this.weight = b.weight;
     this.tier = b.tier;
     this.requestsPerMinute = b.requestsPerMinute;
@@ -59,7 +72,21 @@ public final class DeploymentMember {
    * @return the builder
    */
   public static Builder builder(String name, ChatBackend backend) {
-    return new Builder(name, backend);
+    return new Builder(name, Objects.requireNonNull(backend, "backend"), null);
+  }
+
+  /**
+   * A builder of an embedding member (an embedding deployment), with weight 1, tier 1 and no
+   * client-side limits. It serves the calls of {@link DeploymentPool#embeddings()}, not chat; its
+   * budget is kept under its name followed by {@value #EMBEDDING_BUDGET_SUFFIX}, so that it never
+   * shares the budget of a chat member of the same name in a shared {@link BudgetStore}.
+   *
+   * @param name the member's name, unique in the pool: letters, digits and {@code ._:@/-}
+   * @param embeddings the embedding backend; the pool closes it when it is closed
+   * @return the builder
+   */
+  public static Builder builder(String name, EmbeddingBackend embeddings) {
+    return new Builder(name, null, Objects.requireNonNull(embeddings, "embeddings"));
   }
 
   /**
@@ -72,12 +99,40 @@ public final class DeploymentMember {
   }
 
   /**
-   * The backend the member sends to.
+   * The chat backend the member sends to.
    *
    * @return the backend
+   * @throws IllegalStateException for an embedding member, which has none: see {@link
+   *     #embeddingBackend()}
    */
   public ChatBackend backend() {
+    if (backend == null) {
+      throw new IllegalStateException(
+          "pool member " + name + " is an embedding member; use embeddingBackend()");
+    }
     return backend;
+  }
+
+  /**
+   * The embedding backend of an embedding member.
+   *
+   * @return the backend, empty for a chat member
+   */
+  public Optional<EmbeddingBackend> embeddingBackend() {
+    return Optional.ofNullable(embeddings);
+  }
+
+  @Nullable ChatBackend chatOrNull() {
+    return backend;
+  }
+
+  @Nullable EmbeddingBackend embeddingsOrNull() {
+    return embeddings;
+  }
+
+  /** The key of the member's budget in the pool's store. */
+  String budgetKey() {
+    return embeddings != null ? name + EMBEDDING_BUDGET_SUFFIX : name;
   }
 
   /**
@@ -120,6 +175,7 @@ public final class DeploymentMember {
   public String toString() {
     return "DeploymentMember["
         + name
+        + (embeddings != null ? ", embeddings" : "")
         + ", tier="
         + tier
         + ", weight="
@@ -134,15 +190,18 @@ public final class DeploymentMember {
   /** Builds a {@link DeploymentMember}. Not thread-safe; {@link #build()} validates. */
   public static final class Builder {
     private final String name;
-    private final ChatBackend backend;
+    private final @Nullable ChatBackend backend;
+    private final @Nullable EmbeddingBackend embeddings;
     private int weight = 1;
     private int tier = 1;
     private int requestsPerMinute;
     private int tokensPerMinute;
 
-    private Builder(String name, ChatBackend backend) {
+    private Builder(
+        String name, @Nullable ChatBackend backend, @Nullable EmbeddingBackend embeddings) {
       this.name = Objects.requireNonNull(name, "name");
-      this.backend = Objects.requireNonNull(backend, "backend");
+      this.backend = backend;
+      this.embeddings = embeddings;
     }
 
     /**

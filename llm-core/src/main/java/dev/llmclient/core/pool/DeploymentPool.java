@@ -1,10 +1,12 @@
 package dev.llmclient.core.pool;
 
+import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.LlmConnectionException;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.ChatBackend;
 import dev.llmclient.api.spi.ChatCompletion;
 import dev.llmclient.api.spi.ChatCompletionRequest;
+import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.ProviderSettings;
 import dev.llmclient.api.spi.SpanKind;
 import dev.llmclient.api.spi.Tracer;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Several deployments (regions, quota pools, or providers) behind one {@link ChatBackend}: wire it
  * with {@code LlmClients.builder().backend(pool)} and every call of the client is routed, failed
- * over, throttled and broken per member.
+ * over, throttled and broken per member. Its embedding members serve {@link #embeddings()} alike.
  *
  * <h2>Routing</h2>
  *
@@ -75,33 +77,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Settings</h2>
  *
  * {@link #fromSettings(ProviderSettings)} builds the pool from one setting, {@value
- * #DEPLOYMENTS_SETTING}: members separated by commas, each {@code deployment@endpoint} followed by
- * optional {@code ;key=value} attributes:
- *
- * <pre>
- * AZURE_OPENAI_DEPLOYMENTS=gpt-4o@https://east.openai.azure.com;rpm=600;tpm=90000;weight=2,
- *     gpt-4o@https://west.openai.azure.com;rpm=300;tpm=45000;key=WEST_KEY,
- *     gpt-4o@https://api.openai.com/v1;provider=openai;tier=2;key=OPENAI_API_KEY
- * </pre>
- *
- * <table>
- *   <caption>member attributes</caption>
- *   <tr><td>{@code name}</td><td>the member's name (default {@code deployment@host[:port]})</td></tr>
- *   <tr><td>{@code provider}</td><td>the id of the member's provider: {@code azure} (default),
- *       {@code openai}, or any provider on the classpath that declares its {@linkplain
- *       dev.llmclient.api.spi.LlmProvider#settingNames() setting names}</td></tr>
- *   <tr><td>{@code tier}, {@code weight}</td><td>priority tier (default 1), weight (default
- *       1)</td></tr>
- *   <tr><td>{@code rpm}, {@code tpm}</td><td>the deployment's requests and tokens per minute</td></tr>
- *   <tr><td>{@code key}</td><td>the name of the setting or environment variable holding this
- *       member's API key (keys never appear in the list itself); default: the provider's usual
- *       key setting ({@code AZURE_OPENAI_API_KEY}, {@code OPENAI_API_KEY}, ...)</td></tr>
- *   <tr><td>{@code small}</td><td>the member's deployment for {@code SMALL} calls</td></tr>
- * </table>
- *
- * <p>Every other setting (API version, managed identity, HTTP timeouts, ...) is shared by all
- * members. Leave {@code MODEL_NAME} unset (or equal to the first member's deployment): a call for
- * the pool's default deployment is sent to each member as that member's own deployment name.
+ * #DEPLOYMENTS_SETTING}, whose syntax the {@linkplain dev.llmclient.core.pool package
+ * documentation} gives.
  *
  * <h2>Observability</h2>
  *
@@ -142,6 +119,8 @@ public final class DeploymentPool implements ChatBackend {
 
   private final List<PoolMember> members;
   private final BackendInfo info;
+  private final @Nullable BackendInfo embeddingInfo;
+  private final boolean servesChat;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
@@ -166,7 +145,11 @@ public final class DeploymentPool implements ChatBackend {
     this.maxWaitNanos = PoolTime.nanosAtMost(b.maxWait, Long.MAX_VALUE);
     this.members = b.poolMembers(maxWaitNanos);
     int[] tiers = members.stream().mapToInt(m -> m.config.tier()).distinct().sorted().toArray();
-    this.info = PoolRouter.poolInfo(members, tiers[0]);
+    List<PoolMember> chat = members.stream().filter(m -> m.chat != null).toList();
+    List<PoolMember> embedding = members.stream().filter(m -> m.embeddings != null).toList();
+    this.servesChat = !chat.isEmpty();
+    this.info = PoolRouter.poolInfo(servesChat ? chat : embedding);
+    this.embeddingInfo = embedding.isEmpty() ? null : PoolRouter.poolInfo(embedding);
     this.router = new PoolRouter(members, tiers);
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = b.scheduler != null ? b.scheduler : ClientRuntime.newScheduler();
@@ -249,14 +232,47 @@ public final class DeploymentPool implements ChatBackend {
   @Override
   public CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request) {
     Objects.requireNonNull(request, "request");
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
+    if (!servesChat) {
+      return CompletableFuture.failedFuture(
+          new LlmConfigurationException(
+              "This DeploymentPool has embedding members only; add a chat member"
+                  + " (DeploymentMember.builder(name, chatBackend)) to send chat calls"));
     }
-    PoolCall call =
-        new PoolCall(
-            request,
-            SafeSpan.start(tracer, "llmclient.pool.route", SpanKind.INTERNAL),
-            PoolTime.saturatedAdd(PoolTime.nanos(clock), maxWaitNanos));
+    return start(new ChatCall(request, info, span(), deadline()));
+  }
+
+  /**
+   * The pool as an embedding backend, for {@code LlmClients.embedder().backend(...)}: calls are
+   * routed over the embedding members ({@link DeploymentMember#builder(String, EmbeddingBackend)})
+   * as chat calls are over the chat members, and a call for the default embedding deployment (the
+   * first top-tier embedding member's) goes to each member as its own.
+   *
+   * @return the backend; closing it closes the pool
+   * @throws IllegalStateException when the pool has no embedding member
+   */
+  public EmbeddingBackend embeddings() {
+    if (embeddingInfo == null) {
+      throw new IllegalStateException(
+          "This DeploymentPool has no embedding member; add one with"
+              + " DeploymentMember.builder(name, embeddingBackend)");
+    }
+    return new PoolEmbeddings(this, embeddingInfo);
+  }
+
+  SafeSpan span() {
+    return SafeSpan.start(tracer, "llmclient.pool.route", SpanKind.INTERNAL);
+  }
+
+  long deadline() {
+    return PoolTime.saturatedAdd(PoolTime.nanos(clock), maxWaitNanos);
+  }
+
+  /** Routes a new call of any kind. */
+  <R> CompletableFuture<R> start(PoolCall<R> call) {
+    if (closed) {
+      call.finish(null, closedException());
+      return call.result;
+    }
     call.result.whenComplete(
         (c, e) -> {
           if (e instanceof CancellationException) {
@@ -301,7 +317,7 @@ public final class DeploymentPool implements ChatBackend {
   /** Fails the calls still waiting, closes every member's backend and stops the pool's timer. */
   @Override
   public void close() {
-    List<PoolCall> dropped;
+    List<PoolCall<?>> dropped;
     synchronized (lock) {
       if (closed) {
         return;
@@ -309,11 +325,11 @@ public final class DeploymentPool implements ChatBackend {
       closed = true;
       dropped = queue.close();
     }
-    for (PoolCall c : dropped) {
-      finish(c, null, closedException());
+    for (PoolCall<?> c : dropped) {
+      c.finish(null, closedException());
     }
     List<AutoCloseable> resources = new ArrayList<>();
-    members.forEach(m -> resources.add(m.backend));
+    members.forEach(m -> resources.add(m.backend()));
     resources.addAll(closeWithPool);
     for (AutoCloseable resource : resources) {
       try {
@@ -339,7 +355,7 @@ public final class DeploymentPool implements ChatBackend {
   // ---- dispatch -----------------------------------------------------------------------------
 
   /** Routes a new call, or a failed-over one (which goes to the front of the queue). */
-  private void dispatch(PoolCall call, boolean failover) {
+  private void dispatch(PoolCall<?> call, boolean failover) {
     Decision d;
     boolean drainNow = false;
     synchronized (lock) {
@@ -367,11 +383,11 @@ public final class DeploymentPool implements ChatBackend {
     }
   }
 
-  private void act(PoolCall call, Decision d) {
+  private void act(PoolCall<?> call, Decision d) {
     switch (d.kind()) {
       case SEND ->
           send(call, Objects.requireNonNull(d.member()), Objects.requireNonNull(d.reservation()));
-      case FAIL -> finish(call, null, Objects.requireNonNull(d.error()));
+      case FAIL -> call.finish(null, Objects.requireNonNull(d.error()));
       case WAIT -> {
         // queued; drain() picks it up
       }
@@ -396,10 +412,10 @@ public final class DeploymentPool implements ChatBackend {
     }
   }
 
-  private void send(PoolCall call, PoolMember m, BudgetStore.Reservation reservation) {
+  private <R> void send(PoolCall<R> call, PoolMember m, BudgetStore.Reservation reservation) {
     call.failingOverTo(m);
     long started = PoolTime.nanos(clock);
-    CompletableFuture<ChatCompletion> future = call.attempt(m, info);
+    CompletableFuture<R> future = call.attempt(m);
     call.inFlight = future;
     if (call.result.isDone()) {
       future.cancel(true);
@@ -413,35 +429,29 @@ public final class DeploymentPool implements ChatBackend {
    * or failure, returns the breaker permit and drains the queue: a call the pool took is never left
    * hanging.
    */
-  private void attemptDone(
-      PoolCall call,
+  private <R> void attemptDone(
+      PoolCall<R> call,
       PoolMember m,
       BudgetStore.Reservation reservation,
       long started,
-      @Nullable ChatCompletion completion,
+      @Nullable R completion,
       @Nullable Throwable error) {
     Throwable cause = error == null ? null : ClientRuntime.unwrap(error);
     boolean success = cause == null && completion != null;
     try {
+      PoolCall.Answer answer = success ? call.answer(Objects.requireNonNull(completion)) : null;
       boolean failover;
       synchronized (lock) {
         failover =
-            m.book(
-                call,
-                reservation,
-                started,
-                PoolTime.nanos(clock),
-                completion,
-                cause,
-                stats,
-                closed);
+            m.book(call, reservation, started, PoolTime.nanos(clock), answer, cause, stats, closed);
       }
       if (success) {
-        succeeded(call, m, Objects.requireNonNull(completion));
+        stats.answered(call, m, Objects.requireNonNull(answer), onRoute);
+        call.finish(call.servedBy(Objects.requireNonNull(completion), m.name), null);
       } else if (failover) {
         dispatch(call, true);
       } else if (!(cause instanceof CancellationException && call.result.isDone())) {
-        finish(call, null, cause != null ? cause : m.missingAnswer());
+        call.finish(null, cause != null ? cause : m.missingAnswer());
       }
     } catch (RuntimeException | Error e) {
       LOG.error(
@@ -451,9 +461,9 @@ public final class DeploymentPool implements ChatBackend {
           e);
       if (!call.result.isDone()) {
         if (success) {
-          finish(call, Objects.requireNonNull(completion).withServedBy(m.name), null);
+          call.finish(call.servedBy(Objects.requireNonNull(completion), m.name), null);
         } else {
-          finish(call, null, cause != null ? cause : e);
+          call.finish(null, cause != null ? cause : e);
         }
       }
     } finally {
@@ -461,16 +471,7 @@ public final class DeploymentPool implements ChatBackend {
     }
   }
 
-  private void succeeded(PoolCall call, PoolMember m, ChatCompletion c) {
-    stats.answered(call, m, c, onRoute);
-    finish(call, c.withServedBy(m.name), null);
-  }
-
-  private void finish(PoolCall call, @Nullable ChatCompletion c, @Nullable Throwable error) {
-    call.finish(c, error);
-  }
-
-  private void cancelled(PoolCall call) {
+  private void cancelled(PoolCall<?> call) {
     synchronized (lock) {
       queue.remove(call);
     }

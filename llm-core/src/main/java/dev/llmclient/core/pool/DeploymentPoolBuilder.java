@@ -2,8 +2,10 @@ package dev.llmclient.core.pool;
 
 import dev.llmclient.api.RateLimitException;
 import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
+import dev.llmclient.api.spi.SettingNames;
 import dev.llmclient.api.spi.Tracer;
 import dev.llmclient.core.PriceTable;
 import dev.llmclient.core.internal.select.ProviderSettingNames;
@@ -136,13 +138,68 @@ public final class DeploymentPoolBuilder {
       ProviderSettings settings, Function<String, LlmProvider> providers) {
     Objects.requireNonNull(providers, "providers");
     DeploymentSettings.configure(
+        this, settings, (id, s) -> providers.apply(id).createChatBackend(s), names(providers));
+    return this;
+  }
+
+  /**
+   * Adds an embedding member ({@link DeploymentMember#builder(String, EmbeddingBackend)}) for each
+   * member of the {@value DeploymentPool#DEPLOYMENTS_SETTING} setting that names its embedding
+   * deployment ({@code ;embedding=DEPLOYMENT}, limits {@code ;embedding-rpm=N;embedding-tpm=N}),
+   * creating each backend with the provider of that id on the classpath. Serve them with {@link
+   * DeploymentPool#embeddings()}.
+   *
+   * @param settings the settings, with the environment as fallback
+   * @return this builder
+   * @throws dev.llmclient.api.LlmConfigurationException when the setting is missing, malformed or
+   *     names no embedding deployment, a provider is not on the classpath, or a member's settings
+   *     are incomplete
+   */
+  public DeploymentPoolBuilder embeddingMembers(ProviderSettings settings) {
+    DeploymentSettings.configureEmbeddings(
         this,
         settings,
-        (id, s) -> providers.apply(id).createChatBackend(s),
-        id ->
-            ProviderSettingNames.require(
-                providers.apply(id), "a pool member's endpoint, deployment and key"));
+        DeploymentSettings::createEmbeddingsWithServiceLoader,
+        DeploymentSettings::namesWithServiceLoader);
     return this;
+  }
+
+  /**
+   * Like {@link #embeddingMembers(ProviderSettings)}, each member's embedding backend created by
+   * the provider this function returns for the member's provider id.
+   *
+   * @param settings the settings, with the environment as fallback
+   * @param providers the provider for an id; throw {@link
+   *     dev.llmclient.api.LlmConfigurationException} for an id you do not know
+   * @return this builder
+   * @throws dev.llmclient.api.LlmConfigurationException when the setting is missing, malformed or
+   *     names no embedding deployment, a provider declares no setting names, or a member's settings
+   *     are incomplete
+   */
+  public DeploymentPoolBuilder embeddingMembersFrom(
+      ProviderSettings settings, Function<String, LlmProvider> providers) {
+    Objects.requireNonNull(providers, "providers");
+    DeploymentSettings.configureEmbeddings(
+        this, settings, (id, s) -> providers.apply(id).createEmbeddingBackend(s), names(providers));
+    return this;
+  }
+
+  /**
+   * Whether the {@value DeploymentPool#DEPLOYMENTS_SETTING} setting is set and names the embedding
+   * deployment of a member: then {@code LlmClients.embedder()} builds a pool of them.
+   *
+   * @param settings the settings, with the environment as fallback
+   * @return true when a member has {@code ;embedding=DEPLOYMENT}
+   * @throws dev.llmclient.api.LlmConfigurationException when the setting is malformed
+   */
+  public static boolean namesEmbeddingMembers(ProviderSettings settings) {
+    return DeploymentSettings.hasEmbeddingMembers(settings);
+  }
+
+  private static Function<String, SettingNames> names(Function<String, LlmProvider> providers) {
+    return id ->
+        ProviderSettingNames.require(
+            providers.apply(id), "a pool member's endpoint, deployment and key");
   }
 
   /**
@@ -294,8 +351,9 @@ public final class DeploymentPoolBuilder {
 
   /**
    * Sets where the members' budgets are kept (default: a {@link BudgetStore#inProcess()} store of
-   * the pool's own). Each member's budget key is its name; pools (or processes) sharing a store
-   * share the budget of members with the same name. The pool does not close the store.
+   * the pool's own). Each member's budget key is its name (an embedding member's is followed by
+   * {@value DeploymentMember#EMBEDDING_BUDGET_SUFFIX}); pools (or processes) sharing a store share
+   * the budget of members with the same name. The pool does not close the store.
    *
    * @param value the store
    * @return this builder
@@ -408,7 +466,7 @@ public final class DeploymentPoolBuilder {
     CircuitBreakerConfig breakerConfig = breakerPolicy.toConfig(clock);
     List<PoolMember> list = new ArrayList<>(members.size());
     for (DeploymentMember m : members) {
-      store.register(m.name(), rules(m.requestsPerMinute(), m.tokensPerMinute()));
+      store.register(m.budgetKey(), rules(m.requestsPerMinute(), m.tokensPerMinute()));
       list.add(new PoolMember(m, registry.circuitBreaker(m.name(), breakerConfig), settings));
     }
     return List.copyOf(list);

@@ -2,6 +2,7 @@ package dev.llmclient.core.pool;
 
 import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.spi.ChatBackend;
+import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderId;
 import dev.llmclient.api.spi.ProviderSettings;
@@ -21,15 +22,30 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads {@value DeploymentPool#DEPLOYMENTS_SETTING} (the syntax is documented once, on {@link
- * DeploymentPool}) and creates each member's backend with a provider factory.
+ * Reads {@value DeploymentPool#DEPLOYMENTS_SETTING} (the syntax is documented once, in the package
+ * documentation) and creates each member's backend with a provider factory.
  */
 final class DeploymentSettings {
+
+  private static final String EMBEDDING = "embedding";
+
+  private static final Pattern DEPLOYMENT = Pattern.compile("[A-Za-z0-9._-]{1,256}");
 
   private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
   private static final Set<String> ATTRIBUTES =
-      Set.of("name", "provider", "tier", "weight", "rpm", "tpm", "key", "small");
+      Set.of(
+          "name",
+          "provider",
+          "tier",
+          "weight",
+          "rpm",
+          "tpm",
+          "key",
+          "small",
+          EMBEDDING,
+          "embedding-rpm",
+          "embedding-tpm");
 
   /** One member as written in the setting. */
   record Spec(
@@ -42,7 +58,10 @@ final class DeploymentSettings {
       int rpm,
       int tpm,
       @Nullable String keySetting,
-      @Nullable String small) {}
+      @Nullable String small,
+      @Nullable String embedding,
+      int embeddingRpm,
+      int embeddingTpm) {}
 
   private DeploymentSettings() {}
 
@@ -54,7 +73,7 @@ final class DeploymentSettings {
   }
 
   /**
-   * Adds the members of the setting.
+   * Adds the chat members of the setting.
    *
    * @param names the setting names of the provider with that id
    */
@@ -63,18 +82,47 @@ final class DeploymentSettings {
       ProviderSettings settings,
       BiFunction<String, ProviderSettings, ChatBackend> factory,
       Function<String, SettingNames> names) {
-    String value = settings.get(DeploymentPool.DEPLOYMENTS_SETTING);
-    if (value == null) {
-      throw new LlmConfigurationException(
-          DeploymentPool.DEPLOYMENTS_SETTING
-              + " is not set; set it to the pool's members, e.g."
-              + " gpt-4o@https://east.openai.azure.com,gpt-4o@https://west.openai.azure.com;tier=2");
+    return add(builder, settings, names, false, factory, DeploymentMember::builder);
+  }
+
+  /**
+   * Adds an embedding member for each member of the setting with an {@code embedding} attribute.
+   *
+   * @param names the setting names of the provider with that id
+   */
+  static DeploymentPoolBuilder configureEmbeddings(
+      DeploymentPoolBuilder builder,
+      ProviderSettings settings,
+      BiFunction<String, ProviderSettings, EmbeddingBackend> factory,
+      Function<String, SettingNames> names) {
+    return add(builder, settings, names, true, factory, DeploymentMember::builder);
+  }
+
+  /**
+   * Adds the members (of one kind) of the setting, closing what it created when one fails; an
+   * embedding member takes the embedding deployment's limits.
+   */
+  private static <K extends AutoCloseable> DeploymentPoolBuilder add(
+      DeploymentPoolBuilder builder,
+      ProviderSettings settings,
+      Function<String, SettingNames> names,
+      boolean embeddings,
+      BiFunction<String, ProviderSettings, K> factory,
+      BiFunction<String, K, DeploymentMember.Builder> member) {
+    List<Spec> specs = parse(required(settings));
+    if (embeddings) {
+      specs = specs.stream().filter(spec -> spec.embedding() != null).toList();
+      if (specs.isEmpty()) {
+        throw new LlmConfigurationException(
+            DeploymentPool.DEPLOYMENTS_SETTING
+                + " names no embedding deployment; add ;embedding=DEPLOYMENT to the members that"
+                + " serve embeddings");
+      }
     }
-    List<Spec> specs = parse(value);
-    List<ChatBackend> created = new ArrayList<>();
+    List<K> created = new ArrayList<>();
     try {
       for (Spec spec : specs) {
-        ChatBackend backend =
+        K backend =
             factory.apply(
                 spec.provider(), memberSettings(spec, settings, names.apply(spec.provider())));
         if (backend == null) {
@@ -83,24 +131,42 @@ final class DeploymentSettings {
         }
         created.add(backend);
         builder.member(
-            DeploymentMember.builder(spec.name(), backend)
+            member
+                .apply(spec.name(), backend)
                 .tier(spec.tier())
                 .weight(spec.weight())
-                .requestsPerMinute(spec.rpm())
-                .tokensPerMinute(spec.tpm())
+                .requestsPerMinute(embeddings ? spec.embeddingRpm() : spec.rpm())
+                .tokensPerMinute(embeddings ? spec.embeddingTpm() : spec.tpm())
                 .build());
       }
     } catch (RuntimeException e) {
-      for (ChatBackend b : created) {
+      for (K b : created) {
         try {
           b.close();
-        } catch (RuntimeException suppressed) {
+        } catch (Exception suppressed) {
           e.addSuppressed(suppressed);
         }
       }
       throw e;
     }
     return builder;
+  }
+
+  private static String required(ProviderSettings settings) {
+    String value = settings.get(DeploymentPool.DEPLOYMENTS_SETTING);
+    if (value == null) {
+      throw new LlmConfigurationException(
+          DeploymentPool.DEPLOYMENTS_SETTING
+              + " is not set; set it to the pool's members, e.g."
+              + " gpt-4o@https://east.openai.azure.com,gpt-4o@https://west.openai.azure.com;tier=2");
+    }
+    return value;
+  }
+
+  /** Whether the setting is set and a member has an {@code embedding} attribute. */
+  static boolean hasEmbeddingMembers(ProviderSettings settings) {
+    String value = settings.get(DeploymentPool.DEPLOYMENTS_SETTING);
+    return value != null && parse(value).stream().anyMatch(spec -> spec.embedding() != null);
   }
 
   static List<Spec> parse(String value) {
@@ -188,7 +254,10 @@ final class DeploymentSettings {
         number(attributes, "rpm", 0, member),
         number(attributes, "tpm", 0, member),
         attributes.get("key"),
-        attributes.get("small"));
+        attributes.get("small"),
+        deploymentName(attributes, EMBEDDING, member),
+        number(attributes, "embedding-rpm", 0, member),
+        number(attributes, "embedding-tpm", 0, member));
   }
 
   /**
@@ -223,7 +292,26 @@ final class DeploymentSettings {
     if (spec.small() != null) {
       b.append(" small=").append(spec.small());
     }
+    if (spec.embedding() != null) {
+      b.append(" embedding=").append(spec.embedding());
+      if (spec.embeddingRpm() > 0) {
+        b.append(" embedding-rpm=").append(spec.embeddingRpm());
+      }
+      if (spec.embeddingTpm() > 0) {
+        b.append(" embedding-tpm=").append(spec.embeddingTpm());
+      }
+    }
     return b.toString();
+  }
+
+  /** A deployment name attribute: present means not blank and without spaces. */
+  private static @Nullable String deploymentName(
+      Map<String, String> attributes, String key, String member) {
+    String v = attributes.get(key);
+    if (v != null && (v.isEmpty() || !DEPLOYMENT.matcher(v).matches())) {
+      throw bad(key + " must name a deployment (letters, digits and ._-), got '" + v + "'", member);
+    }
+    return v;
   }
 
   private static int number(Map<String, String> attributes, String key, int dflt, String member) {
@@ -249,6 +337,9 @@ final class DeploymentSettings {
     if (spec.small() != null) {
       b.set(names.smallModel(), spec.small());
     }
+    if (spec.embedding() != null) {
+      b.set(names.embeddingModel(), spec.embedding());
+    }
     String keySetting = spec.keySetting();
     if (keySetting != null) {
       String key = settings.get(keySetting);
@@ -268,6 +359,12 @@ final class DeploymentSettings {
   /** Creates a backend with the provider of that id on the classpath. */
   static ChatBackend createWithServiceLoader(String providerId, ProviderSettings settings) {
     return providerWithServiceLoader(providerId).createChatBackend(settings);
+  }
+
+  /** Creates an embedding backend with the provider of that id on the classpath. */
+  static EmbeddingBackend createEmbeddingsWithServiceLoader(
+      String providerId, ProviderSettings settings) {
+    return providerWithServiceLoader(providerId).createEmbeddingBackend(settings);
   }
 
   /** The setting names of the provider of that id on the classpath. */
@@ -312,7 +409,8 @@ final class DeploymentSettings {
             + "': "
             + why
             + ". Expected deployment@https://endpoint[;tier=N][;weight=N][;rpm=N][;tpm=N]"
-            + "[;key=SETTING][;provider=ID][;name=NAME][;small=DEPLOYMENT], members"
+            + "[;key=SETTING][;provider=ID][;name=NAME][;small=DEPLOYMENT]"
+            + "[;embedding=DEPLOYMENT][;embedding-rpm=N][;embedding-tpm=N], members"
             + " separated by commas");
   }
 

@@ -1,8 +1,8 @@
 package dev.llmclient.core.pool;
 
+import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.BackendInfo;
-import dev.llmclient.api.spi.ChatCompletion;
-import dev.llmclient.api.spi.ChatCompletionRequest;
+import dev.llmclient.api.spi.RateLimitInfo;
 import dev.llmclient.api.spi.SpanStatus;
 import dev.llmclient.core.internal.runtime.SafeSpan;
 import java.util.ArrayList;
@@ -14,35 +14,83 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One request to the pool, across its failovers and waits. The fields without {@code volatile} are
- * guarded by the pool's lock, or touched only by the attempt that owns the call.
+ * One request to the pool, across its failovers and waits; a subclass per kind of call (chat,
+ * embeddings) says which members serve it, how to send it and what its answer reports, so routing,
+ * failover, budgets and breakers are the same for every kind. The fields without {@code volatile}
+ * are guarded by the pool's lock, or touched only by the attempt that owns the call.
+ *
+ * @param <R> the answer of one attempt
  */
-final class PoolCall {
-  final ChatCompletionRequest request;
-  final CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
+abstract class PoolCall<R> {
+
+  /** What the pool learns from an answer of any kind. */
+  record Answer(
+      Usage usage, RateLimitInfo rateLimit, @Nullable String model, @Nullable String requestId) {}
+
+  final CompletableFuture<R> result = new CompletableFuture<>();
+  final BackendInfo pool;
   final SafeSpan span;
   final long promptTokens;
-  final long outputCap;
+  final @Nullable Integer outputCap;
   final long deadline;
   final List<PoolMember> tried = new ArrayList<>(2);
   volatile @Nullable Throwable lastError;
-  volatile @Nullable CompletableFuture<ChatCompletion> inFlight;
+  volatile @Nullable CompletableFuture<R> inFlight;
   long waitStart = Long.MIN_VALUE;
   long waitedNanos;
   double cost;
 
-  PoolCall(ChatCompletionRequest request, SafeSpan span, long deadline) {
-    this.request = request;
+  /**
+   * @param pool the pool as one backend of this kind, whose default deployments map to each
+   *     member's own
+   * @param promptTokens the estimated input tokens
+   * @param outputCap the output-token cap, null when the request sets none
+   */
+  PoolCall(
+      BackendInfo pool,
+      SafeSpan span,
+      long promptTokens,
+      @Nullable Integer outputCap,
+      long deadline) {
+    this.pool = pool;
     this.span = span;
-    this.promptTokens = DeploymentBudget.estimatePromptTokens(request);
-    Integer cap = request.maxOutputTokens();
-    this.outputCap = cap == null ? 0 : cap;
+    this.promptTokens = promptTokens;
+    this.outputCap = outputCap;
     this.deadline = deadline;
   }
 
+  /** The model or deployment the caller asked for. */
+  abstract String model();
+
+  /** Whether the member serves this kind of call. */
+  abstract boolean isServedBy(PoolMember m);
+
+  /** Sends the request, mapped to the member's own deployment, to the member's backend. */
+  abstract @Nullable CompletableFuture<R> send(PoolMember m);
+
+  /** The usage, limits, model and request id an answer reports. */
+  abstract Answer answer(R answer);
+
+  /** The answer marked as served by the named member. */
+  abstract R servedBy(R answer, String member);
+
   /** The tokens to count against a member: its corrected prompt estimate plus the output cap. */
   long tokensFor(PoolMember m) {
-    return (long) Math.ceil(promptTokens * m.tokenFactor) + outputCap;
+    return (long) Math.ceil(promptTokens * m.tokenFactor) + (outputCap == null ? 0 : outputCap);
+  }
+
+  /**
+   * The member's own deployment for a call of the pool's default (or small) deployment, or null
+   * when the model stays as it is.
+   */
+  static @Nullable String memberModel(String model, BackendInfo pool, BackendInfo member) {
+    String mapped = model;
+    if (model.equals(pool.defaultModel()) && member.defaultModel() != null) {
+      mapped = member.defaultModel();
+    } else if (model.equals(pool.defaultSmallModel()) && member.defaultSmallModel() != null) {
+      mapped = member.defaultSmallModel();
+    }
+    return mapped == null || mapped.equals(model) ? null : mapped;
   }
 
   /** Notes on the span that the call moves on from the last member that failed it. */
@@ -61,9 +109,9 @@ final class PoolCall {
   }
 
   /** Sends the request to a member; a backend that throws or returns null is a failed attempt. */
-  CompletableFuture<ChatCompletion> attempt(PoolMember m, BackendInfo pool) {
+  CompletableFuture<R> attempt(PoolMember m) {
     try {
-      CompletableFuture<ChatCompletion> future = m.backend.complete(requestFor(m, pool));
+      CompletableFuture<R> future = send(m);
       if (future == null) {
         return CompletableFuture.failedFuture(
             new IllegalStateException(
@@ -76,18 +124,18 @@ final class PoolCall {
   }
 
   /** Completes the call and ends its span. */
-  void finish(@Nullable ChatCompletion c, @Nullable Throwable error) {
+  void finish(@Nullable R answer, @Nullable Throwable error) {
     endSpan(error);
     if (error != null) {
       result.completeExceptionally(error);
     } else {
-      result.complete(c);
+      result.complete(answer);
     }
   }
 
   /** The caller cancelled: stops the attempt in flight and ends the span. */
   void abandon() {
-    CompletableFuture<ChatCompletion> pending = inFlight;
+    CompletableFuture<R> pending = inFlight;
     if (pending != null && !pending.isDone()) {
       pending.cancel(true);
     }
@@ -109,29 +157,5 @@ final class PoolCall {
       span.status(SpanStatus.OK, null);
     }
     span.end();
-  }
-
-  /** The request with the pool's default deployment names replaced by the member's own. */
-  ChatCompletionRequest requestFor(PoolMember m, BackendInfo pool) {
-    String model = request.model();
-    String mapped = model;
-    if (model.equals(pool.defaultModel()) && m.info.defaultModel() != null) {
-      mapped = m.info.defaultModel();
-    } else if (model.equals(pool.defaultSmallModel()) && m.info.defaultSmallModel() != null) {
-      mapped = m.info.defaultSmallModel();
-    }
-    if (mapped == null || mapped.equals(model)) {
-      return request;
-    }
-    return new ChatCompletionRequest(
-        mapped,
-        request.messages(),
-        request.temperature(),
-        request.maxOutputTokens(),
-        request.responseFormat(),
-        request.reasoningEffort(),
-        request.verbosity(),
-        request.user(),
-        request.headers());
   }
 }

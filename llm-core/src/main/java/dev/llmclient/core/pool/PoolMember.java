@@ -5,13 +5,14 @@ import dev.llmclient.api.RateLimitException;
 import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.BackendInfo;
 import dev.llmclient.api.spi.ChatBackend;
-import dev.llmclient.api.spi.ChatCompletion;
+import dev.llmclient.api.spi.EmbeddingBackend;
 import dev.llmclient.api.spi.RateLimitInfo;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,8 @@ final class PoolMember {
 
   final DeploymentMember config;
   final String name;
-  final ChatBackend backend;
+  final @Nullable ChatBackend chat;
+  final @Nullable EmbeddingBackend embeddings;
   final BackendInfo info;
   final CircuitBreaker breaker;
   final String budgetKey;
@@ -59,10 +61,11 @@ final class PoolMember {
   PoolMember(DeploymentMember config, CircuitBreaker breaker, Settings settings) {
     this.config = config;
     this.name = config.name();
-    this.backend = config.backend();
-    this.info = backend.info();
+    this.chat = config.chatOrNull();
+    this.embeddings = config.embeddingsOrNull();
+    this.info = chat != null ? chat.info() : Objects.requireNonNull(embeddings).info();
     this.breaker = breaker;
-    this.budgetKey = config.name();
+    this.budgetKey = config.budgetKey();
     this.settings = settings;
     // from the breaker's events, so that a transition made elsewhere (another pool sharing the
     // registry, an operator) is seen too
@@ -86,6 +89,11 @@ final class PoolMember {
     return millis == null ? 0 : TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
   }
 
+  /** The backend the pool closes with this member. */
+  AutoCloseable backend() {
+    return chat != null ? chat : Objects.requireNonNull(embeddings);
+  }
+
   BudgetStore store() {
     return settings.store();
   }
@@ -101,7 +109,7 @@ final class PoolMember {
   }
 
   /** Notes a move of the breaker since {@code before} in the log and on the call's span. */
-  void breakerMoved(PoolCall call, CircuitBreaker.State before) {
+  void breakerMoved(PoolCall<?> call, CircuitBreaker.State before) {
     CircuitBreaker.State after = breaker.getState();
     if (before == after) {
       return;
@@ -123,11 +131,11 @@ final class PoolMember {
    * @return whether the call fails over to another member
    */
   boolean book(
-      PoolCall call,
+      PoolCall<?> call,
       BudgetStore.Reservation reservation,
       long started,
       long now,
-      @Nullable ChatCompletion completion,
+      PoolCall.@Nullable Answer completion,
       @Nullable Throwable cause,
       PoolStats stats,
       boolean closed) {
@@ -143,7 +151,7 @@ final class PoolMember {
         permitBack = true;
         Usage reported = completion.usage();
         usage = usage.plus(reported);
-        double price = stats.priceOf(completion, call.request, reported);
+        double price = stats.priceOf(completion, call.model(), reported);
         cost += price;
         if (call.waitStart != Long.MIN_VALUE) {
           budgetWaits++;
@@ -206,13 +214,13 @@ final class PoolMember {
 
   /** Corrects the budget with reported usage and learns the server's limits and remaining room. */
   private void learn(
-      PoolCall call, BudgetStore.Reservation reservation, ChatCompletion c, long now) {
+      PoolCall<?> call, BudgetStore.Reservation reservation, PoolCall.Answer c, long now) {
     BudgetStore store = store();
     long input = c.usage().inputTokens();
     if (input > 0) {
       double ratio = (double) input / (double) call.promptTokens;
       tokenFactor = Math.max(0.25, Math.min(4.0, 0.8 * tokenFactor + 0.2 * ratio));
-      Integer cap = call.request.maxOutputTokens();
+      Integer cap = call.outputCap;
       long charged = input + (cap != null ? cap : c.usage().outputTokens());
       store.release(reservation, charged, now);
     } else {

@@ -58,7 +58,7 @@ final class PoolRouter {
   }
 
   /** Chooses a member for the call and takes its breaker permit and budget, or says why not. */
-  Decision route(PoolCall call, long now) {
+  Decision route(PoolCall<?> call, long now) {
     Set<PoolMember> denied = null;
     scan:
     while (true) {
@@ -72,7 +72,7 @@ final class PoolRouter {
         double bestScore = -1;
         for (int i = 0; i < n; i++) {
           PoolMember m = members.get((start + i) % n);
-          if (m.config.tier() != tier || call.tried.contains(m)) {
+          if (m.config.tier() != tier || !call.isServedBy(m) || call.tried.contains(m)) {
             continue;
           }
           if (m.isOpen(now)) {
@@ -150,21 +150,19 @@ final class PoolRouter {
   }
 
   /**
-   * The pool as one backend: the provider of its members (or {@code "pool"} when they differ) and
-   * the default deployments of its first top-tier member, which calls are mapped from.
+   * The pool as one backend for the members of one kind: the provider of its members (or {@code
+   * "pool"} when they differ) and the default deployments of its first top-tier member, which calls
+   * are mapped from.
    */
-  static BackendInfo poolInfo(List<PoolMember> members, int topTier) {
+  static BackendInfo poolInfo(List<PoolMember> members) {
     Set<String> providers = new HashSet<>();
     Set<String> genAi = new HashSet<>();
+    PoolMember first = members.get(0);
     for (PoolMember m : members) {
       providers.add(m.info.providerId());
       genAi.add(m.info.genAiProviderName());
-    }
-    PoolMember first = members.get(0);
-    for (PoolMember m : members) {
-      if (m.config.tier() == topTier) {
+      if (m.config.tier() < first.config.tier()) {
         first = m;
-        break;
       }
     }
     return new BackendInfo(

@@ -1,8 +1,6 @@
 package dev.llmclient.core.pool;
 
 import dev.llmclient.api.Usage;
-import dev.llmclient.api.spi.ChatCompletion;
-import dev.llmclient.api.spi.ChatCompletionRequest;
 import dev.llmclient.core.PriceTable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +39,7 @@ final class PoolStats {
   }
 
   /** The cost of an answer, by the model the server reported or else the one requested. */
-  double priceOf(ChatCompletion c, ChatCompletionRequest request, Usage usage) {
+  double priceOf(PoolCall.Answer c, String requestedModel, Usage usage) {
     PriceTable table = prices;
     if (table == null) {
       return 0;
@@ -50,7 +48,7 @@ final class PoolStats {
     if (model != null && table.hasPrice(model)) {
       return table.cost(model, usage);
     }
-    return table.cost(request.model(), usage);
+    return table.cost(requestedModel, usage);
   }
 
   /**
@@ -58,7 +56,10 @@ final class PoolStats {
    * ignored.
    */
   void answered(
-      PoolCall call, PoolMember m, ChatCompletion c, @Nullable Consumer<DeploymentRoute> listener) {
+      PoolCall<?> call,
+      PoolMember m,
+      PoolCall.Answer c,
+      @Nullable Consumer<DeploymentRoute> listener) {
     String requestId = c.requestId();
     if (requestId != null) {
       synchronized (answeredBy) {
@@ -73,7 +74,7 @@ final class PoolStats {
     for (PoolMember t : call.tried) {
       failed.add(t.name);
     }
-    String model = c.model() != null ? c.model() : call.request.model();
+    String model = c.model() != null ? c.model() : call.model();
     try {
       listener.accept(
           new DeploymentRoute(
