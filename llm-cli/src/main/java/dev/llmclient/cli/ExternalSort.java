@@ -27,8 +27,16 @@ final class ExternalSort implements AutoCloseable {
   /** Lines held before a run is written: a few MB of short keys. */
   static final int RUN_LINES = Integer.getInteger("llm.sort.runLines", 20_000);
 
+  /**
+   * Runs read at once by one merge: a merge of more runs first merges them in groups of this many,
+   * so that a job of tens of millions of records stays far below the usual limit of 1,024 open
+   * files per process.
+   */
+  static final int FAN_IN = 128;
+
   private final Path dir;
   private final int runLines;
+  private final int fanIn;
   private final List<String> buffer = new ArrayList<>();
   private final List<Path> runs = new ArrayList<>();
   private final List<Sorted> open = new ArrayList<>();
@@ -41,8 +49,20 @@ final class ExternalSort implements AutoCloseable {
    * @param runLines the most lines held in memory at once
    */
   ExternalSort(Path dir, int runLines) {
+    this(dir, runLines, FAN_IN);
+  }
+
+  /**
+   * A sort that reads at most {@code fanIn} runs at once.
+   *
+   * @param dir an existing directory (the output's, so the files land on the same disk)
+   * @param runLines the most lines held in memory at once
+   * @param fanIn the most runs one merge reads at once (at least 2)
+   */
+  ExternalSort(Path dir, int runLines, int fanIn) {
     this.dir = dir;
     this.runLines = Math.max(1, runLines);
+    this.fanIn = Math.max(2, fanIn);
   }
 
   /** A sort with temporary files next to {@code file}. */
@@ -65,12 +85,27 @@ final class ExternalSort implements AutoCloseable {
 
   private void spill() {
     Collections.sort(buffer);
+    writeRun(buffer.iterator());
+    buffer.clear();
+  }
+
+  /** Merges the first {@link #fanIn} runs into one run at the end, deleting them. */
+  private void mergeFirstRuns() {
+    List<Path> group = new ArrayList<>(runs.subList(0, fanIn));
+    try (Sorted merged = new Sorted(group, null)) {
+      writeRun(merged);
+    }
+    runs.subList(0, fanIn).clear();
+    group.forEach(ExternalSort::delete);
+  }
+
+  private void writeRun(Iterator<String> lines) {
     try {
       Path run = Files.createTempFile(dir, ".llm-sort-", ".tmp");
       runs.add(run);
       try (BufferedWriter w = Files.newBufferedWriter(run, StandardCharsets.UTF_8)) {
-        for (String line : buffer) {
-          w.write(line);
+        while (lines.hasNext()) {
+          w.write(lines.next());
           w.write('\n');
         }
       }
@@ -78,7 +113,14 @@ final class ExternalSort implements AutoCloseable {
       throw new UncheckedIOException(
           "cannot write a temporary sort file in " + dir + ": " + e.getMessage(), e);
     }
-    buffer.clear();
+  }
+
+  private static void delete(Path run) {
+    try {
+      Files.deleteIfExists(run);
+    } catch (IOException ignored) {
+      // a hidden temporary file next to the output; nothing depends on it
+    }
   }
 
   /**
@@ -90,6 +132,9 @@ final class ExternalSort implements AutoCloseable {
   Sorted sorted() {
     if (!buffer.isEmpty() && !runs.isEmpty()) {
       spill();
+    }
+    while (runs.size() > fanIn) {
+      mergeFirstRuns();
     }
     Sorted s;
     if (runs.isEmpty()) {
@@ -106,13 +151,7 @@ final class ExternalSort implements AutoCloseable {
   @Override
   public void close() {
     open.forEach(Sorted::close);
-    for (Path run : runs) {
-      try {
-        Files.deleteIfExists(run);
-      } catch (IOException ignored) {
-        // a hidden temporary file next to the output; nothing depends on it
-      }
-    }
+    runs.forEach(ExternalSort::delete);
     runs.clear();
     buffer.clear();
   }

@@ -42,6 +42,29 @@ class ExternalSortTest {
   }
 
   @Test
+  void aMergeOfMoreRunsThanItsFanInReadsThemInGroupsAndLosesNoLine() throws Exception {
+    Random random = new Random(11);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      lines.add("k" + random.nextInt(200));
+    }
+    try (ExternalSort sort = new ExternalSort(dir, 3, 4)) {
+      lines.forEach(sort::add);
+      List<String> merged = new ArrayList<>();
+      try (ExternalSort.Sorted sorted = sort.sorted()) {
+        try (var files = Files.list(dir)) {
+          assertThat(files.count()).as("runs left for the last merge").isBetween(1L, 4L);
+        }
+        sorted.forEachRemaining(merged::add);
+      }
+      assertThat(merged).isEqualTo(lines.stream().sorted().toList());
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
   void numbersSortAsTextInNumericOrder() {
     assertThat(ExternalSort.number(9).compareTo(ExternalSort.number(10))).isNegative();
     assertThat(ExternalSort.number(Long.MAX_VALUE)).hasSize(19);
