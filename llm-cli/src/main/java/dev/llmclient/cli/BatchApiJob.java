@@ -20,10 +20,9 @@ import dev.llmclient.core.batch.BatchRunner;
 import dev.llmclient.core.batch.BatchSummary;
 import dev.llmclient.testkit.simulator.LlmSimulator;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -113,6 +112,12 @@ final class BatchApiJob {
     }
   }
 
+  /**
+   * Collects the batches with memory that does not grow with the record count: the records to run,
+   * the outcomes as they arrive and the records to retry online are each spilled to an {@link
+   * ExternalSort} next to the output, then the records and the outcomes, both sorted by key, are
+   * merge-joined to write the lines.
+   */
   private int collect(
       Connection connection,
       BatchBackend backend,
@@ -122,36 +127,21 @@ final class BatchApiJob {
       String instructions,
       BatchOutput.Provenance provenance) {
     long start = System.nanoTime();
-    Set<String> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    done.addAll(kept.doneKeys());
-    Map<String, InputRecord> pending = new HashMap<>();
     long[] counts = new long[6]; // batch ok, failed, retried online, rejected, skipped, online ok
-    try (ResultFile results = ResultFile.append(options.out)) {
+    try (ResultFile results = ResultFile.append(options.out);
+        ExternalSort pendingByKey = ExternalSort.nextTo(options.out);
+        ExternalSort pendingLines = ExternalSort.nextTo(options.out);
+        ExternalSort outcomes =
+            new ExternalSort(tempDirectory(), OUTCOME_RUN_LINES, ExternalSort.FAN_IN);
+        ExternalSort retryLines = ExternalSort.nextTo(options.out)) {
       // Reads the input once: rejected lines are written as online mode writes them, the others
-      // are the records to run (without their text, which stays in the input file).
-      scan(
-          extraction,
-          instructions,
-          done,
-          (record, request) -> pending.put(key(record), record),
-          (record, type, problem) -> {
-            Map<String, Object> line = new java.util.LinkedHashMap<>();
-            line.put("id", record.id());
-            line.put("line", record.line());
-            line.put("error", type);
-            line.put("message", "line " + record.line() + ": " + problem);
-            line.put("retryable", false);
-            provenance.addTo(line);
-            results.write(Json.write(line));
-            done.add(key(record));
-            counts[3]++;
-          },
-          counts);
+      // are the records to run, spilled as (key, line, id); their text stays in the input file.
+      scan(kept, provenance, results, pendingByKey, pendingLines, counts);
       BatchRunner runner = runner(connection.client(), backend);
       BatchApiState state = existing;
-      if (state == null && !pending.isEmpty()) {
+      if (state == null && pendingLines.size() > 0) {
         List<BatchPart> parts =
-            runner.writeInputFiles(requests(extraction, instructions, pending.keySet()));
+            runner.writeInputFiles(requests(extraction, instructions, pendingLines));
         state =
             new BatchApiState(
                 provenance.inputSha256(), provenance.schemaSha256(), connection.embedded(), parts);
@@ -188,46 +178,50 @@ final class BatchApiJob {
                 + " --resume, see them with --status.");
         return LlmCommand.OK;
       }
-      Set<String> retryOnline = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      long[] arrived = {0};
       BatchSummary summary =
           handle.await(
               outcome -> {
-                String key = outcome.customId();
-                InputRecord record = pending.get(key);
-                if (record == null || !done.add(key)) {
-                  return; // already in the output (a resumed run) or not a record of this input
-                }
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 LlmResponse<Object> response = outcome.response();
+                String entry;
                 if (response != null) {
-                  results.write(
-                      Json.write(BatchJob.successLine(record, response, millis, provenance)));
-                  counts[0]++;
-                  return;
+                  entry =
+                      OK
+                          + "\t"
+                          + LineTail.of(
+                              BatchJob.successLine(PLACEHOLDER, response, millis, provenance));
+                } else {
+                  LlmException error = java.util.Objects.requireNonNull(outcome.error());
+                  entry =
+                      !options.noOnlineRetry && retriesOnline(error)
+                          ? RETRY + "\t"
+                          : FAILED
+                              + "\t"
+                              + LineTail.of(BatchJob.errorLine(PLACEHOLDER, error, provenance));
                 }
-                LlmException error = java.util.Objects.requireNonNull(outcome.error());
-                if (!options.noOnlineRetry && retriesOnline(error)) {
-                  done.remove(key);
-                  retryOnline.add(key);
-                  return;
+                synchronized (outcomes) {
+                  outcomes.add(
+                      Json.write(outcome.customId())
+                          + '\t'
+                          + ExternalSort.number(arrived[0]++)
+                          + '\t'
+                          + entry);
                 }
-                results.write(Json.write(BatchJob.errorLine(record, error, provenance)));
-                counts[1]++;
               });
-      if (!retryOnline.isEmpty()) {
-        note("llm: " + retryOnline.size() + " records are retried online");
-        retryOnline(
-            connection.client(),
-            results,
-            extraction,
-            instructions,
-            retryOnline,
-            pending,
-            done,
-            provenance,
-            counts);
+      long missing = join(pendingByKey, outcomes, results, retryLines, counts);
+      if (retryLines.size() > 0) {
+        note("llm: " + retryLines.size() + " records are retried online");
+        missing +=
+            retryOnline(
+                connection.client(),
+                results,
+                extraction,
+                instructions,
+                retryLines,
+                provenance,
+                counts);
       }
-      long missing = pending.keySet().stream().filter(k -> !done.contains(k)).count();
       if (missing == 0) {
         BatchApiState.delete(options.out);
       }
@@ -238,103 +232,201 @@ final class BatchApiJob {
     }
   }
 
+  /** Outcome lines held before a run is written: each holds a whole answer, unlike a key. */
+  private static final int OUTCOME_RUN_LINES =
+      Integer.getInteger("llm.batchApi.outcomeRunLines", 2_000);
+
+  private static final String OK = "S";
+  private static final String FAILED = "E";
+  private static final String RETRY = "R";
+
+  /** Stands for the record while an outcome's line is built, before its record is known. */
+  private static final InputRecord PLACEHOLDER = new InputRecord(0, null, null, null);
+
+  /**
+   * A result line without its record's {@code id} and {@code line} (its first two fields), so that
+   * an outcome can be spilled as it arrives and its line written once its record is found.
+   */
+  static final class LineTail {
+    private static final String HEAD = head(null, 0);
+
+    private LineTail() {}
+
+    /** The line's JSON after its first two fields ({@code id}, {@code line}). */
+    static String of(Map<String, Object> line) {
+      String json = Json.write(line);
+      if (!json.startsWith(HEAD)) {
+        throw new IllegalStateException("a result line must start with id and line: " + json);
+      }
+      return json.substring(HEAD.length());
+    }
+
+    /** The whole line: exactly what {@code Json.write} writes for the line of this record. */
+    static String line(@Nullable String id, long line, String tail) {
+      return head(id, line) + tail;
+    }
+
+    private static String head(@Nullable String id, long line) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("id", id);
+      m.put("line", line);
+      String json = Json.write(m);
+      return json.substring(0, json.length() - 1);
+    }
+  }
+
+  private Path tempDirectory() {
+    Path parent = options.out.toAbsolutePath().getParent();
+    return parent == null ? Path.of(".") : parent;
+  }
+
+  /**
+   * Merge-joins the records to run and the outcomes, both sorted by key: a record's first outcome
+   * is written as its line (or queued to be retried online), any later one is ignored, and so is an
+   * outcome for a record that is not to run (already in the output, or not of this input).
+   *
+   * @return how many records have no outcome
+   */
+  private long join(
+      ExternalSort pendingByKey,
+      ExternalSort outcomes,
+      ResultFile results,
+      ExternalSort retryLines,
+      long[] counts) {
+    long missing = 0;
+    try (ExternalSort.Sorted records = pendingByKey.sorted();
+        ExternalSort.Sorted answers = outcomes.sorted()) {
+      String answer = answers.hasNext() ? answers.next() : null;
+      while (records.hasNext()) {
+        String[] record = records.next().split("\t", 3);
+        String key = record[0];
+        String first = null;
+        while (answer != null) {
+          int c = answer.substring(0, answer.indexOf('\t')).compareTo(key);
+          if (c > 0) {
+            break;
+          }
+          if (c == 0 && first == null) {
+            first = answer;
+          }
+          answer = answers.hasNext() ? answers.next() : null;
+        }
+        if (first == null) {
+          missing++;
+          continue;
+        }
+        // key, arrival, kind, tail
+        String[] f = first.split("\t", 4);
+        String id = record[2].equals("null") ? null : Json.readString(record[2]);
+        long line = Long.parseLong(record[1]);
+        switch (f[2]) {
+          case OK -> {
+            results.write(LineTail.line(id, line, f[3]));
+            counts[0]++;
+          }
+          case FAILED -> {
+            results.write(LineTail.line(id, line, f[3]));
+            counts[1]++;
+          }
+          default -> retryLines.add(record[1]);
+        }
+      }
+    }
+    return missing;
+  }
+
   static boolean retriesOnline(LlmException error) {
     return error.isRetryable()
         || error instanceof InvalidResponseException
         || error instanceof EmptyResponseException;
   }
 
-  private void retryOnline(
+  /**
+   * Calls the records of {@code lines} online, reading their text from the input again, with at
+   * most {@code --concurrency} calls at once.
+   *
+   * @return how many of them were not found in the input again
+   */
+  private long retryOnline(
       LlmClient client,
       ResultFile results,
       Extraction extraction,
       String instructions,
-      Set<String> keys,
-      Map<String, InputRecord> pending,
-      Set<String> done,
+      ExternalSort lines,
       BatchOutput.Provenance provenance,
       long[] counts) {
     Semaphore permits = new Semaphore(options.concurrency);
-    List<CompletableFuture<?>> calls = new ArrayList<>();
-    scan(
-        extraction,
-        instructions,
-        Set.of(),
-        (record, request) -> {
-          String key = key(record);
-          if (!keys.contains(key)) {
-            return;
-          }
-          InputRecord known = pending.get(key);
-          permits.acquireUninterruptibly();
-          long started = System.nanoTime();
-          CompletableFuture<LlmResponse<Object>> call;
-          try {
-            call = client.generateAsync(request);
-          } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
-          }
-          calls.add(
-              call.whenComplete(
-                  (response, error) -> {
-                    try {
-                      long millis = (System.nanoTime() - started) / 1_000_000;
-                      InputRecord r = known != null ? known : record;
-                      if (error == null) {
-                        results.write(
-                            Json.write(BatchJob.successLine(r, response, millis, provenance)));
-                        synchronized (counts) {
-                          counts[5]++;
-                        }
-                      } else {
-                        results.write(
-                            Json.write(BatchJob.errorLine(r, BatchJob.unwrap(error), provenance)));
-                        synchronized (counts) {
-                          counts[1]++;
-                        }
-                      }
-                      synchronized (counts) {
-                        counts[2]++;
-                      }
-                      done.add(key);
-                      keys.remove(key);
-                    } finally {
-                      permits.release();
-                    }
-                  }));
-        },
-        (record, type, problem) -> {},
-        new long[6]);
-    for (CompletableFuture<?> call : calls) {
-      try {
-        call.join();
-      } catch (RuntimeException e) {
-        // written as an error line above
+    long found = 0;
+    try (ExternalSort.Sorted wanted = lines.sorted();
+        InputFile reader = InputFile.open(options.in)) {
+      long head = wanted.hasNext() ? Long.parseLong(wanted.next()) : Long.MAX_VALUE;
+      InputFile.Line line;
+      while (head != Long.MAX_VALUE && (line = reader.next()) != null) {
+        if (line.number() < head) {
+          continue;
+        }
+        head = wanted.hasNext() ? Long.parseLong(wanted.next()) : Long.MAX_VALUE;
+        String content = line.text();
+        if (content == null) {
+          continue;
+        }
+        InputRecord parsed =
+            InputRecord.parse(line.number(), content, options.idField, options.textField);
+        String text = parsed.text();
+        if (text == null) {
+          continue;
+        }
+        found++;
+        InputRecord record = new InputRecord(parsed.line(), parsed.id(), null, null);
+        LlmRequest<Object> request = request(extraction, instructions, text);
+        permits.acquireUninterruptibly();
+        long started = System.nanoTime();
+        CompletableFuture<LlmResponse<Object>> call;
+        try {
+          call = client.generateAsync(request);
+        } catch (RuntimeException e) {
+          call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete(
+            (response, error) -> {
+              try {
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                if (error == null) {
+                  results.write(
+                      Json.write(BatchJob.successLine(record, response, millis, provenance)));
+                } else {
+                  results.write(
+                      Json.write(BatchJob.errorLine(record, BatchJob.unwrap(error), provenance)));
+                }
+                synchronized (counts) {
+                  counts[error == null ? 5 : 1]++;
+                  counts[2]++;
+                }
+              } finally {
+                permits.release();
+              }
+            });
       }
     }
-    for (String key : keys) {
-      pending.remove(key); // not found again in the input: counted as missing below
-    }
+    permits.acquireUninterruptibly(options.concurrency); // every call has written its line
+    return lines.size() - found;
   }
 
-  /** What each input line is: a record to run, or a line rejected as online mode rejects it. */
-  private interface RecordSink {
-    void accept(InputRecord record, LlmRequest<Object> request);
-  }
-
-  private interface RejectSink {
-    void accept(InputRecord record, String type, String problem);
-  }
-
+  /**
+   * Reads the input once and sorts out each line: skipped (its record is in the output already),
+   * rejected as online mode rejects it (written at once), or a record to run (spilled).
+   */
   private void scan(
-      Extraction extraction,
-      String instructions,
-      Set<String> done,
-      RecordSink records,
-      RejectSink rejected,
+      ResultFile.Plan kept,
+      BatchOutput.Provenance provenance,
+      ResultFile results,
+      ExternalSort pendingByKey,
+      ExternalSort pendingLines,
       long[] counts) {
-    Map<String, Long> firstLineOfId = new HashMap<>();
-    try (InputFile reader = InputFile.open(options.in)) {
+    ResultFile.Plan.Done done = kept.done();
+    try (DuplicateIds duplicates =
+            DuplicateIds.scan(options.in, options.out, options.idField, options.textField);
+        InputFile reader = InputFile.open(options.in)) {
       InputFile.Line line;
       while ((line = reader.next()) != null) {
         String content = line.text();
@@ -346,76 +438,92 @@ final class BatchApiJob {
         } else {
           record = InputRecord.parse(line.number(), content, options.idField, options.textField);
         }
-        Long firstLine =
-            record.id() == null ? null : firstLineOfId.putIfAbsent(record.id(), line.number());
+        Long firstLine = record.id() == null ? null : duplicates.firstLineOf(line.number());
         boolean duplicate = firstLine != null;
         String key = InputRecord.key(record.id(), line.number(), duplicate);
-        if (done.contains(key)) {
+        if (done.contains(line.number(), key)) {
           counts[4]++;
           continue;
         }
         if (duplicate) {
-          rejected.accept(
+          reject(
+              results,
+              provenance,
               new InputRecord(line.number(), null, null, null),
               ResultFile.DUPLICATE_ID,
               "id '" + record.id() + "' is also on line " + firstLine + "; ids must be unique");
+          counts[3]++;
           continue;
         }
-        String text = record.text();
-        if (text == null) {
-          rejected.accept(record, ResultFile.MALFORMED, String.valueOf(record.problem()));
+        if (record.text() == null) {
+          reject(
+              results, provenance, record, ResultFile.MALFORMED, String.valueOf(record.problem()));
+          counts[3]++;
           continue;
         }
-        records.accept(
-            new InputRecord(record.line(), record.id(), null, null),
-            request(extraction, instructions, text));
+        String number = ExternalSort.number(line.number());
+        pendingByKey.add(Json.write(key) + '\t' + number + '\t' + Json.write(record.id()));
+        pendingLines.add(number);
       }
     }
   }
 
-  private static String key(InputRecord record) {
-    return InputRecord.key(record.id(), record.line(), false);
+  private static void reject(
+      ResultFile results,
+      BatchOutput.Provenance provenance,
+      InputRecord record,
+      String type,
+      String problem) {
+    Map<String, Object> line = new java.util.LinkedHashMap<>();
+    line.put("id", record.id());
+    line.put("line", record.line());
+    line.put("error", type);
+    line.put("message", "line " + record.line() + ": " + problem);
+    line.put("retryable", false);
+    provenance.addTo(line);
+    results.write(Json.write(line));
   }
 
   /**
-   * The requests of the pending records, read from the input one line at a time as the runner asks
-   * for them, so only the ids seen so far are held, never the texts.
+   * The requests of the records to run ({@code lines}, their line numbers), read from the input one
+   * line at a time as the runner asks for them, so neither the texts nor the keys are held.
    */
   private Iterator<Map.Entry<String, LlmRequest<Object>>> requests(
-      Extraction extraction, String instructions, Set<String> keys) {
+      Extraction extraction, String instructions, ExternalSort lines) {
+    ExternalSort.Sorted wanted = lines.sorted();
     InputFile reader = InputFile.open(options.in);
-    Map<String, Long> firstLineOfId = new HashMap<>();
     return new Iterator<>() {
       private Map.@Nullable Entry<String, LlmRequest<Object>> next;
-      private boolean done;
+      private long head = wanted.hasNext() ? Long.parseLong(wanted.next()) : Long.MAX_VALUE;
 
       @Override
       public boolean hasNext() {
-        while (next == null && !done) {
+        while (next == null && head != Long.MAX_VALUE) {
           InputFile.Line line = reader.next();
           if (line == null) {
-            reader.close();
-            done = true;
             break;
           }
+          if (line.number() < head) {
+            continue;
+          }
+          head = wanted.hasNext() ? Long.parseLong(wanted.next()) : Long.MAX_VALUE;
           String content = line.text();
-          if (content == null || content.isBlank()) {
+          if (content == null) {
             continue;
           }
           InputRecord record =
               InputRecord.parse(line.number(), content, options.idField, options.textField);
-          Long first =
-              record.id() == null ? null : firstLineOfId.putIfAbsent(record.id(), line.number());
           String text = record.text();
-          if (first != null || text == null) {
-            continue; // written as a rejected line, never sent
-          }
-          String key = InputRecord.key(record.id(), line.number(), false);
-          if (keys.contains(key)) {
+          if (text != null) {
             next =
                 new AbstractMap.SimpleImmutableEntry<>(
-                    key, request(extraction, instructions, text));
+                    InputRecord.key(record.id(), line.number(), false),
+                    request(extraction, instructions, text));
           }
+        }
+        if (next == null) {
+          reader.close();
+          wanted.close();
         }
         return next != null;
       }

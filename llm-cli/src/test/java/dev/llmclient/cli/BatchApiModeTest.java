@@ -205,6 +205,74 @@ class BatchApiModeTest {
   }
 
   @Test
+  void eachRecordGetsOneLineWithItsOwnIdAndLineAndAnOutcomeForAKeptLineIsIgnored()
+      throws IOException {
+    Path in = dir.resolve("mixed.jsonl");
+    Files.write(
+        in,
+        List.of(
+            "{\"id\":\"a\",\"text\":\"Ada met Babbage\"}",
+            "{\"text\":\"no id here\"}",
+            "{\"id\":\"line:2\",\"text\":\"an id that looks like a line key\"}",
+            "{\"id\":\"a\",\"text\":\"the same id again\"}",
+            "not json",
+            "",
+            "{\"id\":\"q\\\"t\\u001b\",\"text\":\"an id to escape\"}",
+            "{\"id\":\"kept\",\"text\":\"already done before the crash\"}"));
+    Path outFile = dir.resolve("out.jsonl");
+    assertThat(
+            batch(
+                "--in",
+                in.toString(),
+                "--out",
+                outFile.toString(),
+                "--type",
+                "ENTITIES",
+                "--detach"))
+        .as(err.toString())
+        .isZero();
+    // The crash left a result line for "kept": its batch outcome must not add a second one.
+    JsonNode rejected = lines(outFile).get(0);
+    String keptLine =
+        "{\"id\":\"kept\",\"line\":8,\"result\":{\"entities\":[]},\"inputSha256\":"
+            + rejected.get("inputSha256")
+            + ",\"schemaSha256\":"
+            + rejected.get("schemaSha256")
+            + "}\n";
+    Files.writeString(outFile, keptLine, java.nio.file.StandardOpenOption.APPEND);
+
+    int code =
+        batch(
+            "--in",
+            in.toString(),
+            "--out",
+            outFile.toString(),
+            "--type",
+            "ENTITIES",
+            "--resume",
+            "--keep-failures");
+
+    assertThat(code).as("the duplicate id and the bad line are errors").isEqualTo(1);
+    Map<Long, JsonNode> byLine = new java.util.TreeMap<>();
+    for (JsonNode l : lines(outFile)) {
+      assertThat(byLine.put(l.get("line").asLong(), l)).as("one line for line %s", l).isNull();
+    }
+    assertThat(byLine.keySet()).containsExactly(1L, 2L, 3L, 4L, 5L, 7L, 8L);
+    assertThat(byLine.get(1L).get("id").asText()).isEqualTo("a");
+    assertThat(byLine.get(1L).has("result")).isTrue();
+    assertThat(byLine.get(2L).get("id").isNull()).isTrue();
+    assertThat(byLine.get(2L).has("result")).isTrue();
+    assertThat(byLine.get(3L).get("id").asText()).isEqualTo("line:2");
+    assertThat(byLine.get(3L).has("result")).isTrue();
+    assertThat(byLine.get(4L).get("error").asText()).isEqualTo(ResultFile.DUPLICATE_ID);
+    assertThat(byLine.get(5L).get("error").asText()).isEqualTo(ResultFile.MALFORMED);
+    assertThat(byLine.get(7L).get("id").asText()).isEqualTo("q\"t\u001b");
+    assertThat(byLine.get(7L).has("result")).isTrue();
+    assertThat(byLine.get(8L).toString()).isEqualTo(keptLine.strip());
+    assertThat(Files.exists(BatchApiState.fileFor(outFile))).isFalse();
+  }
+
+  @Test
   void cancelStopsTheOpenRunsBatches() throws IOException {
     Path in = records(5);
     Path outFile = dir.resolve("out.jsonl");
