@@ -27,7 +27,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -357,25 +356,11 @@ final class BatchApiJob {
       long[] counts) {
     Semaphore permits = new Semaphore(options.concurrency);
     long found = 0;
-    try (ExternalSort.Sorted wanted = lines.sorted();
-        InputFile reader = InputFile.open(options.in)) {
-      long head = wanted.hasNext() ? Long.parseLong(wanted.next()) : Long.MAX_VALUE;
-      InputFile.Line line;
-      while (head != Long.MAX_VALUE && (line = reader.next()) != null) {
-        if (line.number() < head) {
-          continue;
-        }
-        head = wanted.hasNext() ? Long.parseLong(wanted.next()) : Long.MAX_VALUE;
-        String content = line.text();
-        if (content == null) {
-          continue;
-        }
-        InputRecord parsed =
-            InputRecord.parse(line.number(), content, options.idField, options.textField);
-        String text = parsed.text();
-        if (text == null) {
-          continue;
-        }
+    try (WantedRecords wanted =
+        new WantedRecords(lines, options.in, options.idField, options.textField)) {
+      while (wanted.hasNext()) {
+        InputRecord parsed = wanted.next();
+        String text = java.util.Objects.requireNonNull(parsed.text());
         found++;
         InputRecord record = new InputRecord(parsed.line(), parsed.id(), null, null);
         LlmRequest<Object> request = request(extraction, instructions, text);
@@ -490,52 +475,23 @@ final class BatchApiJob {
    */
   private Iterator<Map.Entry<String, LlmRequest<Object>>> requests(
       Extraction extraction, String instructions, ExternalSort lines) {
-    ExternalSort.Sorted wanted = lines.sorted();
-    InputFile reader = InputFile.open(options.in);
+    WantedRecords wanted = new WantedRecords(lines, options.in, options.idField, options.textField);
     return new Iterator<>() {
-      private Map.@Nullable Entry<String, LlmRequest<Object>> next;
-      private long head = wanted.hasNext() ? Long.parseLong(wanted.next()) : Long.MAX_VALUE;
-
       @Override
       public boolean hasNext() {
-        while (next == null && head != Long.MAX_VALUE) {
-          InputFile.Line line = reader.next();
-          if (line == null) {
-            break;
-          }
-          if (line.number() < head) {
-            continue;
-          }
-          head = wanted.hasNext() ? Long.parseLong(wanted.next()) : Long.MAX_VALUE;
-          String content = line.text();
-          if (content == null) {
-            continue;
-          }
-          InputRecord record =
-              InputRecord.parse(line.number(), content, options.idField, options.textField);
-          String text = record.text();
-          if (text != null) {
-            next =
-                new AbstractMap.SimpleImmutableEntry<>(
-                    InputRecord.key(record.id(), line.number(), false),
-                    request(extraction, instructions, text));
-          }
+        if (wanted.hasNext()) {
+          return true;
         }
-        if (next == null) {
-          reader.close();
-          wanted.close();
-        }
-        return next != null;
+        wanted.close();
+        return false;
       }
 
       @Override
       public Map.Entry<String, LlmRequest<Object>> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Map.Entry<String, LlmRequest<Object>> e = java.util.Objects.requireNonNull(next);
-        next = null;
-        return e;
+        InputRecord record = wanted.next();
+        return new AbstractMap.SimpleImmutableEntry<>(
+            InputRecord.key(record.id(), record.line(), false),
+            request(extraction, instructions, java.util.Objects.requireNonNull(record.text())));
       }
     };
   }
