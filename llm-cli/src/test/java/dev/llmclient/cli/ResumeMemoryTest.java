@@ -2,16 +2,12 @@ package dev.llmclient.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmclient.testkit.simulator.LlmSimulator;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,38 +64,17 @@ class ResumeMemoryTest {
           .isEqualTo(MISSING + errors);
     }
 
-    BitSet seen = new BitSet(RECORDS + 1);
-    long lines = 0;
-    try (BufferedReader r = Files.newBufferedReader(out, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        JsonNode node = Json.mapper().readTree(line);
-        int n = node.get("line").asInt();
-        assertThat(seen.get(n)).as("line %d written once", n).isFalse();
-        seen.set(n);
-        assertThat(node.has("result")).as(line).isTrue();
-        assertThat(node.get("id").asText()).isEqualTo(String.format("rec-%07d", n));
-        lines++;
-      }
-    }
-    assertThat(lines).isEqualTo(RECORDS);
-    assertThat(seen.cardinality()).isEqualTo(RECORDS);
-    try (var files = Files.list(dir)) {
-      assertThat(files.map(f -> f.getFileName().toString()))
-          .as("no temporary sort file left")
-          .containsExactlyInAnyOrder("in.jsonl", "out.jsonl", "stderr.txt");
-    }
+    SmallHeapRuns.assertOneResultPerRecord(dir, out, RECORDS, "no temporary sort file left");
   }
 
   /** Runs {@code llm batch --resume} in a JVM of its own with the small heap; returns stderr. */
   private String resume(Path in, Path out, LlmSimulator sim) throws Exception {
-    List<String> command =
+    return SmallHeapRuns.run(
+        dir,
+        sim,
+        HEAP,
+        "the resume",
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            HEAP,
-            "-cp",
-            System.getProperty("java.class.path"),
-            LlmCommand.class.getName(),
             "batch",
             "--provider",
             "openai",
@@ -107,20 +82,6 @@ class ResumeMemoryTest {
             in.toString(),
             "--out",
             out.toString(),
-            "--resume");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("OPENAI_") || k.startsWith("AZURE_"));
-    pb.environment().remove("LLM_PROVIDER");
-    pb.environment().remove("JAVA_TOOL_OPTIONS");
-    pb.environment().put("OPENAI_BASE_URL", sim.openAiBaseUri().toString());
-    pb.environment().put("OPENAI_API_KEY", "k");
-    pb.environment().put("MODEL_NAME", "gpt-4o-mini");
-    Path log = dir.resolve("stderr.txt");
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    Process p = pb.start();
-    assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("the resume ends within 240 s").isTrue();
-    String stderr = Files.readString(log);
-    assertThat(p.exitValue()).as(stderr).isZero();
-    return stderr;
+            "--resume"));
   }
 }
