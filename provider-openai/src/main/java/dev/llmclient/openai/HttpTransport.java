@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -48,6 +49,7 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.FormattedHeader;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
@@ -99,7 +101,7 @@ final class HttpTransport implements AutoCloseable {
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
   /** Request headers whose values are shown in httpclient5's header log; all others are masked. */
-  private static final Set<String> PLAIN_HEADERS = Set.of("accept", "content-type", "user-agent");
+  private static final List<String> PLAIN_HEADERS = List.of("accept", "content-type", "user-agent");
 
   /** httpclient5's loggers that would print an HTTP/2 request header's value. */
   private static final List<Logger> H2_SECRET_LOGS =
@@ -235,10 +237,7 @@ final class HttpTransport implements AutoCloseable {
    * @return the complete response, or exceptionally with the transport's exception
    */
   CompletableFuture<Response> post(URI uri, Map<String, String> headers, byte[] body) {
-    return execute(
-        request(
-            "POST", uri, headers, AsyncEntityProducers.create(body, ContentType.APPLICATION_JSON)),
-        settings.callTimeout());
+    return execute(request("POST", uri, headers, new JsonBody(body)), settings.callTimeout());
   }
 
   /**
@@ -275,8 +274,8 @@ final class HttpTransport implements AutoCloseable {
     }
     CompletableFuture<Response> result = new CompletableFuture<>();
     inFlight.add(result);
-    result.whenComplete((r, t) -> inFlight.remove(result));
     if (closed) { // close() may already have taken its snapshot of inFlight
+      inFlight.remove(result);
       result.completeExceptionally(new ConnectionClosedException("the client is closed"));
       return result;
     }
@@ -316,8 +315,10 @@ final class HttpTransport implements AutoCloseable {
     if (callTimeout != null) {
       result.orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
+    // one callback for every end: cancelled, timed out, closed, or answered
     result.whenComplete(
         (r, t) -> {
+          inFlight.remove(result);
           if (t instanceof TimeoutException || t instanceof CancellationException) {
             exchange.cancel(true);
           }
@@ -444,10 +445,17 @@ final class HttpTransport implements AutoCloseable {
     headers.forEach(
         (name, value) ->
             builder.addHeader(
-                PLAIN_HEADERS.contains(name.toLowerCase(Locale.ROOT))
-                    ? new BasicHeader(name, value)
-                    : new MaskedHeader(name, value)));
+                isPlain(name) ? new BasicHeader(name, value) : new MaskedHeader(name, value)));
     return builder.build();
+  }
+
+  private static boolean isPlain(String headerName) {
+    for (String plain : PLAIN_HEADERS) {
+      if (plain.equalsIgnoreCase(headerName)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -645,6 +653,74 @@ final class HttpTransport implements AutoCloseable {
   }
 
   /**
+   * A JSON request body in one array. httpclient5's own byte-array producer builds its content type
+   * string on every request; this one's is a constant.
+   */
+  static final class JsonBody implements AsyncEntityProducer {
+    private static final String CONTENT_TYPE = ContentType.APPLICATION_JSON.toString();
+
+    private final ByteBuffer body;
+
+    JsonBody(byte[] body) {
+      this.body = ByteBuffer.wrap(body);
+    }
+
+    @Override
+    public boolean isRepeatable() {
+      return true;
+    }
+
+    @Override
+    public String getContentType() {
+      return CONTENT_TYPE;
+    }
+
+    @Override
+    public long getContentLength() {
+      return body.capacity();
+    }
+
+    @Override
+    public @Nullable String getContentEncoding() {
+      return null;
+    }
+
+    @Override
+    public boolean isChunked() {
+      return false;
+    }
+
+    @Override
+    public Set<String> getTrailerNames() {
+      return Set.of();
+    }
+
+    @Override
+    public int available() {
+      return body.remaining();
+    }
+
+    @Override
+    public void produce(DataStreamChannel channel) throws IOException {
+      if (body.hasRemaining()) {
+        channel.write(body);
+      }
+      if (!body.hasRemaining()) {
+        channel.endStream();
+      }
+    }
+
+    @Override
+    public void failed(Exception cause) {}
+
+    /** Called before a repeat of the request, too: the body is sent again from its start. */
+    @Override
+    public void releaseResources() {
+      body.clear();
+    }
+  }
+
+  /**
    * A request header whose value httpclient5 sends but never prints: its header log shows {@code
    * name: ****}.
    */
@@ -698,6 +774,57 @@ final class HttpTransport implements AutoCloseable {
         }
       }
       return new Head(Collections.unmodifiableMap(byName), bytes);
+    }
+  }
+
+  /**
+   * A response's headers by lower-case name, first value, looked up in httpclient5's headers only
+   * when asked: a call reads a few of the headers a server sends, and httpclient5 builds a value's
+   * string when it is first read. Iterating (the call log) copies them once.
+   */
+  static final class LazyHeaders extends AbstractMap<String, String> {
+    private final Header[] all;
+    private volatile @Nullable Map<String, String> copy;
+
+    LazyHeaders(Header[] all) {
+      this.all = all;
+    }
+
+    @Override
+    public @Nullable String get(@Nullable Object name) {
+      if (name instanceof String wanted) {
+        for (Header h : all) {
+          if (h.getName().equalsIgnoreCase(wanted)) {
+            String value = h.getValue();
+            if (value != null) {
+              return value;
+            }
+          }
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public boolean containsKey(@Nullable Object name) {
+      return get(name) != null;
+    }
+
+    @Override
+    public Set<Entry<String, String>> entrySet() {
+      Map<String, String> c = copy;
+      if (c == null) {
+        Map<String, String> byName = new HashMap<>(all.length * 2);
+        for (Header h : all) {
+          String value = h.getValue();
+          if (value != null) {
+            byName.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), value);
+          }
+        }
+        c = Collections.unmodifiableMap(byName);
+        copy = c;
+      }
+      return c.entrySet();
     }
   }
 
@@ -779,9 +906,23 @@ final class HttpTransport implements AutoCloseable {
      * client's HTTP/1.1 settings.
      */
     private void readHeaders(HttpResponse response) {
-      Head head = Head.of(response);
-      headerBytes = head.bytes();
-      headers = head.headers();
+      Header[] all = response.getHeaders();
+      String reason = response.getReasonPhrase();
+      long bytes = 15 + (reason == null ? 0 : reason.length()) + 2;
+      for (Header h : all) {
+        bytes += lineLength(h) + 2;
+      }
+      headerBytes = bytes;
+      headers = new LazyHeaders(all);
+    }
+
+    /** A header line's length without building its value when httpclient5 kept the raw line. */
+    private static int lineLength(Header h) {
+      if (h instanceof FormattedHeader raw) {
+        return raw.getBuffer().length();
+      }
+      String value = h.getValue();
+      return h.getName().length() + 2 + (value == null ? 0 : value.length());
     }
 
     @Override

@@ -25,10 +25,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -167,12 +165,8 @@ public final class OpenAiWireClient implements AutoCloseable {
               null,
               e));
     }
-    AtomicReference<CompletableFuture<?>> posted = new AtomicReference<>();
-    return cancelsExchange(
-        exchange(uri, target, request.headers(), body, posted)
-            .thenApply(
-                response -> mapped(() -> chatCompletion(errors, response, target), response)),
-        posted);
+    return exchange(
+        uri, target, request.headers(), body, response -> chatCompletion(errors, response, target));
   }
 
   /**
@@ -258,13 +252,9 @@ public final class OpenAiWireClient implements AutoCloseable {
               null,
               e));
     }
-    AtomicReference<CompletableFuture<?>> posted = new AtomicReference<>();
-    return cancelsExchange(
-        exchange(uri, target, request.headers(), body, posted)
-            .thenApply(
-                response ->
-                    mapped(() -> embeddings(response, request.inputs().size(), target), response)),
-        posted);
+    int expected = request.inputs().size();
+    return exchange(
+        uri, target, request.headers(), body, response -> embeddings(response, expected, target));
   }
 
   /**
@@ -346,12 +336,18 @@ public final class OpenAiWireClient implements AutoCloseable {
     return "OpenAiWireClient[provider=" + providerId + ", routes=" + routes + "]";
   }
 
-  private CompletableFuture<HttpTransport.Response> exchange(
+  /**
+   * Makes one exchange and reads its 2xx answer with {@code read}, in one callback on the thread
+   * that completes the HTTP exchange, so the caller's future is completed once, with the answer or
+   * an {@link LlmException}. Cancelling that future cancels the HTTP exchange, so its pooled
+   * connection is freed instead of waiting for the response timeout.
+   */
+  private <T> CompletableFuture<T> exchange(
       URI uri,
       CallTarget target,
       Map<String, String> requestHeaders,
       byte[] body,
-      AtomicReference<CompletableFuture<?>> posted) {
+      Function<HttpTransport.Response, T> read) {
     if (closed.get()) {
       return CompletableFuture.failedFuture(
           new dev.llmclient.api.LlmConnectionException(
@@ -363,108 +359,152 @@ public final class OpenAiWireClient implements AutoCloseable {
     } catch (RuntimeException e) {
       auth = CompletableFuture.failedFuture(e);
     }
-    return auth.thenCompose(
-            authHeaders -> {
-              Map<String, String> headers = new LinkedHashMap<>(staticHeaders);
-              headers.put("Accept", "application/json");
-              headers.putAll(requestHeaders);
-              headers.putAll(authHeaders);
-              long start = System.nanoTime();
-              CompletableFuture<HttpTransport.Response> post = transport.post(uri, headers, body);
-              posted.set(post);
-              return post.handle(
-                  (response, failure) -> {
-                    long millis = (System.nanoTime() - start) / 1_000_000;
-                    // the log's arguments (redacted URL, header excerpts) cost more than the
-                    // rest of a small answer's handling: build them only for a log that is on
-                    boolean logged = callLogOn();
-                    if (failure != null) {
-                      LlmException e = errors.fromTransport(failure, target, transport.settings());
-                      if (logged) {
-                        callLog(
-                            "{} {} failed after {} ms: {}, url={}",
-                            target.method(),
-                            target.route(),
-                            millis,
-                            e.getClass().getSimpleName(),
-                            redactor.redact(uri.toString()));
-                      }
-                      throw e;
-                    }
-                    if (logged) {
-                      callLog(
-                          "{} {} -> {} in {} ms, url={}, request-id={}, headers={}",
-                          target.method(),
-                          target.route(),
-                          response.status(),
-                          millis,
-                          redactor.redact(uri.toString()),
-                          OpenAiErrorMapper.requestId(response::header),
-                          loggable(response.headers(), redactor));
-                    }
-                    if (callLog == HttpTransportSettings.CallLog.DEBUG) {
-                      LOG.info(
-                          "{} {} request body: {}",
-                          target.method(),
-                          target.route(),
-                          loggableBody(body));
-                      LOG.info(
-                          "{} {} response body: {}",
-                          target.method(),
-                          target.route(),
-                          loggableBody(response.body()));
-                    }
-                    if (response.status() < 200 || response.status() > 299) {
-                      throw errors.fromResponse(
-                          response.status(),
-                          response::header,
-                          response.body(),
-                          response.complete(),
-                          target);
-                    }
-                    return response;
-                  });
-            })
-        .exceptionallyCompose(
-            t -> {
-              Throwable cause =
-                  t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-              if (cause instanceof LlmException) {
-                return CompletableFuture.failedFuture(cause);
-              }
-              return CompletableFuture.failedFuture(
-                  errors.fromTransport(cause, target, transport.settings()));
-            });
-  }
-
-  /**
-   * Cancelling the caller's future (a deadline, a closed client) also cancels the HTTP exchange, so
-   * its pooled connection is freed instead of waiting for the response timeout.
-   */
-  private static <T> CompletableFuture<T> cancelsExchange(
-      CompletableFuture<T> result, AtomicReference<CompletableFuture<?>> posted) {
-    result.whenComplete(
-        (r, t) -> {
-          CompletableFuture<?> post = posted.get();
-          if (t instanceof CancellationException && post != null) {
-            post.cancel(true);
+    Exchange<T> result = new Exchange<>();
+    // runs at once on this thread when the headers are at hand (a key), else when they arrive
+    auth.whenComplete(
+        (authHeaders, failure) -> {
+          if (failure != null) {
+            result.completeExceptionally(
+                errors.fromTransport(failure, target, transport.settings()));
+          } else {
+            send(result, uri, target, requestHeaders, authHeaders, body, read);
           }
         });
     return result;
   }
 
-  /** Reading a 2xx body never escapes as anything but an {@link LlmException}. */
-  private <T> T mapped(java.util.function.Supplier<T> read, HttpTransport.Response response) {
+  private <T> void send(
+      Exchange<T> result,
+      URI uri,
+      CallTarget target,
+      Map<String, String> requestHeaders,
+      Map<String, String> authHeaders,
+      byte[] body,
+      Function<HttpTransport.Response, T> read) {
+    CompletableFuture<HttpTransport.Response> post;
+    long start = System.nanoTime();
     try {
-      return read.get();
-    } catch (LlmException e) {
+      int count = staticHeaders.size() + 1 + requestHeaders.size() + authHeaders.size();
+      Map<String, String> headers = new LinkedHashMap<>(count * 4 / 3 + 1); // never resized
+      headers.putAll(staticHeaders);
+      headers.put("Accept", "application/json");
+      headers.putAll(requestHeaders);
+      headers.putAll(authHeaders);
+      post = transport.post(uri, headers, body);
+    } catch (RuntimeException | Error e) {
+      result.completeExceptionally(errors.fromTransport(e, target, transport.settings()));
+      return;
+    }
+    result.sent(post);
+    post.whenComplete(
+        (response, failure) -> {
+          HttpTransport.Response ok;
+          try {
+            ok = checked(uri, target, body, start, response, failure);
+          } catch (RuntimeException | Error e) {
+            result.completeExceptionally(errors.fromTransport(e, target, transport.settings()));
+            return;
+          }
+          T answer;
+          try {
+            answer = read.apply(ok);
+          } catch (LlmException | Error e) {
+            result.completeExceptionally(e);
+            return;
+          } catch (RuntimeException e) {
+            // reading a 2xx body never escapes as anything but an LlmException
+            result.completeExceptionally(
+                errors.invalidBody(
+                    errors.context(ok.status(), ok::header),
+                    "Unreadable response body",
+                    ok.body(),
+                    e));
+            return;
+          }
+          result.complete(answer);
+        });
+  }
+
+  /**
+   * Logs the exchange (when a log is on) and returns a 2xx response; throws the {@link
+   * LlmException} of a failed exchange or of any other status.
+   */
+  private HttpTransport.Response checked(
+      URI uri,
+      CallTarget target,
+      byte[] body,
+      long start,
+      HttpTransport.@Nullable Response response,
+      @Nullable Throwable failure) {
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    // the log's arguments (redacted URL, header excerpts) cost more than the
+    // rest of a small answer's handling: build them only for a log that is on
+    boolean logged = callLogOn();
+    if (failure != null) {
+      LlmException e = errors.fromTransport(failure, target, transport.settings());
+      if (logged) {
+        callLog(
+            "{} {} failed after {} ms: {}, url={}",
+            target.method(),
+            target.route(),
+            millis,
+            e.getClass().getSimpleName(),
+            redactor.redact(uri.toString()));
+      }
       throw e;
-    } catch (RuntimeException e) {
-      throw errors.invalidBody(
-          errors.context(response.status(), response::header),
-          "Unreadable response body",
-          response.body(),
-          e);
+    }
+    HttpTransport.Response r = Objects.requireNonNull(response);
+    if (logged) {
+      callLog(
+          "{} {} -> {} in {} ms, url={}, request-id={}, headers={}",
+          target.method(),
+          target.route(),
+          r.status(),
+          millis,
+          redactor.redact(uri.toString()),
+          OpenAiErrorMapper.requestId(r::header),
+          loggable(r.headers(), redactor));
+    }
+    if (callLog == HttpTransportSettings.CallLog.DEBUG) {
+      LOG.info("{} {} request body: {}", target.method(), target.route(), loggableBody(body));
+      LOG.info("{} {} response body: {}", target.method(), target.route(), loggableBody(r.body()));
+    }
+    if (r.status() < 200 || r.status() > 299) {
+      throw errors.fromResponse(r.status(), r::header, r.body(), r.complete(), target);
+    }
+    return r;
+  }
+
+  /** The caller's future of one exchange: cancelling it also cancels the HTTP exchange. */
+  private static final class Exchange<T> extends CompletableFuture<T> {
+    private volatile @Nullable CompletableFuture<?> post;
+
+    void sent(CompletableFuture<?> post) {
+      this.post = post;
+      if (isCancelled()) {
+        post.cancel(true); // cancelled while it was being sent
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      cancelPost(cancelled);
+      return cancelled;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+      boolean completed = super.completeExceptionally(ex);
+      cancelPost(completed && ex instanceof CancellationException);
+      return completed;
+    }
+
+    private void cancelPost(boolean cancelled) {
+      CompletableFuture<?> p = post;
+      if (cancelled && p != null) {
+        p.cancel(true);
+      }
     }
   }
 

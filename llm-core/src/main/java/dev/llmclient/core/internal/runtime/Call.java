@@ -59,7 +59,7 @@ public abstract class Call<R, P, X> {
   private final AtomicBoolean done = new AtomicBoolean();
   private final AtomicInteger attempts = new AtomicInteger();
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
-  private final Set<ScheduledFuture<?>> retryTimers = ConcurrentHashMap.newKeySet();
+  private volatile @Nullable Set<ScheduledFuture<?>> retryTimers; // made at the first retry
   private final Instant deadline;
   private final @Nullable String promptName;
   private final String model;
@@ -272,7 +272,8 @@ public abstract class Call<R, P, X> {
    */
   protected final void exchange(P part) {
     attempts.incrementAndGet();
-    SafeSpan attempt = span.child(attemptSpanName(), SpanKind.CLIENT);
+    // tracing off: no span name is built for a span that is not made
+    SafeSpan attempt = span.isNoop() ? span : span.child(attemptSpanName(), SpanKind.CLIENT);
     CompletableFuture<X> future;
     try {
       future = send(part, attempt);
@@ -361,13 +362,27 @@ public abstract class Call<R, P, X> {
     try {
       ScheduledFuture<?> timer =
           runtime.scheduler().schedule(task, TransportRetries.nanos(wait), TimeUnit.NANOSECONDS);
-      retryTimers.add(timer);
+      retryTimers().add(timer);
       if (done.get()) {
         timer.cancel(false);
       }
     } catch (RejectedExecutionException e) {
       fail(runtime.closedException());
     }
+  }
+
+  private Set<ScheduledFuture<?>> retryTimers() {
+    Set<ScheduledFuture<?>> timers = retryTimers;
+    if (timers == null) {
+      synchronized (this) {
+        timers = retryTimers;
+        if (timers == null) {
+          timers = ConcurrentHashMap.newKeySet();
+          retryTimers = timers;
+        }
+      }
+    }
+    return timers;
   }
 
   /**
@@ -561,8 +576,11 @@ public abstract class Call<R, P, X> {
     if (watched) {
       runtime.deadlines().unwatch(this);
     }
-    for (ScheduledFuture<?> retry : retryTimers) {
-      retry.cancel(false);
+    Set<ScheduledFuture<?>> timers = retryTimers;
+    if (timers != null) {
+      for (ScheduledFuture<?> retry : timers) {
+        retry.cancel(false);
+      }
     }
     runtime.unregister(this);
     // before the future completes, so that a caller who sends the next call from its callback
