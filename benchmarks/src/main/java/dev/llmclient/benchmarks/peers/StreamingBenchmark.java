@@ -87,7 +87,7 @@ public class StreamingBenchmark {
 
   /** How many text deltas the server streams: the usual answer, and four times as many. */
   @Param({"64", "256"})
-  public int deltas;
+  public int deltas = CannedServer.SSE_TEXT_EVENTS;
 
   private final ObjectMapper mapper = new ObjectMapper();
   private CannedServer.Handle server;
