@@ -72,7 +72,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Allocation per event ({@code -prof gc}, {@code gc.alloc.rate.norm}) divides the same two ways.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar 'StreamingBenchmark.(floor|llmclient)'
- * -f 1 -wi 5 -w 2s -i 5 -r 2s -prof gc} (add {@code -p deltas=64} for the first-event rows alone).
+ * -f 1 -wi 5 -w 2s -i 5 -r 2s -prof gc}; {@code -p deltas=64} runs only the usual length (enough
+ * for the first-event rows, which stop after two chunks).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
