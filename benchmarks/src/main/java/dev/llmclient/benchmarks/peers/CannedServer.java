@@ -39,12 +39,12 @@ import org.jspecify.annotations.Nullable;
  * any path, the request body read and discarded, and the same canned chat completion (or, for a
  * path containing {@code embeddings}, the same embedding list) sent back at once or after a fixed
  * delay. In {@code sse} mode every chat answer is instead a stream of {@link #SSE_TEXT_EVENTS} text
- * deltas (N in {@code sse:N} mode, each of the same shape), a finish chunk, a usage chunk and {@code [DONE]}, as the services send with {@code
- * stream_options.include_usage}. In {@code tool} mode a chat request answers with a call of the
- * {@link #TOOL_NAME} tool, unless it carries a tool result ({@code tool_call_id}), which gets the
- * final text {@link #TOOL_ANSWER}: one tool-call round trip. It runs in its own JVM (see {@link
- * #spawn}) so that its work and allocation stay out of the benchmark JVM's {@code -prof gc}
- * figures.
+ * deltas (N in {@code sse:N} mode, each of the same shape), a finish chunk, a usage chunk and
+ * {@code [DONE]}, as the services send with {@code stream_options.include_usage}. In {@code tool}
+ * mode a chat request answers with a call of the {@link #TOOL_NAME} tool, unless it carries a tool
+ * result ({@code tool_call_id}), which gets the final text {@link #TOOL_ANSWER}: one tool-call
+ * round trip. It runs in its own JVM (see {@link #spawn}) so that its work and allocation stay out
+ * of the benchmark JVM's {@code -prof gc} figures.
  */
 public final class CannedServer {
 
@@ -96,8 +96,8 @@ public final class CannedServer {
   public static final int SSE_TEXT_EVENTS = 64;
 
   /**
-   * A streamed answer: a role chunk, the text deltas (all of the same shape), a finish chunk,
-   * usage and [DONE]; {@code deltas + 3} events in all.
+   * A streamed answer: a role chunk, the text deltas (all of the same shape), a finish chunk, usage
+   * and [DONE]; {@code deltas + 3} events in all.
    *
    * @param deltas how many text deltas
    * @return the SSE body

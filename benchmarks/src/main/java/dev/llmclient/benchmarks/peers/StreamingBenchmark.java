@@ -53,11 +53,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One streamed text answer of {@link #deltas} text deltas (plus role, finish and usage chunks:
- * {@code deltas + 3} events) from the canned server in {@code sse:N} mode: a raw floor
- * (httpclient5 classic, the SSE lines read and each {@code data:} event parsed into a Jackson
- * tree), llmclient's {@code stream}, openai-java's {@code createStreaming} and LangChain4j's
- * streaming chat model. The {@code *FirstEvent} rows stop at the first text delta and abort: time
- * to first event.
+ * {@code deltas + 3} events) from the canned server in {@code sse:N} mode: a raw floor (httpclient5
+ * classic, the SSE lines read and each {@code data:} event parsed into a Jackson tree), llmclient's
+ * {@code stream}, openai-java's {@code createStreaming} and LangChain4j's streaming chat model. The
+ * {@code *FirstEvent} rows stop at the first text delta and abort: time to first event.
  *
  * <p>The {@code *Whole} rows read the whole stream, which gives the cost per event in two ways:
  *
