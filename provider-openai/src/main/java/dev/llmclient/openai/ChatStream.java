@@ -91,7 +91,6 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
   private boolean done;
   private int events;
   private long contentChars;
-  private boolean contentHandedOn;
 
   private final AtomicInteger wip = new AtomicInteger();
 
@@ -371,29 +370,12 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
             rateLimit,
             body.logprobs());
     boolean contentFiltered = "content_filter".equals(body.finishReason());
-    boolean gone;
     synchronized (this) {
-      gone = cancelled;
-      if (!gone) {
-        queue.add(chunk);
-      }
-    }
-    if (gone) {
-      throw new StreamCancelledException(); // stop parsing the rest of the read for no one
+      queue.add(chunk);
     }
     if (contentFiltered) {
       JsonNode results = body.contentFilterResults();
       throw new StreamFailure(errors.completionFiltered(context(), results));
-    }
-    if (!contentHandedOn) {
-      // One socket read holds dozens of chunks (about 40 µs of parsing for 8 KB). Until the first
-      // chunk with content is handed on, each chunk goes on as soon as it is read, since the
-      // caller is waiting for it; after that, a read's chunks go on together when it is parsed.
-      contentHandedOn =
-          (body.content() != null && !body.content().isEmpty())
-              || (body.refusal() != null && !body.refusal().isEmpty())
-              || !body.toolCalls().isEmpty();
-      drain();
     }
   }
 
