@@ -39,12 +39,12 @@ import org.jspecify.annotations.Nullable;
  * any path, the request body read and discarded, and the same canned chat completion (or, for a
  * path containing {@code embeddings}, the same embedding list) sent back at once or after a fixed
  * delay. In {@code sse} mode every chat answer is instead a stream of {@link #SSE_TEXT_EVENTS} text
- * deltas, a finish chunk, a usage chunk and {@code [DONE]}, as the services send with {@code
- * stream_options.include_usage}. In {@code tool} mode a chat request answers with a call of the
- * {@link #TOOL_NAME} tool, unless it carries a tool result ({@code tool_call_id}), which gets the
- * final text {@link #TOOL_ANSWER}: one tool-call round trip. It runs in its own JVM (see {@link
- * #spawn}) so that its work and allocation stay out of the benchmark JVM's {@code -prof gc}
- * figures.
+ * deltas (N in {@code sse:N} mode, each of the same shape), a finish chunk, a usage chunk and
+ * {@code [DONE]}, as the services send with {@code stream_options.include_usage}. In {@code tool}
+ * mode a chat request answers with a call of the {@link #TOOL_NAME} tool, unless it carries a tool
+ * result ({@code tool_call_id}), which gets the final text {@link #TOOL_ANSWER}: one tool-call
+ * round trip. It runs in its own JVM (see {@link #spawn}) so that its work and allocation stay out
+ * of the benchmark JVM's {@code -prof gc} figures.
  */
 public final class CannedServer {
 
@@ -95,18 +95,24 @@ public final class CannedServer {
   /** The number of text deltas in a streamed answer. */
   public static final int SSE_TEXT_EVENTS = 64;
 
-  /** The streamed answer: a role chunk, the text deltas, a finish chunk, usage and [DONE]. */
-  static String sseReply() {
+  /**
+   * A streamed answer: a role chunk, the text deltas (all of the same shape), a finish chunk, usage
+   * and [DONE]; {@code deltas + 3} events in all.
+   *
+   * @param deltas how many text deltas
+   * @return the SSE body
+   */
+  static String sseReply(int deltas) {
     String head =
         "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\","
             + "\"created\":1764201600,\"model\":\"gpt-4o-mini-2024-07-18\","
             + "\"system_fingerprint\":\"fp_bench\",\"choices\":[";
-    StringBuilder b = new StringBuilder(16_384);
+    StringBuilder b = new StringBuilder(256 * (deltas + 4));
     b.append(head)
         .append(
             "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
                 + "\"logprobs\":null,\"finish_reason\":null}]}\n\n");
-    for (int i = 0; i < SSE_TEXT_EVENTS; i++) {
+    for (int i = 0; i < deltas; i++) {
       b.append(head)
           .append("{\"index\":0,\"delta\":{\"content\":\"word")
           .append(i)
@@ -117,9 +123,9 @@ public final class CannedServer {
     b.append(head)
         .append(
             "],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":"
-                + SSE_TEXT_EVENTS
+                + deltas
                 + ",\"total_tokens\":"
-                + (20 + SSE_TEXT_EVENTS)
+                + (20 + deltas)
                 + "}}\n\n");
     b.append("data: [DONE]\n\n");
     return b.toString();
@@ -135,16 +141,19 @@ public final class CannedServer {
    * Starts the server and prints {@code PORT <n>} on standard output; runs until killed.
    *
    * @param args the delay before each answer in milliseconds (default 0), then optionally {@code
-   *     sse} to stream every chat answer or {@code tool} for the tool-call round trip
+   *     sse} to stream every chat answer ({@code sse:N} for N text deltas instead of {@link
+   *     #SSE_TEXT_EVENTS}) or {@code tool} for the tool-call round trip
    * @throws Exception when the server cannot listen
    */
   public static void main(String[] args) throws Exception {
     long delayMs = args.length > 0 ? Long.parseLong(args[0]) : 0;
-    boolean sse = args.length > 1 && args[1].equals("sse");
-    boolean tool = args.length > 1 && args[1].equals("tool");
+    String mode = args.length > 1 ? args[1] : "json";
+    boolean sse = mode.equals("sse") || mode.startsWith("sse:");
+    boolean tool = mode.equals("tool");
+    int deltas = mode.startsWith("sse:") ? Integer.parseInt(mode.substring(4)) : SSE_TEXT_EVENTS;
     byte[] toolCall = TOOL_CALL_REPLY.getBytes(StandardCharsets.UTF_8);
     byte[] toolFinal = TOOL_FINAL_REPLY.getBytes(StandardCharsets.UTF_8);
-    byte[] chat = (sse ? sseReply() : CHAT_REPLY).getBytes(StandardCharsets.UTF_8);
+    byte[] chat = (sse ? sseReply(deltas) : CHAT_REPLY).getBytes(StandardCharsets.UTF_8);
     ContentType chatType =
         sse
             ? ContentType.create("text/event-stream", StandardCharsets.UTF_8)
@@ -279,7 +288,7 @@ public final class CannedServer {
    * Starts the server in a fresh JVM, answering chat calls as JSON or as a stream.
    *
    * @param delayMs the delay before each answer
-   * @param mode {@code json}, {@code sse} or {@code tool}
+   * @param mode {@code json}, {@code sse}, {@code sse:N} (N text deltas) or {@code tool}
    * @return the running server
    */
   public static Handle spawn(long delayMs, String mode) {

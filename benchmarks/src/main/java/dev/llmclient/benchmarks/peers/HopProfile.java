@@ -22,8 +22,9 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.llmclient.benchmarks.peers.HopProfile
- * floor-classic|floor|llmclient-openai|llmclient-async|stream-floor|stream [calls]}. The two {@code
- * stream} contenders read one whole streamed answer per call, as {@link StreamingBenchmark} does.
+ * floor-classic|floor|llmclient-openai|llmclient-async|stream-floor|stream [calls [deltas]]}. The
+ * two {@code stream} contenders read one whole streamed answer (of {@code deltas} text deltas, 64
+ * by default) per call, as {@link StreamingBenchmark} does.
  */
 public final class HopProfile {
 
@@ -32,7 +33,8 @@ public final class HopProfile {
   /**
    * Runs the profile.
    *
-   * @param args the contender and, optionally, the number of measured calls (default 20,000)
+   * @param args the contender and, optionally, the number of measured calls (default 20,000) and,
+   *     for the stream contenders, the number of text deltas per stream
    * @throws Exception if the server or a call fails
    */
   public static void main(String[] args) throws Exception {
@@ -40,6 +42,9 @@ public final class HopProfile {
     int calls = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     if (contender.startsWith("stream")) {
       StreamingBenchmark streams = new StreamingBenchmark();
+      if (args.length > 2) {
+        streams.deltas = Integer.parseInt(args[2]);
+      }
       streams.setUp();
       try {
         measure(

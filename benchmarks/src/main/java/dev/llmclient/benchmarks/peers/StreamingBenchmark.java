@@ -44,6 +44,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -51,16 +52,27 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One streamed text answer of {@link CannedServer#SSE_TEXT_EVENTS} deltas (plus finish and usage
- * chunks) from the canned server in {@code sse} mode: a raw floor (httpclient5 classic, the SSE
- * lines read and each {@code data:} event parsed into a Jackson tree), llmclient's {@code stream},
- * openai-java's {@code createStreaming} and LangChain4j's streaming chat model. The {@code *Whole}
- * rows read the whole stream: divide by the event count for the cost per event, and {@code -prof
- * gc} likewise for allocation per event. The {@code *FirstEvent} rows stop at the first text delta
- * and abort: time to first event.
+ * One streamed text answer of {@link #deltas} text deltas (plus role, finish and usage chunks:
+ * {@code deltas + 3} events) from the canned server in {@code sse:N} mode: a raw floor (httpclient5
+ * classic, the SSE lines read and each {@code data:} event parsed into a Jackson tree), llmclient's
+ * {@code stream}, openai-java's {@code createStreaming} and LangChain4j's streaming chat model. The
+ * {@code *FirstEvent} rows stop at the first text delta and abort: time to first event.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar StreamingBenchmark -f 1 -wi 3 -w 1s -i
- * 3 -r 2s -prof gc}.
+ * <p>The {@code *Whole} rows read the whole stream, which gives the cost per event in two ways:
+ *
+ * <ul>
+ *   <li><b>whole-stream</b>: {@code whole(64) / 67}, the per-stream exchange (connection lease,
+ *       request, response head, the hand-offs between threads) spread over the events;
+ *   <li><b>marginal</b>: {@code (whole(256) - whole(64)) / (259 - 67)}, what one more event costs
+ *       once the stream is open: the per-stream exchange cancels out, since both lengths have the
+ *       same chunk shape and the same request.
+ * </ul>
+ *
+ * Allocation per event ({@code -prof gc}, {@code gc.alloc.rate.norm}) divides the same two ways.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar 'StreamingBenchmark.(floor|llmclient)'
+ * -f 1 -wi 5 -w 2s -i 5 -r 2s -prof gc}; {@code -p deltas=64} runs only the usual length (enough
+ * for the first-event rows, which stop after two chunks).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -72,6 +84,10 @@ public class StreamingBenchmark {
 
   private static final String SYSTEM = "You are terse.";
   private static final String USER = "Count words.";
+
+  /** How many text deltas the server streams: the usual answer, and four times as many. */
+  @Param({"64", "256"})
+  public int deltas = CannedServer.SSE_TEXT_EVENTS;
 
   private final ObjectMapper mapper = new ObjectMapper();
   private CannedServer.Handle server;
@@ -88,7 +104,7 @@ public class StreamingBenchmark {
   /** Starts the canned server in SSE mode and builds every client. */
   @Setup(Level.Trial)
   public void setUp() {
-    server = CannedServer.spawn(0, "sse");
+    server = CannedServer.spawn(0, "sse:" + deltas);
     String base = server.baseUri();
     chatUri = URI.create(base + "/v1/chat/completions");
     raw =
