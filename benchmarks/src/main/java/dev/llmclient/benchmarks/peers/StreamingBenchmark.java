@@ -24,18 +24,29 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.io.CloseMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,10 +64,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One streamed text answer of {@link #deltas} text deltas (plus role, finish and usage chunks:
- * {@code deltas + 3} events) from the canned server in {@code sse:N} mode: a raw floor (httpclient5
- * classic, the SSE lines read and each {@code data:} event parsed into a Jackson tree), llmclient's
- * {@code stream}, openai-java's {@code createStreaming} and LangChain4j's streaming chat model. The
- * {@code *FirstEvent} rows stop at the first text delta and abort: time to first event.
+ * {@code deltas + 3} events) from the canned server in {@code sse:N} mode: two raw floors that read
+ * the SSE lines and parse each {@code data:} event into a Jackson tree (httpclient5's classic
+ * client on the caller's thread, and its async client, the transport llmclient is built on, on the
+ * I/O thread, so that the two show what the async transport's hand-offs cost by themselves),
+ * llmclient's {@code stream}, openai-java's {@code createStreaming} and LangChain4j's streaming
+ * chat model. The {@code *FirstEvent} rows stop at the first text delta and abort: time to first
+ * event.
  *
  * <p>The {@code *Whole} rows read the whole stream, which gives the cost per event in two ways:
  *
@@ -92,6 +106,7 @@ public class StreamingBenchmark {
   private final ObjectMapper mapper = new ObjectMapper();
   private CannedServer.Handle server;
   private CloseableHttpClient raw;
+  private CloseableHttpAsyncClient rawAsync;
   private URI chatUri;
   private byte[] floorBody;
   private LlmClient llm;
@@ -115,6 +130,15 @@ public class StreamingBenchmark {
                     .setMaxConnTotal(64)
                     .build())
             .build();
+    rawAsync =
+        HttpAsyncClients.custom()
+            .setConnectionManager(
+                PoolingAsyncClientConnectionManagerBuilder.create()
+                    .setMaxConnPerRoute(64)
+                    .setMaxConnTotal(64)
+                    .build())
+            .build();
+    rawAsync.start();
     floorBody =
         ("{\"model\":\""
                 + PeerClients.MODEL
@@ -153,6 +177,7 @@ public class StreamingBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     raw.close(CloseMode.GRACEFUL);
+    rawAsync.close(CloseMode.GRACEFUL);
     llm.close();
     openAi.close();
     server.close();
@@ -177,9 +202,7 @@ public class StreamingBenchmark {
                 if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
                   continue;
                 }
-                JsonNode chunk = mapper.readTree(line.substring(6));
-                JsonNode content = chunk.path("choices").path(0).path("delta").path("content");
-                if (content.isTextual() && !content.asText().isEmpty()) {
+                if (isText(mapper.readTree(line.substring(6)))) {
                   texts++;
                   if (firstOnly) {
                     post.abort();
@@ -196,6 +219,105 @@ public class StreamingBenchmark {
       }
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Whether a chunk carries a non-empty text delta, as every floor decides it. */
+  private static boolean isText(JsonNode chunk) {
+    JsonNode content = chunk.path("choices").path(0).path("delta").path("content");
+    return content.isTextual() && !content.asText().isEmpty();
+  }
+
+  /**
+   * The async floor's reader: splits the body into lines as the I/O thread receives it and parses
+   * each {@code data:} event into a Jackson tree there; {@code first} completes at the first text
+   * event.
+   */
+  private final class SseLines extends AbstractBinResponseConsumer<Integer> {
+    final CompletableFuture<Integer> first = new CompletableFuture<>();
+    private byte[] line = new byte[512];
+    private int length;
+    private int texts;
+
+    @Override
+    protected void start(HttpResponse response, ContentType contentType) {}
+
+    @Override
+    protected int capacityIncrement() {
+      return Integer.MAX_VALUE;
+    }
+
+    @Override
+    protected void data(ByteBuffer src, boolean endOfStream) throws IOException {
+      while (src.hasRemaining()) {
+        byte b = src.get();
+        if (b != '\n') {
+          if (length == line.length) {
+            line = Arrays.copyOf(line, length * 2);
+          }
+          line[length++] = b;
+          continue;
+        }
+        if (length > 6 && line[0] == 'd' && line[5] == ' ' && line[6] != '[') {
+          if (isText(mapper.readTree(line, 6, length - 6)) && ++texts == 1) {
+            first.complete(1);
+          }
+        }
+        length = 0;
+      }
+    }
+
+    @Override
+    protected Integer buildResult() {
+      return texts;
+    }
+
+    @Override
+    public void releaseResources() {}
+  }
+
+  /** The async floor: the same reading on httpclient5's async client; stops early if asked. */
+  private int floorAsync(boolean firstOnly) {
+    AsyncRequestProducer post =
+        AsyncRequestBuilder.post(chatUri)
+            .addHeader("Authorization", "Bearer " + PeerClients.KEY)
+            .setEntity(floorBody, ContentType.APPLICATION_JSON)
+            .build();
+    SseLines lines = new SseLines();
+    Future<Integer> exchange = rawAsync.execute(post, lines, null);
+    try {
+      if (firstOnly) {
+        int first = lines.first.get();
+        exchange.cancel(true);
+        return first;
+      }
+      return exchange.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * The async floor (httpclient5's async client, the transport llmclient is built on): the whole
+   * stream.
+   *
+   * @return the number of text events
+   */
+  @Benchmark
+  public int floorAsyncWhole() {
+    return floorAsync(false);
+  }
+
+  /**
+   * The async floor: up to the first text event, then cancel the exchange.
+   *
+   * @return 1
+   */
+  @Benchmark
+  public int floorAsyncFirstEvent() {
+    return floorAsync(true);
   }
 
   /**
