@@ -139,8 +139,12 @@ final class BatchApiJob {
       BatchRunner runner = runner(connection.client(), backend);
       BatchApiState state = existing;
       if (state == null && pendingLines.size() > 0) {
-        List<BatchPart> parts =
-            runner.writeInputFiles(requests(extraction, instructions, pendingLines));
+        List<BatchPart> parts;
+        // Closed here, not when read to its end: the runner may stop early (a request it refuses).
+        try (WantedRecords wanted =
+            new WantedRecords(pendingLines, options.in, options.idField, options.textField)) {
+          parts = runner.writeInputFiles(requests(extraction, instructions, wanted));
+        }
         state =
             new BatchApiState(
                 provenance.inputSha256(), provenance.schemaSha256(), connection.embedded(), parts);
@@ -470,20 +474,15 @@ final class BatchApiJob {
   }
 
   /**
-   * The requests of the records to run ({@code lines}, their line numbers), read from the input one
-   * line at a time as the runner asks for them, so neither the texts nor the keys are held.
+   * The requests of the records to run, read from the input one line at a time as the runner asks
+   * for them, so neither the texts nor the keys are held; the caller closes {@code wanted}.
    */
   private Iterator<Map.Entry<String, LlmRequest<Object>>> requests(
-      Extraction extraction, String instructions, ExternalSort lines) {
-    WantedRecords wanted = new WantedRecords(lines, options.in, options.idField, options.textField);
+      Extraction extraction, String instructions, WantedRecords wanted) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
-        if (wanted.hasNext()) {
-          return true;
-        }
-        wanted.close();
-        return false;
+        return wanted.hasNext();
       }
 
       @Override
