@@ -70,7 +70,7 @@ final class BatchApiJob {
       BatchOutput.Provenance provenance =
           new BatchOutput.Provenance(input.sha256(), extraction.sha256(), connection.embedded());
       BatchApiState state = session.resumable(input.sha256(), extraction.sha256());
-      try (ResultFile.Plan kept = BatchOutput.prepare(options, provenance, err)) {
+      try (ResumePlan kept = BatchOutput.prepare(options, provenance, err)) {
         return collect(connection, backend, state, kept, extraction, instructions, provenance);
       }
     } finally {
@@ -88,7 +88,7 @@ final class BatchApiJob {
       Connection connection,
       BatchBackend backend,
       @Nullable BatchApiState existing,
-      ResultFile.Plan kept,
+      ResumePlan kept,
       Extraction extraction,
       String instructions,
       BatchOutput.Provenance provenance) {
@@ -358,13 +358,13 @@ final class BatchApiJob {
    * rejected as online mode rejects it (written at once), or a record to run (spilled).
    */
   private void scan(
-      ResultFile.Plan kept,
+      ResumePlan kept,
       BatchOutput.Provenance provenance,
       ResultFile results,
       ExternalSort pendingByKey,
       ExternalSort pendingLines,
       BatchApiReport report) {
-    ResultFile.Plan.Done done = kept.done();
+    ResumePlan.Done done = kept.done();
     try (DuplicateIds duplicates =
             DuplicateIds.scan(options.in, options.out, options.idField, options.textField);
         InputFile reader = InputFile.open(options.in)) {
