@@ -1,12 +1,9 @@
 package dev.llmclient.api;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,8 +28,6 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the type of the answer's {@link LlmResponse#value()}
  */
 public final class LlmRequest<T> {
-
-  private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   /** The most stop sequences the APIs accept. */
   public static final int MAX_STOP_SEQUENCES = 4;
@@ -791,100 +786,9 @@ public final class LlmRequest<T> {
      * @throws IllegalArgumentException naming the setting that is wrong and what is allowed
      */
     public LlmRequest<T> build() {
-      if (messages.isEmpty()) {
-        throw new IllegalArgumentException(
-            "LlmRequest needs at least one message; add one with messages(...) or addMessage(...)");
-      }
-      if (maxTokens != null && maxTokens <= 0) {
-        throw new IllegalArgumentException(
-            "maxTokens must be positive, got " + maxTokens + "; pass null to use the default");
-      }
-      if (temperature != null && (temperature.isNaN() || temperature < 0.0 || temperature > 2.0)) {
-        throw new IllegalArgumentException(
-            "temperature must be between 0.0 and 2.0, got " + temperature);
-      }
-      if (topP != null && (topP.isNaN() || topP <= 0.0 || topP > 1.0)) {
-        throw new IllegalArgumentException(
-            "topP must be greater than 0.0 and at most 1.0, got " + topP);
-      }
-      checkPenalty("presencePenalty", presencePenalty);
-      checkPenalty("frequencyPenalty", frequencyPenalty);
-      if (stop.size() > MAX_STOP_SEQUENCES) {
-        throw new IllegalArgumentException(
-            "stop takes at most " + MAX_STOP_SEQUENCES + " sequences, got " + stop.size());
-      }
-      if (stop.stream().anyMatch(String::isEmpty)) {
-        throw new IllegalArgumentException("stop sequences must not be empty");
-      }
-      if (topLogprobs != null && (topLogprobs < 0 || topLogprobs > 20)) {
-        throw new IllegalArgumentException(
-            "topLogprobs must be between 0 and 20, got " + topLogprobs);
-      }
-      checkNotBlank("model", model);
-      checkNotBlank("reasoningEffort", reasoningEffort);
-      checkNotBlank("verbosity", verbosity);
-      checkNotBlank("serviceTier", serviceTier);
-      checkNotBlank("user", user);
-      checkNotBlank("safetyIdentifier", safetyIdentifier);
-      if (topLogprobs != null && !logprobs) {
-        throw new IllegalArgumentException(
-            "topLogprobs needs logprobs(true); the service rejects top_logprobs without logprobs");
-      }
-      if (responseType != null && schemaJson != null) {
-        throw new IllegalArgumentException(
-            "set either responseType(...) or jsonSchema(...), not both: the schema of "
-                + responseType.getName()
-                + " would be ignored");
-      }
-      if (schemaName != null && !SCHEMA_NAME.matcher(schemaName).matches()) {
-        throw new IllegalArgumentException(
-            "jsonSchema name must be 1 to 64 letters, digits, '_' or '-', got '"
-                + schemaName
-                + "'");
-      }
-      if (schemaJson != null && !schemaJson.stripLeading().startsWith("{")) {
-        throw new IllegalArgumentException(
-            "jsonSchema must be a JSON object, starting with '{'; got text starting with '"
-                + schemaJson.strip().substring(0, Math.min(20, schemaJson.strip().length()))
-                + "'");
-      }
-      Set<String> names = new HashSet<>();
-      for (Tool t : tools) {
-        if (!names.add(t.name())) {
-          throw new IllegalArgumentException(
-              "two tools are named '" + t.name() + "'; tool names must be distinct");
-        }
-      }
-      if (tools.isEmpty()
-          && (toolChoice instanceof ToolChoice.Required
-              || toolChoice instanceof ToolChoice.Named)) {
-        throw new IllegalArgumentException(
-            "toolChoice " + toolChoice + " needs tools; add them with tools(...)");
-      }
-      if (toolChoice instanceof ToolChoice.Named n && !names.contains(n.toolName())) {
-        throw new IllegalArgumentException(
-            "toolChoice names '"
-                + n.toolName()
-                + "', which is not one of the request's tools "
-                + names.stream().sorted().toList());
-      }
-      if (tools.isEmpty() && parallelToolCalls != null) {
-        throw new IllegalArgumentException(
-            "parallelToolCalls needs tools; add them with tools(...) or leave it null");
-      }
-      return new LlmRequest<>(this);
-    }
-
-    private static void checkPenalty(String name, @Nullable Double value) {
-      if (value != null && (value.isNaN() || value < -2.0 || value > 2.0)) {
-        throw new IllegalArgumentException(name + " must be between -2.0 and 2.0, got " + value);
-      }
-    }
-
-    private static void checkNotBlank(String name, @Nullable String value) {
-      if (value != null && value.isBlank()) {
-        throw new IllegalArgumentException(name + " is blank; pass null to leave it unset");
-      }
+      LlmRequest<T> request = new LlmRequest<>(this);
+      RequestChecks.check(request);
+      return request;
     }
   }
 }

@@ -3,32 +3,23 @@ package dev.llmclient.cli;
 import dev.llmclient.api.EmptyResponseException;
 import dev.llmclient.api.InvalidResponseException;
 import dev.llmclient.api.LlmClient;
-import dev.llmclient.api.LlmConfigurationException;
 import dev.llmclient.api.LlmException;
 import dev.llmclient.api.LlmRequest;
 import dev.llmclient.api.LlmResponse;
 import dev.llmclient.api.Message;
-import dev.llmclient.api.Usage;
 import dev.llmclient.api.spi.BatchBackend;
-import dev.llmclient.api.spi.LlmProvider;
 import dev.llmclient.api.spi.ProviderSettings;
-import dev.llmclient.core.LlmClients;
 import dev.llmclient.core.TokenUsageTracker;
 import dev.llmclient.core.batch.BatchHandle;
-import dev.llmclient.core.batch.BatchPart;
 import dev.llmclient.core.batch.BatchRunner;
 import dev.llmclient.core.batch.BatchSummary;
-import dev.llmclient.testkit.simulator.LlmSimulator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
@@ -39,20 +30,16 @@ import org.jspecify.annotations.Nullable;
  * exactly as online; the run's state ({@link BatchApiState}) is kept next to the output, so a crash
  * or Ctrl-C leaves the batches running and {@code --resume} re-attaches. Answers are validated
  * against the schema and written in the online result-line format; records the service failed and
- * answers that fail validation are retried online unless {@code --no-online-retry}.
+ * answers that fail validation are retried online unless {@code --no-online-retry}. This class is
+ * the run over the records and their lines; the batches and their kept state are {@link
+ * BatchApiSession}'s.
  */
 final class BatchApiJob {
 
-  /** What the Batch APIs charge relative to online calls. */
-  static final double BATCH_PRICE_FACTOR = 0.5;
-
   private final BatchCommand options;
-  private final ProviderSettings settings;
-  private final List<String> providerSettingsSet;
   private final PrintWriter err;
+  private final BatchApiSession session;
   private final TokenUsageTracker onlineTokens = new TokenUsageTracker();
-  private final Map<String, Usage> batchUsage = new java.util.TreeMap<>();
-  private final Map<String, Usage> onlineUsage = new java.util.TreeMap<>();
 
   BatchApiJob(
       BatchCommand options,
@@ -60,9 +47,8 @@ final class BatchApiJob {
       List<String> providerSettingsSet,
       PrintWriter err) {
     this.options = options;
-    this.settings = settings;
-    this.providerSettingsSet = providerSettingsSet;
     this.err = err;
+    this.session = new BatchApiSession(options, settings, providerSettingsSet, err);
   }
 
   int run() {
@@ -71,7 +57,7 @@ final class BatchApiJob {
           "--mode batch-api keeps its state next to the output; give --out a file");
     }
     if (options.status || options.cancel) {
-      return statusOrCancel();
+      return session.statusOrCancel();
     }
     Extraction extraction = Extraction.of(options.schema, options.type);
     String instructions = options.system == null ? Extraction.DEFAULT_INSTRUCTIONS : options.system;
@@ -79,31 +65,12 @@ final class BatchApiJob {
     Extraction.checkWithCore(request(extraction, instructions, "probe"), extraction.description());
     InputFile.Scan input = InputFile.scan(options.in);
     OutputLock lock = OutputLock.acquire(options.out, err);
-    try (Connection connection =
-            Connection.open(
-                options.client, settings, providerSettingsSet, err, null, onlineTokens);
-        BatchBackend backend = backend(connection)) {
+    try (Connection connection = session.connect(onlineTokens);
+        BatchBackend backend = session.backend(connection)) {
       BatchOutput.Provenance provenance =
           new BatchOutput.Provenance(input.sha256(), extraction.sha256(), connection.embedded());
-      BatchApiState state = BatchApiState.read(options.out);
-      if (state != null && !options.resume) {
-        throw new IllegalArgumentException(
-            "A batch-api run for "
-                + options.out
-                + " is still open (its state is in "
-                + BatchApiState.fileFor(options.out)
-                + "): pass --resume to collect it, --status to see it, or --cancel to stop it");
-      }
-      if (state != null
-          && !options.allowChanged
-          && (!state.inputSha256.equals(input.sha256())
-              || !state.schemaSha256.equals(extraction.sha256()))) {
-        throw new IllegalArgumentException(
-            "The input or schema changed since the batches of "
-                + options.out
-                + " were submitted; --allow-changed collects them anyway, --cancel stops them");
-      }
-      try (ResultFile.Plan kept = BatchOutput.prepare(options, provenance, err)) {
+      BatchApiState state = session.resumable(input.sha256(), extraction.sha256());
+      try (ResumePlan kept = BatchOutput.prepare(options, provenance, err)) {
         return collect(connection, backend, state, kept, extraction, instructions, provenance);
       }
     } finally {
@@ -121,12 +88,12 @@ final class BatchApiJob {
       Connection connection,
       BatchBackend backend,
       @Nullable BatchApiState existing,
-      ResultFile.Plan kept,
+      ResumePlan kept,
       Extraction extraction,
       String instructions,
       BatchOutput.Provenance provenance) {
     long start = System.nanoTime();
-    long[] counts = new long[6]; // batch ok, failed, retried online, rejected, skipped, online ok
+    BatchApiReport report = new BatchApiReport();
     try (ResultFile results = ResultFile.append(options.out);
         ExternalSort pendingByKey = ExternalSort.nextTo(options.out);
         ExternalSort pendingLines = ExternalSort.nextTo(options.out);
@@ -135,42 +102,28 @@ final class BatchApiJob {
         ExternalSort retryLines = ExternalSort.nextTo(options.out)) {
       // Reads the input once: rejected lines are written as online mode writes them, the others
       // are the records to run, spilled as (key, line, id); their text stays in the input file.
-      scan(kept, provenance, results, pendingByKey, pendingLines, counts);
-      BatchRunner runner = runner(connection.client(), backend);
+      scan(kept, provenance, results, pendingByKey, pendingLines, report);
+      BatchRunner runner = session.runner(connection.client(), backend);
       BatchApiState state = existing;
       if (state == null && pendingLines.size() > 0) {
-        List<BatchPart> parts =
-            runner.writeInputFiles(requests(extraction, instructions, pendingLines));
-        state =
-            new BatchApiState(
-                provenance.inputSha256(), provenance.schemaSha256(), connection.embedded(), parts);
-        state.write(options.out);
+        // Closed here, not when read to its end: the runner may stop early (a request it refuses).
+        try (WantedRecords wanted =
+            new WantedRecords(pendingLines, options.in, options.idField, options.textField)) {
+          state =
+              session.start(
+                  runner,
+                  provenance,
+                  connection.embedded(),
+                  requests(extraction, instructions, wanted));
+        }
       }
       if (state == null) {
         note("llm: nothing to do: every record already has a line in " + options.out);
         return LlmCommand.OK;
       }
-      BatchApiState saved = state;
-      BatchRunner tracking =
-          runner(
-              connection.client(),
-              backend,
-              p -> {
-                saved.update(p);
-                saved.write(options.out);
-              });
       BatchHandle<Object> handle =
-          tracking.attach(saved.parts, request(extraction, instructions, "prototype"));
-      long requests = saved.parts.stream().mapToLong(BatchPart::requests).sum();
-      note(
-          "llm: "
-              + requests
-              + " records in "
-              + saved.parts.size()
-              + " batches on "
-              + backend.info().providerId()
-              + " (24 h window); state in "
-              + BatchApiState.fileFor(options.out));
+          session.attach(
+              connection.client(), backend, state, request(extraction, instructions, "prototype"));
       if (options.detach) {
         note(
             "llm: detached; the batches keep running. Collect them with the same command and"
@@ -208,7 +161,7 @@ final class BatchApiJob {
                           + entry);
                 }
               });
-      long missing = join(pendingByKey, outcomes, results, retryLines, counts);
+      long missing = join(pendingByKey, outcomes, results, retryLines, report);
       if (retryLines.size() > 0) {
         note("llm: " + retryLines.size() + " records are retried online");
         missing +=
@@ -219,13 +172,19 @@ final class BatchApiJob {
                 instructions,
                 retryLines,
                 provenance,
-                counts);
+                report);
       }
       if (missing == 0) {
-        BatchApiState.delete(options.out);
+        session.finish();
       }
-      printSummary(summary, counts, start, missing);
-      return counts[1] + counts[3] > 0 || missing > 0 || kept.keptErrors() > 0
+      report.print(
+          err,
+          options,
+          summary,
+          Duration.ofNanos(System.nanoTime() - start),
+          onlineTokens.totalUsage(),
+          missing);
+      return report.anyFailed() || missing > 0 || kept.keptErrors() > 0
           ? LlmCommand.RECORDS_FAILED
           : LlmCommand.OK;
     }
@@ -291,7 +250,7 @@ final class BatchApiJob {
       ExternalSort outcomes,
       ResultFile results,
       ExternalSort retryLines,
-      long[] counts) {
+      BatchApiReport report) {
     long missing = 0;
     try (ExternalSort.Sorted records = pendingByKey.sorted();
         ExternalSort.Sorted answers = outcomes.sorted()) {
@@ -321,11 +280,11 @@ final class BatchApiJob {
         switch (f[2]) {
           case OK -> {
             results.write(LineTail.line(id, line, f[3]));
-            counts[0]++;
+            report.batchOk++;
           }
           case FAILED -> {
             results.write(LineTail.line(id, line, f[3]));
-            counts[1]++;
+            report.failed++;
           }
           default -> retryLines.add(record[1]);
         }
@@ -353,7 +312,7 @@ final class BatchApiJob {
       String instructions,
       ExternalSort lines,
       BatchOutput.Provenance provenance,
-      long[] counts) {
+      BatchApiReport report) {
     Semaphore permits = new Semaphore(options.concurrency);
     long found = 0;
     try (WantedRecords wanted =
@@ -383,10 +342,7 @@ final class BatchApiJob {
                   results.write(
                       Json.write(BatchJob.errorLine(record, BatchJob.unwrap(error), provenance)));
                 }
-                synchronized (counts) {
-                  counts[error == null ? 5 : 1]++;
-                  counts[2]++;
-                }
+                report.retriedOnline(error == null);
               } finally {
                 permits.release();
               }
@@ -402,13 +358,13 @@ final class BatchApiJob {
    * rejected as online mode rejects it (written at once), or a record to run (spilled).
    */
   private void scan(
-      ResultFile.Plan kept,
+      ResumePlan kept,
       BatchOutput.Provenance provenance,
       ResultFile results,
       ExternalSort pendingByKey,
       ExternalSort pendingLines,
-      long[] counts) {
-    ResultFile.Plan.Done done = kept.done();
+      BatchApiReport report) {
+    ResumePlan.Done done = kept.done();
     try (DuplicateIds duplicates =
             DuplicateIds.scan(options.in, options.out, options.idField, options.textField);
         InputFile reader = InputFile.open(options.in)) {
@@ -427,7 +383,7 @@ final class BatchApiJob {
         boolean duplicate = firstLine != null;
         String key = InputRecord.key(record.id(), line.number(), duplicate);
         if (done.contains(line.number(), key)) {
-          counts[4]++;
+          report.skipped++;
           continue;
         }
         if (duplicate) {
@@ -437,13 +393,13 @@ final class BatchApiJob {
               new InputRecord(line.number(), null, null, null),
               ResultFile.DUPLICATE_ID,
               "id '" + record.id() + "' is also on line " + firstLine + "; ids must be unique");
-          counts[3]++;
+          report.rejected++;
           continue;
         }
         if (record.text() == null) {
           reject(
               results, provenance, record, ResultFile.MALFORMED, String.valueOf(record.problem()));
-          counts[3]++;
+          report.rejected++;
           continue;
         }
         String number = ExternalSort.number(line.number());
@@ -470,20 +426,15 @@ final class BatchApiJob {
   }
 
   /**
-   * The requests of the records to run ({@code lines}, their line numbers), read from the input one
-   * line at a time as the runner asks for them, so neither the texts nor the keys are held.
+   * The requests of the records to run, read from the input one line at a time as the runner asks
+   * for them, so neither the texts nor the keys are held; the caller closes {@code wanted}.
    */
   private Iterator<Map.Entry<String, LlmRequest<Object>>> requests(
-      Extraction extraction, String instructions, ExternalSort lines) {
-    WantedRecords wanted = new WantedRecords(lines, options.in, options.idField, options.textField);
+      Extraction extraction, String instructions, WantedRecords wanted) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
-        if (wanted.hasNext()) {
-          return true;
-        }
-        wanted.close();
-        return false;
+        return wanted.hasNext();
       }
 
       @Override
@@ -506,182 +457,6 @@ final class BatchApiJob {
                     .addMessage(Message.user(text))
                     .promptName(BatchJob.PROMPT_NAME)))
         .build();
-  }
-
-  private BatchRunner runner(LlmClient client, BatchBackend backend) {
-    return runner(client, backend, p -> {});
-  }
-
-  private BatchRunner runner(
-      LlmClient client, BatchBackend backend, java.util.function.Consumer<BatchPart> onPart) {
-    Duration first = Duration.ofMillis((long) (options.batchPollSeconds * 1000));
-    BatchRunner.Builder b =
-        BatchRunner.builder(client, backend)
-            .workDirectory(BatchApiState.workDirectoryFor(options.out))
-            .pollInterval(first, first.multipliedBy(12))
-            .metadata(options.batchMetadata)
-            .onPart(onPart)
-            .onProgress(this::progress);
-    if (options.maxRequestsPerBatch != null) {
-      b.maxRequestsPerFile(options.maxRequestsPerBatch);
-    }
-    return b.build();
-  }
-
-  private void progress(List<dev.llmclient.api.spi.BatchJob> jobs) {
-    long total = 0;
-    long completed = 0;
-    long failed = 0;
-    Map<String, Integer> statuses = new java.util.TreeMap<>();
-    for (dev.llmclient.api.spi.BatchJob j : jobs) {
-      total += j.total();
-      completed += j.completed();
-      failed += j.failed();
-      statuses.merge(j.status().wireName(), 1, Integer::sum);
-    }
-    note(
-        String.format(
-            Locale.ROOT,
-            "llm: batches %s: %d/%d done, %d failed (24 h window)",
-            statuses,
-            completed + failed,
-            total,
-            failed));
-  }
-
-  /** The provider's batch backend, on the same provider and settings as the client. */
-  private BatchBackend backend(Connection connection) {
-    LlmSimulator sim = connection.simulator();
-    String id;
-    ProviderSettings s = settings;
-    if (sim != null) {
-      id = "openai";
-      s = Connection.simulatorSettings(settings, sim.port());
-    } else if (options.client.provider != null) {
-      id = options.client.provider;
-    } else {
-      id =
-          LlmClients.describeProviders(settings)
-              .selectedId()
-              .orElseThrow(
-                  () ->
-                      new LlmConfigurationException(
-                          "No single provider is selected for the batch API; set LLM_PROVIDER"
-                              + " or --provider."));
-    }
-    for (LlmProvider p :
-        ServiceLoader.load(LlmProvider.class, BatchApiJob.class.getClassLoader())) {
-      if (p.id().equals(id)) {
-        return p.createBatchBackend(s);
-      }
-    }
-    throw new LlmConfigurationException(
-        "The provider " + id + " is not on the class path; add its jar to use --mode batch-api.");
-  }
-
-  private int statusOrCancel() {
-    BatchApiState state = BatchApiState.read(options.out);
-    if (state == null) {
-      throw new IllegalArgumentException(
-          "No batch-api run is open for "
-              + options.out
-              + " (no "
-              + BatchApiState.fileFor(options.out)
-              + ")");
-    }
-    try (Connection connection =
-            Connection.open(options.client, settings, providerSettingsSet, err, null, null);
-        BatchBackend backend = backend(connection)) {
-      for (BatchPart p : state.parts) {
-        if (p.batchId() == null) {
-          note("llm: part " + p.index() + ": " + p.requests() + " records, not submitted yet");
-          continue;
-        }
-        dev.llmclient.api.spi.BatchJob job =
-            options.cancel
-                ? backend.cancel(p.batchId()).join()
-                : backend.retrieve(p.batchId()).join();
-        note(
-            String.format(
-                Locale.ROOT,
-                "llm: part %d: %s %s, %d/%d done, %d failed",
-                p.index(),
-                job.id(),
-                job.status().wireName(),
-                job.completed() + job.failed(),
-                job.total(),
-                job.failed()));
-      }
-    } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
-    return LlmCommand.OK;
-  }
-
-  private void printSummary(BatchSummary summary, long[] counts, long start, long missing) {
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    Usage batch = summary.usage();
-    var online = onlineTokens.totalUsage();
-    CostEstimator prices = new CostEstimator(options.prices);
-    CostEstimator.Estimate batchEstimate = prices.estimate(batchUsage);
-    CostEstimator.Estimate onlineEstimate = prices.estimate(onlineUsage);
-    double fullBatch = batchEstimate.dollars();
-    double onlineCost = onlineEstimate.dollars();
-    StringBuilder s = new StringBuilder();
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "llm batch summary (batch-api): %d records in %.1f s%n",
-            counts[0] + counts[1] + counts[3] + counts[5],
-            elapsed.toMillis() / 1000.0));
-    s.append("  ok (batch): ").append(counts[0]).append('\n');
-    s.append("  ok (online):")
-        .append(' ')
-        .append(counts[5])
-        .append(" of ")
-        .append(counts[2])
-        .append(" records retried online\n");
-    s.append("  failed:     ").append(counts[1] + counts[3]).append('\n');
-    if (counts[4] > 0) {
-      s.append("  skipped:    ").append(counts[4]).append(" (already in the output, --resume)\n");
-    }
-    if (summary.quotaRefusals() > 0) {
-      s.append("  quota:      ")
-          .append(summary.quotaRefusals())
-          .append(" batches refused for the enqueued-token quota and resubmitted\n");
-    }
-    s.append("  tokens:     ")
-        .append(batch.inputTokens())
-        .append(" in / ")
-        .append(batch.outputTokens())
-        .append(" out enqueued in batches; ")
-        .append(online.inputTokens())
-        .append(" in / ")
-        .append(online.outputTokens())
-        .append(" out online\n");
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "  est. cost:  $%.4f (batch $%.4f after the 50%% discount, saved $%.4f; online $%.4f)%n",
-            fullBatch * BATCH_PRICE_FACTOR + onlineCost,
-            fullBatch * BATCH_PRICE_FACTOR,
-            fullBatch * (1 - BATCH_PRICE_FACTOR),
-            onlineCost));
-    Set<String> unpriced = new java.util.TreeSet<>(batchEstimate.unpriced());
-    unpriced.addAll(onlineEstimate.unpriced());
-    if (!unpriced.isEmpty()) {
-      s.append("              (no price for ")
-          .append(String.join(", ", unpriced))
-          .append("; add --price MODEL=IN,OUT per million tokens)\n");
-    }
-    if (missing > 0) {
-      s.append("  missing:    ")
-          .append(missing)
-          .append(" records have no line yet; run the same command with --resume\n");
-    }
-    s.append("  results:    ").append(options.out).append('\n');
-    err.print(TerminalText.safe(s.toString()));
-    err.flush();
   }
 
   private void note(String message) {

@@ -134,8 +134,8 @@ final class BatchJob {
       long total;
       long start = System.nanoTime();
       long lastLine;
-      ResultFile.Plan kept =
-          toStdout ? ResultFile.Plan.NOTHING : BatchOutput.prepare(options, provenance, err);
+      ResumePlan kept =
+          toStdout ? ResumePlan.NOTHING : BatchOutput.prepare(options, provenance, err);
       try (kept;
           DuplicateIds duplicates =
               DuplicateIds.scan(options.in, options.out, options.idField, options.textField);
@@ -184,7 +184,7 @@ final class BatchJob {
       InputFile reader,
       LlmClient client,
       ResultFile results,
-      ResultFile.Plan.Done done,
+      ResumePlan.Done done,
       DuplicateIds duplicates,
       Extraction extraction,
       String instructions,

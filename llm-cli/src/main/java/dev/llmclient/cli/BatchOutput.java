@@ -75,9 +75,9 @@ final class BatchOutput {
    *
    * @return the lines kept; their keys are skipped
    */
-  static ResultFile.Plan prepare(BatchCommand options, Provenance provenance, PrintWriter err) {
+  static ResumePlan prepare(BatchCommand options, Provenance provenance, PrintWriter err) {
     Path out = options.out;
-    ResultFile.Plan nothing = ResultFile.Plan.NOTHING;
+    ResumePlan nothing = ResumePlan.NOTHING;
     if (!options.resume) {
       try {
         if (Files.exists(out) && Files.size(out) > 0) {
@@ -98,7 +98,7 @@ final class BatchOutput {
     // Everything is checked before the file is changed in any way.
     ResultFile.Existing existing = ResultFile.inspect(out);
     requireSameInputAndSchema(options, existing, provenance);
-    ResultFile.Plan plan = existing.plan(options.keepFailures, provenance.inputSha256());
+    ResumePlan plan = existing.plan(options.keepFailures, provenance.inputSha256());
     try {
       requireSameKindOfRun(options, plan, provenance);
       ResultFile.repair(out, existing);
@@ -190,8 +190,7 @@ final class BatchOutput {
         + ")";
   }
 
-  private static void requireSameKindOfRun(
-      BatchCommand options, ResultFile.Plan plan, Provenance now) {
+  private static void requireSameKindOfRun(BatchCommand options, ResumePlan plan, Provenance now) {
     if (options.allowSimulatedMix) {
       return;
     }

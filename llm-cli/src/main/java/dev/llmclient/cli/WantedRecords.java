@@ -2,7 +2,9 @@ package dev.llmclient.cli;
 
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,12 +15,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class WantedRecords implements Iterator<InputRecord>, AutoCloseable {
 
+  /**
+   * How many are open on each input file: a reader left open holds a file descriptor until the
+   * garbage collector happens to close it, so tests check that every path closes it.
+   */
+  private static final Map<Path, Integer> OPEN = new ConcurrentHashMap<>();
+
+  private final Path in;
   private final ExternalSort.Sorted wanted;
   private final InputFile reader;
   private final String idField;
   private final String textField;
   private long head;
   private @Nullable InputRecord next;
+  private boolean closed;
 
   /**
    * @param lines the wanted line numbers ({@link ExternalSort#number})
@@ -27,11 +37,18 @@ final class WantedRecords implements Iterator<InputRecord>, AutoCloseable {
    * @param textField the records' text field
    */
   WantedRecords(ExternalSort lines, Path in, String idField, String textField) {
+    this.in = in.toAbsolutePath().normalize();
     this.wanted = lines.sorted();
     this.reader = InputFile.open(in);
+    OPEN.merge(this.in, 1, Integer::sum);
     this.idField = idField;
     this.textField = textField;
     this.head = nextWanted();
+  }
+
+  /** How many readers of {@code in} are open now. */
+  static int openOn(Path in) {
+    return OPEN.getOrDefault(in.toAbsolutePath().normalize(), 0);
   }
 
   private long nextWanted() {
@@ -71,6 +88,10 @@ final class WantedRecords implements Iterator<InputRecord>, AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed) {
+      closed = true;
+      OPEN.computeIfPresent(in, (file, open) -> open == 1 ? null : open - 1);
+    }
     reader.close();
     wanted.close();
   }

@@ -143,6 +143,7 @@ class BatchApiModeTest {
     assertThat(ids(lines)).hasSize(20);
     assertThat(lines).allSatisfy(l -> assertThat(l.has("result")).isTrue());
     assertThat(sim.requests(Route.CHAT_COMPLETIONS)).hasSize(5);
+    assertThat(WantedRecords.openOn(in)).as("readers of the input left open").isZero();
   }
 
   @Test
@@ -290,5 +291,21 @@ class BatchApiModeTest {
     assertThat(batch("--out", outFile.toString(), "--in", in.toString(), "--cancel")).isZero();
 
     assertThat(err.toString()).contains("cancelling");
+  }
+
+  @Test
+  void theInputIsClosedWhenWritingTheBatchFilesStopsEarly() throws IOException {
+    Path in = records(20);
+    List<String> records = new ArrayList<>(Files.readAllLines(in));
+    // An id longer than a batch custom id may be stops the runner on the third record.
+    records.set(2, "{\"id\":\"" + "x".repeat(600) + "\",\"text\":\"too long an id\"}");
+    Files.write(in, records);
+    Path outFile = dir.resolve("out.jsonl");
+
+    int code = batch("--in", in.toString(), "--out", outFile.toString(), "--type", "ENTITIES");
+
+    assertThat(code).as(err.toString()).isEqualTo(LlmCommand.USAGE);
+    assertThat(err.toString()).contains("batch request id must be 1 to 512 characters");
+    assertThat(WantedRecords.openOn(in)).as("readers of the input left open").isZero();
   }
 }

@@ -155,14 +155,14 @@ class ResultFileTest {
             "{\"id\":\"c\",\"line\":3,\"result\":{\"again\":true}}"));
     ResultFile.Existing existing = ResultFile.readExisting(out);
 
-    ResultFile.Plan redo = existing.plan(false, null);
+    ResumePlan redo = existing.plan(false, null);
     assertThat(redo.doneKeys()).containsExactlyInAnyOrder("a", "c");
     assertThat(redo.dropped()).toIterable().containsExactly(0L, 2L, 3L, 5L);
     assertThat(redo.keptOk()).isEqualTo(2);
     assertThat(redo.droppedErrors()).isEqualTo(2);
     assertThat(redo.droppedDuplicates()).isEqualTo(2);
 
-    ResultFile.Plan keep = existing.plan(true, null);
+    ResumePlan keep = existing.plan(true, null);
     assertThat(keep.doneKeys()).containsExactlyInAnyOrder("a", "b", "c");
     assertThat(keep.dropped()).toIterable().containsExactly(0L, 3L, 5L);
     assertThat(keep.keptErrors()).isEqualTo(1);
