@@ -138,6 +138,7 @@ final class BatchApiJob {
                 LlmResponse<Object> response = outcome.response();
                 String entry;
                 if (response != null) {
+                  report.batchAnswered(response.model(), response.usage());
                   entry =
                       OK
                           + "\t"
@@ -336,6 +337,7 @@ final class BatchApiJob {
               try {
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 if (error == null) {
+                  report.onlineAnswered(response.model(), response.usage());
                   results.write(
                       Json.write(BatchJob.successLine(record, response, millis, provenance)));
                 } else {

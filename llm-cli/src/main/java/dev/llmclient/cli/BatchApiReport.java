@@ -50,6 +50,16 @@ final class BatchApiReport {
     retriedOnline++;
   }
 
+  /** Counts the tokens of one answer that came back from a batch, for the cost estimate. */
+  synchronized void batchAnswered(String model, Usage usage) {
+    batchUsage.merge(model, usage, Usage::plus);
+  }
+
+  /** Counts the tokens of one answer of the online retry, for the cost estimate. */
+  synchronized void onlineAnswered(String model, Usage usage) {
+    onlineUsage.merge(model, usage, Usage::plus);
+  }
+
   /** Whether any record's line is an error. */
   boolean anyFailed() {
     return failed + rejected > 0;
@@ -65,7 +75,7 @@ final class BatchApiReport {
    * @param online the tokens of the online calls
    * @param missing how many records have no line yet
    */
-  void print(
+  synchronized void print(
       PrintWriter err,
       BatchCommand options,
       BatchSummary summary,
@@ -74,8 +84,13 @@ final class BatchApiReport {
       long missing) {
     Usage batch = summary.usage();
     CostEstimator prices = new CostEstimator(options.prices);
-    CostEstimator.Estimate batchEstimate = prices.estimate(batchUsage);
-    CostEstimator.Estimate onlineEstimate = prices.estimate(onlineUsage);
+    CostEstimator.Estimate batchEstimate =
+        prices.estimate(
+            CostEstimator.withUnattributed(batchUsage, batch.inputTokens(), batch.outputTokens()));
+    CostEstimator.Estimate onlineEstimate =
+        prices.estimate(
+            CostEstimator.withUnattributed(
+                onlineUsage, online.inputTokens(), online.outputTokens()));
     double fullBatch = batchEstimate.dollars();
     double onlineCost = onlineEstimate.dollars();
     StringBuilder s = new StringBuilder();

@@ -395,23 +395,9 @@ final class BatchJob {
       long total, long start, long lastLine, long okInFile, long errorsInFile) {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     PromptTokenUsage used = tokens.totalUsage();
-    Map<String, Usage> byModel = stats.usageByModel();
-    long successIn = byModel.values().stream().mapToLong(Usage::inputTokens).sum();
-    long successOut = byModel.values().stream().mapToLong(Usage::outputTokens).sum();
-    Usage failedCalls =
-        Usage.of(
-            Math.max(0, used.inputTokens() - successIn),
-            Math.max(0, used.outputTokens() - successOut));
-    if (failedCalls.totalTokens() > 0) {
-      String mostUsed =
-          byModel.entrySet().stream()
-              .max(
-                  Map.Entry.comparingByValue(
-                      (a, b) -> Long.compare(a.totalTokens(), b.totalTokens())))
-              .map(Map.Entry::getKey)
-              .orElse("the configured model");
-      byModel.merge(mostUsed, failedCalls, Usage::plus);
-    }
+    Map<String, Usage> byModel =
+        CostEstimator.withUnattributed(
+            stats.usageByModel(), used.inputTokens(), used.outputTokens());
     CostEstimator.Estimate cost = new CostEstimator(options.prices).estimate(byModel);
     err.print(
         TerminalText.safe(

@@ -77,6 +77,36 @@ final class CostEstimator {
     return null;
   }
 
+  /**
+   * The tokens per model of the answers, plus the tokens counted in all but not in any answer
+   * (failed calls, re-asked answers), which go to the model that used the most tokens, or to "the
+   * configured model" when no answer came back.
+   *
+   * @param answered the tokens of the answers, by the model that gave them
+   * @param inputTokens all input tokens spent
+   * @param outputTokens all output tokens spent
+   * @return a new map with every token counted once
+   */
+  static Map<String, Usage> withUnattributed(
+      Map<String, Usage> answered, long inputTokens, long outputTokens) {
+    Map<String, Usage> byModel = new TreeMap<>(answered);
+    long answeredIn = byModel.values().stream().mapToLong(Usage::inputTokens).sum();
+    long answeredOut = byModel.values().stream().mapToLong(Usage::outputTokens).sum();
+    Usage rest =
+        Usage.of(Math.max(0, inputTokens - answeredIn), Math.max(0, outputTokens - answeredOut));
+    if (rest.totalTokens() > 0) {
+      String mostUsed =
+          byModel.entrySet().stream()
+              .max(
+                  Map.Entry.comparingByValue(
+                      (a, b) -> Long.compare(a.totalTokens(), b.totalTokens())))
+              .map(Map.Entry::getKey)
+              .orElse("the configured model");
+      byModel.merge(mostUsed, rest, Usage::plus);
+    }
+    return byModel;
+  }
+
   /** Prices each model's tokens; models without a price are listed, not guessed. */
   Estimate estimate(Map<String, Usage> usageByModel) {
     double dollars = 0;

@@ -1,6 +1,7 @@
 package dev.llmclient.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmclient.api.spi.ProviderSettings;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,6 +171,45 @@ class BatchApiModeTest {
     assertThat(lines.stream().filter(l -> "ServerException".equals(l.path("error").asText())))
         .hasSize(2);
     assertThat(sim.requests(Route.CHAT_COMPLETIONS)).isEmpty();
+  }
+
+  @Test
+  void theCostEstimatePricesTheBatchAnswersAndTheOnlineRetries() throws IOException {
+    sim.addFault(Fault.status(500).everyNth(4).onRoutes(Route.BATCH_REQUEST));
+    Path in = records(8);
+    Path outFile = dir.resolve("out.jsonl");
+
+    int code =
+        batch(
+            "--in",
+            in.toString(),
+            "--out",
+            outFile.toString(),
+            "--type",
+            "ENTITIES",
+            "--price",
+            "gpt-4o-mini=1000,1000");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(sim.requests(Route.CHAT_COMPLETIONS)).hasSize(2);
+    long tokens =
+        lines(outFile).stream()
+            .mapToLong(l -> l.path("inputTokens").asLong() + l.path("outputTokens").asLong())
+            .sum();
+    assertThat(tokens).isPositive();
+    Matcher cost =
+        Pattern.compile(
+                "est\\. cost:  \\$([0-9.]+) \\(batch \\$([0-9.]+) after the 50% discount, saved"
+                    + " \\$([0-9.]+); online \\$([0-9.]+)\\)")
+            .matcher(err.toString());
+    assertThat(cost.find()).as(err.toString()).isTrue();
+    double batch = Double.parseDouble(cost.group(2));
+    double online = Double.parseDouble(cost.group(4));
+    assertThat(batch).as("six answers from the batch").isPositive();
+    assertThat(online).as("two answers of the online retry").isPositive();
+    // each record's line holds the tokens of its one answer: full batch price plus online price
+    assertThat(2 * batch + online).isCloseTo(tokens * 1000 / 1e6, within(0.0003));
+    assertThat(Double.parseDouble(cost.group(1))).isCloseTo(batch + online, within(0.0001));
   }
 
   @Test
