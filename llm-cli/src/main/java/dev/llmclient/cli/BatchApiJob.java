@@ -20,7 +20,6 @@ import java.util.AbstractMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
 
@@ -326,29 +325,25 @@ final class BatchApiJob {
         LlmRequest<Object> request = request(extraction, instructions, text);
         permits.acquireUninterruptibly();
         long started = System.nanoTime();
-        CompletableFuture<LlmResponse<Object>> call;
-        try {
-          call = client.generateAsync(request);
-        } catch (RuntimeException e) {
-          call = CompletableFuture.failedFuture(e);
-        }
-        call.whenComplete(
-            (response, error) -> {
-              try {
-                long millis = (System.nanoTime() - started) / 1_000_000;
-                if (error == null) {
-                  report.onlineAnswered(response.model(), response.usage());
-                  results.write(
-                      Json.write(BatchJob.successLine(record, response, millis, provenance)));
-                } else {
-                  results.write(
-                      Json.write(BatchJob.errorLine(record, BatchJob.unwrap(error), provenance)));
-                }
-                report.retriedOnline(error == null);
-              } finally {
-                permits.release();
-              }
-            });
+        BatchJob.start(client, request)
+            .whenComplete(
+                (response, error) -> {
+                  try {
+                    long millis = (System.nanoTime() - started) / 1_000_000;
+                    if (error == null) {
+                      report.onlineAnswered(response.model(), response.usage());
+                      results.write(
+                          Json.write(BatchJob.successLine(record, response, millis, provenance)));
+                    } else {
+                      results.write(
+                          Json.write(
+                              BatchJob.errorLine(record, BatchJob.unwrap(error), provenance)));
+                    }
+                    report.retriedOnline(error == null);
+                  } finally {
+                    permits.release();
+                  }
+                });
       }
     }
     permits.acquireUninterruptibly(options.concurrency); // every call has written its line

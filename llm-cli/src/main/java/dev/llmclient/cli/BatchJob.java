@@ -256,39 +256,34 @@ final class BatchJob {
       BatchOutput.Provenance provenance) {
     long started = System.nanoTime();
     stats.inFlight.incrementAndGet();
-    CompletableFuture<LlmResponse<Object>> call;
-    try {
-      call = client.generateAsync(request);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    call.whenComplete(
-        (response, error) -> {
-          long millis = (System.nanoTime() - started) / 1_000_000;
-          try {
-            if (error == null) {
-              results.write(Json.write(successLine(record, response, millis, provenance)));
-              stats.succeeded(response.model(), response.usage(), millis);
-            } else {
-              Throwable cause = unwrap(error);
-              results.write(Json.write(errorLine(record, cause, provenance)));
-              stats.failed(cause.getClass().getSimpleName(), millis);
-              if (isFatal(cause)) {
-                stop(
-                    "every call would fail the same way ("
-                        + cause.getClass().getSimpleName()
-                        + "): "
-                        + cause.getMessage());
+    start(client, request)
+        .whenComplete(
+            (response, error) -> {
+              long millis = (System.nanoTime() - started) / 1_000_000;
+              try {
+                if (error == null) {
+                  results.write(Json.write(successLine(record, response, millis, provenance)));
+                  stats.succeeded(response.model(), response.usage(), millis);
+                } else {
+                  Throwable cause = unwrap(error);
+                  results.write(Json.write(errorLine(record, cause, provenance)));
+                  stats.failed(cause.getClass().getSimpleName(), millis);
+                  if (isFatal(cause)) {
+                    stop(
+                        "every call would fail the same way ("
+                            + cause.getClass().getSimpleName()
+                            + "): "
+                            + cause.getMessage());
+                  }
+                }
+              } catch (RuntimeException e) {
+                writeFailure = e;
+                stop("the output file cannot be written: " + e.getMessage());
+              } finally {
+                stats.inFlight.decrementAndGet();
+                permits.release();
               }
-            }
-          } catch (RuntimeException e) {
-            writeFailure = e;
-            stop("the output file cannot be written: " + e.getMessage());
-          } finally {
-            stats.inFlight.decrementAndGet();
-            permits.release();
-          }
-        });
+            });
   }
 
   private void writeRejected(
@@ -355,6 +350,19 @@ final class BatchJob {
     return error instanceof AuthenticationException
         || error instanceof LlmConfigurationException
         || error instanceof NotFoundException;
+  }
+
+  /**
+   * Starts one call; a request the client refuses at once becomes a failed future, so that every
+   * record's line is written by the same callback.
+   */
+  static CompletableFuture<LlmResponse<Object>> start(
+      LlmClient client, LlmRequest<Object> request) {
+    try {
+      return client.generateAsync(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   static Throwable unwrap(Throwable error) {
