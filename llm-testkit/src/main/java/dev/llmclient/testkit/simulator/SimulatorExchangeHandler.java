@@ -185,6 +185,12 @@ final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
   private void play(Reply reply, int index) {
     int i = index;
     while (i < reply.chunks.size()) {
+      if (i == reply.chunks.size() - 1 && reply.ending == Reply.Ending.COMPLETE) {
+        // The I/O thread may write this last piece at once, and a client that reads a body of
+        // known length has its answer then and may start its next call before this thread runs
+        // again: the exchange stops counting as in flight before its last piece is queued.
+        countEnded();
+      }
       enqueue(reply.chunks.get(i).bytes());
       i++;
       if (i < reply.chunks.size() && reply.chunks.get(i).delayMillis() > 0) {
@@ -257,9 +263,8 @@ final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
     }
     if (endRequested && !ended) {
       ended = true;
-      // The client has the whole answer once its last byte is written and may start its next
-      // call before this exchange's resources are released, so it stops counting as in flight
-      // here: counting until releaseResources showed one call too many under load.
+      // Already counted before the last piece was queued (see play); this covers a reply without
+      // pieces. Counting only at releaseResources showed one call too many under load.
       countEnded();
       ch.endStream(null);
     }
