@@ -38,12 +38,23 @@ final class WantedRecords implements Iterator<InputRecord>, AutoCloseable {
    */
   WantedRecords(ExternalSort lines, Path in, String idField, String textField) {
     this.in = in.toAbsolutePath().normalize();
-    this.wanted = lines.sorted();
-    this.reader = InputFile.open(in);
-    OPEN.merge(this.in, 1, Integer::sum);
     this.idField = idField;
     this.textField = textField;
-    this.head = nextWanted();
+    this.wanted = lines.sorted();
+    try {
+      this.reader = InputFile.open(in);
+    } catch (RuntimeException e) {
+      // The input went away since it was first read: the sorted runs' temporary files are open.
+      wanted.close();
+      throw e;
+    }
+    OPEN.merge(this.in, 1, Integer::sum);
+    try {
+      this.head = nextWanted();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   /** How many readers of {@code in} are open now. */
