@@ -36,7 +36,9 @@ import org.jspecify.annotations.Nullable;
 final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
 
   private static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
-  private static final long RESET_AFTER_BODY_MILLIS = 50;
+
+  /** How long the client gets to read the last bytes it was sent before its connection is reset. */
+  private static final long RESET_AFTER_BODY_MILLIS = 200;
 
   private final LlmSimulator simulator;
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -50,6 +52,8 @@ final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
   private @Nullable SocketAddress remote;
   private volatile @Nullable DataStreamChannel channel;
   private volatile boolean endRequested;
+  private volatile boolean resetRequested;
+  private boolean resetScheduled;
   private boolean ended;
   private boolean tooLarge;
   private boolean started;
@@ -204,7 +208,10 @@ final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
 
   private void finish(Reply reply) {
     if (reply.ending == Reply.Ending.RESET) {
-      schedule(this::reset, RESET_AFTER_BODY_MILLIS);
+      // The reset waits until the I/O thread has written every queued piece: a fixed delay from
+      // here lost the body's start on a loaded machine, and the client saw no bytes at all.
+      resetRequested = true;
+      requestOutput();
     } else {
       endRequested = true;
       requestOutput();
@@ -246,7 +253,7 @@ final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
     for (ByteBuffer b : pending) {
       n += b.remaining();
     }
-    return n > 0 ? n : (endRequested && !ended ? 1 : 0);
+    return n > 0 ? n : ((endRequested && !ended) || (resetRequested && !resetScheduled) ? 1 : 0);
   }
 
   @Override
@@ -260,6 +267,11 @@ final class SimulatorExchangeHandler implements AsyncServerExchangeHandler {
         return;
       }
       pending.poll();
+    }
+    if (resetRequested && !resetScheduled) {
+      resetScheduled = true;
+      schedule(this::reset, RESET_AFTER_BODY_MILLIS);
+      return;
     }
     if (endRequested && !ended) {
       ended = true;

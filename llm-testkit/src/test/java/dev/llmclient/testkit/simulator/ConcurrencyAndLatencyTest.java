@@ -23,7 +23,9 @@ class ConcurrencyAndLatencyTest {
     ExecutorService clientPool = Executors.newFixedThreadPool(2);
     try (LlmSimulator sim =
         LlmSimulator.builder()
-            .latency(LatencyModel.fixed(Duration.ofMillis(2500)))
+            // Long enough that all 2000 connections are open before the first answer on a loaded
+            // 2-core CI machine; 2.5 s was not always.
+            .latency(LatencyModel.fixed(Duration.ofMillis(5000)))
             .maxRecordedRequests(10)
             .start()) {
       HttpClient client =

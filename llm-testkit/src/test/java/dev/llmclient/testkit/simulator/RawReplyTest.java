@@ -255,7 +255,8 @@ class RawReplyTest {
   @Test
   void manyDelayedRawRepliesAreHeldOnTheTimerWithoutExtraThreads() throws Exception {
     int requests = 300;
-    Duration delay = Duration.ofMillis(1200);
+    // Long enough that all 300 are held before the first answer on a loaded machine.
+    Duration delay = Duration.ofMillis(4000);
     ExecutorService clientPool = Executors.newFixedThreadPool(2);
     try {
       sim = LlmSimulator.builder().maxRecordedRequests(10).start();
