@@ -189,7 +189,8 @@ public final class Fault {
   }
 
   /**
-   * A connection reset after the headers and part of the body.
+   * A connection reset after the headers and part of the body: the reset comes about 200 ms after
+   * the part is written, so that the client has read it.
    *
    * @return the fault
    */

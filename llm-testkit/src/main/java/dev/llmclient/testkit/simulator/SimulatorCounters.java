@@ -91,7 +91,9 @@ public final class SimulatorCounters {
   }
 
   /**
-   * Requests received whose exchange has not finished.
+   * Requests received whose answer is not yet complete: an exchange stops counting just before the
+   * last piece of its answer is queued, so that a client that has its answer and sends its next
+   * request is never counted twice. A reply cut off by a reset counts until the reset.
    *
    * @return the current count
    */
