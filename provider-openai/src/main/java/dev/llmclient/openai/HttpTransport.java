@@ -181,7 +181,7 @@ final class HttpTransport implements AutoCloseable {
       }
     }
     this.client =
-        HttpAsyncClients.custom()
+        HardCancel.install(HttpAsyncClients.custom())
             .setConnectionManager(pool)
             .setRoutePlanner(new ProxyRoutePlanner(settings))
             .setDefaultCredentialsProvider(credentials)
@@ -279,10 +279,12 @@ final class HttpTransport implements AutoCloseable {
       result.completeExceptionally(new ConnectionClosedException("the client is closed"));
       return result;
     }
+    HardCancel hard = new HardCancel();
     Future<Response> exchange =
         client.execute(
             producer,
             new LimitedBodyConsumer(settings.maxResponseBytes(), maxHeaderBytes(settings)),
+            hard.context(),
             new FutureCallback<>() {
               @Override
               public void completed(Response response) {
@@ -308,7 +310,7 @@ final class HttpTransport implements AutoCloseable {
               (v, t) -> {
                 if (t instanceof TimeoutException
                     && result.completeExceptionally(new PoolWaitTimeoutException())) {
-                  exchange.cancel(true);
+                  hard.cancel(exchange);
                 }
               });
     }
@@ -320,7 +322,7 @@ final class HttpTransport implements AutoCloseable {
         (r, t) -> {
           inFlight.remove(result);
           if (t instanceof TimeoutException || t instanceof CancellationException) {
-            exchange.cancel(true);
+            hard.cancel(exchange);
           }
         });
     return result;
@@ -354,10 +356,12 @@ final class HttpTransport implements AutoCloseable {
       open.completeExceptionally(new ConnectionClosedException("the client is closed"));
       return open;
     }
+    HardCancel hard = new HardCancel();
     Future<Void> exchange =
         client.execute(
             producer,
             stream,
+            hard.context(),
             new FutureCallback<>() {
               @Override
               public void completed(@Nullable Void result) {
@@ -377,10 +381,10 @@ final class HttpTransport implements AutoCloseable {
     open.whenComplete(
         (r, t) -> {
           if (t != null) {
-            exchange.cancel(true);
+            hard.cancel(exchange);
           }
         });
-    return exchange;
+    return hard.guard(exchange);
   }
 
   /**
@@ -401,10 +405,12 @@ final class HttpTransport implements AutoCloseable {
     if (closed) {
       exchangeDone.completeExceptionally(new ConnectionClosedException("the client is closed"));
     } else {
+      HardCancel hard = new HardCancel();
       Future<Void> exchange =
           client.execute(
               request("GET", uri, headers, null),
               consumer,
+              hard.context(),
               new FutureCallback<>() {
                 @Override
                 public void completed(@Nullable Void result) {
@@ -421,11 +427,11 @@ final class HttpTransport implements AutoCloseable {
                   exchangeDone.completeExceptionally(new CancellationException("download closed"));
                 }
               });
-      consumer.onClose(() -> exchange.cancel(true));
+      consumer.onClose(() -> hard.cancel(exchange));
       exchangeDone.whenComplete(
           (r, t) -> {
             if (t != null) {
-              exchange.cancel(true);
+              hard.cancel(exchange);
             }
           });
     }

@@ -45,6 +45,43 @@ class CancellationTest {
     }
   }
 
+  /**
+   * httpclient5 loses the cancel of about one call in 200 that opened a new connection (see {@code
+   * HardCancel}); every call here opens one, because the one before was cancelled and its
+   * connection closed.
+   */
+  @Test
+  void everyCancelledCallClosesTheConnectionItOpened() {
+    int calls = 250;
+    try (LlmSimulator sim = LlmSimulator.builder().apiKey("sk-test").start();
+        ChatBackend backend =
+            new OpenAiProvider()
+                .createChatBackend(
+                    ProviderSettings.of(
+                        Map.of(
+                            OpenAiProvider.API_KEY,
+                            "sk-test",
+                            OpenAiProvider.BASE_URL,
+                            sim.openAiBaseUri().toString())))) {
+      sim.addFault(Fault.delayedHeaders(Duration.ofSeconds(30)));
+      for (int i = 1; i <= calls; i++) {
+        CompletableFuture<ChatCompletion> call =
+            backend.complete(
+                ChatCompletionRequest.of("gpt-4o", List.of(Message.user("answer in json"))));
+        int sent = i;
+        assertThat(eventually(() -> sim.counters().totalRequests() == sent))
+            .as("call %d reached the server", i)
+            .isTrue();
+
+        call.cancel(true);
+
+        assertThat(eventually(() -> sim.counters().openConnections() == 0))
+            .as("call %d's connection is closed when it is cancelled", i)
+            .isTrue();
+      }
+    }
+  }
+
   private static boolean eventually(BooleanSupplier condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (System.nanoTime() < deadline) {
@@ -52,7 +89,7 @@ class CancellationTest {
         return true;
       }
       try {
-        Thread.sleep(20);
+        Thread.sleep(1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
