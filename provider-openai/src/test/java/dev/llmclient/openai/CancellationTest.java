@@ -22,15 +22,7 @@ class CancellationTest {
   @Test
   void cancellingTheCallersFutureCancelsTheExchangeAndFreesTheConnection() {
     try (LlmSimulator sim = LlmSimulator.builder().apiKey("sk-test").start();
-        ChatBackend backend =
-            new OpenAiProvider()
-                .createChatBackend(
-                    ProviderSettings.of(
-                        Map.of(
-                            OpenAiProvider.API_KEY,
-                            "sk-test",
-                            OpenAiProvider.BASE_URL,
-                            sim.openAiBaseUri().toString())))) {
+        ChatBackend backend = backendFor(sim)) {
       sim.addFault(Fault.delayedHeaders(Duration.ofSeconds(30)));
       CompletableFuture<ChatCompletion> call =
           backend.complete(
@@ -54,15 +46,7 @@ class CancellationTest {
   void everyCancelledCallClosesTheConnectionItOpened() {
     int calls = 250;
     try (LlmSimulator sim = LlmSimulator.builder().apiKey("sk-test").start();
-        ChatBackend backend =
-            new OpenAiProvider()
-                .createChatBackend(
-                    ProviderSettings.of(
-                        Map.of(
-                            OpenAiProvider.API_KEY,
-                            "sk-test",
-                            OpenAiProvider.BASE_URL,
-                            sim.openAiBaseUri().toString())))) {
+        ChatBackend backend = backendFor(sim)) {
       sim.addFault(Fault.delayedHeaders(Duration.ofSeconds(30)));
       for (int i = 1; i <= calls; i++) {
         CompletableFuture<ChatCompletion> call =
@@ -80,6 +64,17 @@ class CancellationTest {
             .isTrue();
       }
     }
+  }
+
+  private static ChatBackend backendFor(LlmSimulator sim) {
+    return new OpenAiProvider()
+        .createChatBackend(
+            ProviderSettings.of(
+                Map.of(
+                    OpenAiProvider.API_KEY,
+                    "sk-test",
+                    OpenAiProvider.BASE_URL,
+                    sim.openAiBaseUri().toString())));
   }
 
   private static boolean eventually(BooleanSupplier condition) {
