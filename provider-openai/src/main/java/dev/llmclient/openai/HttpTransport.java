@@ -761,25 +761,31 @@ final class HttpTransport implements AutoCloseable {
   }
 
   /**
-   * A response head read once (httpclient5 builds a header's value string on every call).
+   * A response head: its headers, looked up lazily ({@link LazyHeaders}), and its size. Their count
+   * and line length are bounded by the client's HTTP/1.1 settings.
    *
    * @param headers by lower-case name, first value
-   * @param bytes what the status line and headers took on the wire (HTTP/1.1 framing)
+   * @param bytes what the status line and headers took on the wire (HTTP/1.1 framing; HTTP/2 is
+   *     smaller)
    */
   record Head(Map<String, String> headers, long bytes) {
     static Head of(HttpResponse response) {
+      Header[] all = response.getHeaders();
       String reason = response.getReasonPhrase();
       long bytes = 15 + (reason == null ? 0 : reason.length()) + 2;
-      Header[] all = response.getHeaders();
-      Map<String, String> byName = new HashMap<>(all.length * 2);
       for (Header h : all) {
-        String value = h.getValue();
-        bytes += h.getName().length() + 4 + (value == null ? 0 : value.length());
-        if (value != null) {
-          byName.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), value);
-        }
+        bytes += lineLength(h) + 2;
       }
-      return new Head(Collections.unmodifiableMap(byName), bytes);
+      return new Head(new LazyHeaders(all), bytes);
+    }
+
+    /** A header line's length without building its value when httpclient5 kept the raw line. */
+    private static int lineLength(Header h) {
+      if (h instanceof FormattedHeader raw) {
+        return raw.getBuffer().length();
+      }
+      String value = h.getValue();
+      return h.getName().length() + 2 + (value == null ? 0 : value.length());
     }
   }
 
@@ -905,30 +911,10 @@ final class HttpTransport implements AutoCloseable {
       return buffer.length;
     }
 
-    /**
-     * Reads the headers once (httpclient5 builds a header's value string on every call): what the
-     * status line and headers took on the wire (HTTP/1.1 framing; HTTP/2 is smaller), and the
-     * headers by lower-case name, first value. Their count and line length are bounded by the
-     * client's HTTP/1.1 settings.
-     */
     private void readHeaders(HttpResponse response) {
-      Header[] all = response.getHeaders();
-      String reason = response.getReasonPhrase();
-      long bytes = 15 + (reason == null ? 0 : reason.length()) + 2;
-      for (Header h : all) {
-        bytes += lineLength(h) + 2;
-      }
-      headerBytes = bytes;
-      headers = new LazyHeaders(all);
-    }
-
-    /** A header line's length without building its value when httpclient5 kept the raw line. */
-    private static int lineLength(Header h) {
-      if (h instanceof FormattedHeader raw) {
-        return raw.getBuffer().length();
-      }
-      String value = h.getValue();
-      return h.getName().length() + 2 + (value == null ? 0 : value.length());
+      Head head = Head.of(response);
+      headerBytes = head.bytes();
+      headers = head.headers();
     }
 
     @Override
