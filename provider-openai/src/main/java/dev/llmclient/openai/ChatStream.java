@@ -156,7 +156,6 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
   @Override
   public void cancel() {
     Future<?> toCancel;
-    CapacityChannel reader;
     synchronized (this) {
       if (cancelled) {
         return;
@@ -164,20 +163,9 @@ final class ChatStream implements Flow.Subscription, AsyncResponseConsumer<Void>
       cancelled = true;
       queue.clear();
       toCancel = running;
-      reader = channel;
     }
     if (toCancel != null) {
       toCancel.cancel(true);
-    }
-    // Cancelling the exchange's future does not always reach an exchange that is already
-    // streaming; a stalled read would then keep the connection open for good. Asking for input
-    // makes the reactor call consume(), which fails the exchange, so the connection is dropped.
-    if (reader != null) {
-      try {
-        reader.update(1);
-      } catch (IOException e) {
-        // the exchange is already over
-      }
     }
   }
 

@@ -457,4 +457,43 @@ class StreamingTest {
       assertThat(c.done).isNotDone();
     }
   }
+
+  /** A subscriber that asked for one chunk holds the read back; cancelling still drops it. */
+  @Test
+  void cancellingAStreamHeldBackByItsSubscriberAbortsTheExchange() throws Exception {
+    CountDownLatch aborted = new CountDownLatch(1);
+    try (RawHttpServer server =
+            new RawHttpServer(
+                (out, s) -> {
+                  out.write(HEAD.getBytes(StandardCharsets.US_ASCII));
+                  try {
+                    for (int i = 0; i < 4000; i++) { // at most about 20 s
+                      event(out, delta("a".repeat(200)));
+                      if (i % 100 == 99) {
+                        Thread.sleep(50);
+                      }
+                    }
+                  } catch (IOException e) {
+                    aborted.countDown();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+        OpenAiWireClient wire = client(server.baseUri(), Duration.ofSeconds(30))) {
+      Collector c = new Collector(1);
+      wire.stream(ask()).subscribe(c);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (c.chunks.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Thread.sleep(300); // the server fills what the client granted, then the read is held back
+
+      c.subscription.cancel();
+
+      assertThat(aborted.await(10, TimeUnit.SECONDS))
+          .as("the server saw the exchange end")
+          .isTrue();
+      assertThat(c.chunks).hasSize(1);
+    }
+  }
 }
